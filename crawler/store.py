@@ -1,0 +1,265 @@
+"""The SQLite store: the only place the stages meet (crawl → store → check → report).
+
+Schema changes are numbered migrations applied in order and recorded in `_migrations`, so an
+office's months of history survive upgrades. WAL mode and one transaction per batch keep the file
+consistent if the process is killed mid-crawl.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import sqlite_utils
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
+
+
+def migration(name: str):
+    def register(fn):
+        MIGRATIONS.append((name, fn))
+        return fn
+    return register
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+@migration("0001_initial")
+def _m0001(db: sqlite_utils.Database) -> None:
+    db["runs"].create({
+        "id": int, "mode": str, "started": str, "finished": str, "complete": int,
+        "as_of": str, "sites_file": str, "profile": str, "note": str,
+    }, pk="id")
+    db["sites"].create({
+        "id": str, "name": str, "url": str, "kind": str, "owner": str, "code": str,
+        "config": str, "updated": str,
+    }, pk="id")
+    db["fetches"].create({
+        "id": int, "run_id": int, "site_id": str, "url": str, "status": int, "error": str,
+        "elapsed": float, "bytes": int, "kind": str, "fetched_at": str,
+    }, pk="id", foreign_keys=[("run_id", "runs", "id")])
+    db["columns"].create({
+        "id": int, "run_id": int, "site_id": str, "key": str, "name": str, "url": str,
+        "parent_key": str, "level": int, "role": str, "source": str, "method": str,
+        "status": str, "error": str, "item_count": int, "counted_items": int,
+        "newest_date": str, "pages_total": int, "pages_read": int, "note": str,
+    }, pk="id", foreign_keys=[("run_id", "runs", "id")])
+    db["items"].create({
+        "id": int, "run_id": int, "site_id": str, "column_key": str, "title": str,
+        "url": str, "date": str, "date_source": str, "page_url": str,
+    }, pk="id", foreign_keys=[("run_id", "runs", "id")])
+    db["enquiries"].create({
+        "id": int, "run_id": int, "site_id": str, "board_key": str, "board": str,
+        "letter_key": str, "number": str, "title": str, "category": str, "url": str,
+        "submitted": str, "replied": str, "status": str, "status_text": str, "unit": str,
+    }, pk="id", foreign_keys=[("run_id", "runs", "id")])
+    db["findings"].create({
+        "id": int, "run_id": int, "fingerprint": str, "site_id": str, "code": str,
+        "severity": str, "column": str, "url": str, "message": str, "evidence": str,
+        "status": str, "first_seen": str, "last_seen": str,
+    }, pk="id", foreign_keys=[("run_id", "runs", "id")])
+    db["fetches"].create_index(["run_id", "site_id"])
+    db["columns"].create_index(["run_id", "site_id"])
+    db["items"].create_index(["run_id", "site_id", "column_key"])
+    db["enquiries"].create_index(["run_id", "site_id"])
+    db["findings"].create_index(["run_id", "site_id"])
+    db["findings"].create_index(["fingerprint"])
+
+
+@migration("0002_marks_and_site_results")
+def _m0002(db: sqlite_utils.Database) -> None:
+    # An office's decision on a finding (accepted / ignored) outlives runs.
+    db["finding_marks"].create({
+        "fingerprint": str, "mark": str, "reason": str, "decided_by": str, "decided_at": str,
+    }, pk="fingerprint")
+    # Per run and site: verdict, score and any other judged figures the reports show.
+    db["site_results"].create({
+        "run_id": int, "site_id": str, "verdict": str, "score": float, "rubric": str,
+        "profile": str, "details": str,
+    }, pk=("run_id", "site_id"))
+    db["probes"].create({
+        "id": int, "site_id": str, "url": str, "at": str, "ok": int, "status": int,
+        "error": str, "elapsed": float,
+    }, pk="id")
+    db["probes"].create_index(["site_id", "at"])
+    db["board_stats"].create({
+        "run_id": int, "site_id": str, "board_key": str, "board": str, "url": str,
+        "stats": str,
+    }, pk=("run_id", "site_id", "board_key"))
+
+
+class Store:
+    """Thin wrapper over one SQLite file; everything else goes through sqlite-utils tables."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        if self.path.parent and not self.path.parent.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None,
+                               check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute("PRAGMA foreign_keys=ON")
+        self.db = sqlite_utils.Database(conn)
+        self.migrate()
+
+    # -- schema -------------------------------------------------------------------------------
+    def migrate(self) -> list[str]:
+        applied_now = []
+        if "_migrations" not in self.db.table_names():
+            self.db["_migrations"].create({"name": str, "applied": str}, pk="name")
+        done = {r["name"] for r in self.db["_migrations"].rows}
+        for name, fn in MIGRATIONS:
+            if name in done:
+                continue
+            with self.transaction():
+                fn(self.db)
+                self.db["_migrations"].insert({"name": name, "applied": now_iso()})
+            applied_now.append(name)
+        return applied_now
+
+    @contextmanager
+    def transaction(self):
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # -- runs ---------------------------------------------------------------------------------
+    def start_run(self, mode: str, as_of: str, sites_file: str = "", profile: str = "gb2019") -> int:
+        with self.transaction():
+            return self.db["runs"].insert({
+                "mode": mode, "started": now_iso(), "finished": None, "complete": 0,
+                "as_of": as_of, "sites_file": sites_file, "profile": profile, "note": None,
+            }).last_pk
+
+    def finish_run(self, run_id: int, complete: bool, note: str | None = None) -> None:
+        with self.transaction():
+            self.db["runs"].update(run_id, {"finished": now_iso(), "complete": int(complete),
+                                            "note": note})
+
+    def run(self, run_id: int) -> dict:
+        return self.db["runs"].get(run_id)
+
+    def latest_run(self, complete_only: bool = True, before: int | None = None) -> dict | None:
+        where, args = [], []
+        if complete_only:
+            where.append("complete = 1")
+        if before is not None:
+            where.append("id < ?")
+            args.append(before)
+        rows = list(self.db["runs"].rows_where(" and ".join(where) or None, args,
+                                               order_by="id desc", limit=1))
+        return rows[0] if rows else None
+
+    def latest_crawled_run(self, before: int | None = None) -> dict | None:
+        """The newest run that crawled anything (a `check` run re-judges it without crawling)."""
+        sql = "select distinct run_id from columns"
+        args: list[Any] = []
+        if before is not None:
+            sql += " where run_id < ?"
+            args.append(before)
+        sql += " order by run_id desc limit 1"
+        row = self.db.execute(sql, args).fetchone()
+        return self.run(row[0]) if row else None
+
+    # -- sites --------------------------------------------------------------------------------
+    def upsert_sites(self, sites: Iterable[dict]) -> None:
+        with self.transaction():
+            for s in sites:
+                self.db["sites"].upsert({
+                    "id": s["id"], "name": s["name"], "url": s["url"], "kind": s["kind"],
+                    "owner": s.get("owner"), "code": s.get("code"),
+                    "config": json.dumps(s, ensure_ascii=False), "updated": now_iso(),
+                }, pk="id")
+
+    def sites(self) -> list[dict]:
+        return list(self.db["sites"].rows_where(order_by="id"))
+
+    # -- crawl data ---------------------------------------------------------------------------
+    def insert_batch(self, table: str, rows: list[dict]) -> None:
+        if not rows:
+            return
+        with self.transaction():
+            self.db[table].insert_all(rows, alter=False)
+
+    def rows(self, table: str, where: str | None = None, args: Iterable[Any] = (),
+             order_by: str | None = None) -> list[dict]:
+        return list(self.db[table].rows_where(where, list(args), order_by=order_by))
+
+    def columns(self, run_id: int, site_id: str) -> list[dict]:
+        return self.rows("columns", "run_id = ? and site_id = ?", [run_id, site_id], "id")
+
+    def items(self, run_id: int, site_id: str, column_key: str | None = None) -> list[dict]:
+        if column_key is None:
+            return self.rows("items", "run_id = ? and site_id = ?", [run_id, site_id], "id")
+        return self.rows("items", "run_id = ? and site_id = ? and column_key = ?",
+                         [run_id, site_id, column_key], "id")
+
+    def enquiries(self, run_id: int, site_id: str) -> list[dict]:
+        return self.rows("enquiries", "run_id = ? and site_id = ?", [run_id, site_id], "id")
+
+    def fetches(self, run_id: int, site_id: str) -> list[dict]:
+        return self.rows("fetches", "run_id = ? and site_id = ?", [run_id, site_id], "id")
+
+    def crawled_sites(self, run_id: int) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "select distinct site_id from fetches where run_id = ? order by site_id", [run_id])]
+
+    # -- findings -----------------------------------------------------------------------------
+    def findings(self, run_id: int, site_id: str | None = None) -> list[dict]:
+        if site_id is None:
+            rows = self.rows("findings", "run_id = ?", [run_id], "id")
+        else:
+            rows = self.rows("findings", "run_id = ? and site_id = ?", [run_id, site_id], "id")
+        for r in rows:
+            r["evidence"] = json.loads(r["evidence"] or "{}")
+        return rows
+
+    def replace_findings(self, run_id: int, site_id: str, rows: list[dict],
+                         result: dict | None = None) -> None:
+        """Findings of one site for one run are written whole, in one transaction."""
+        with self.transaction():
+            self.db.execute("delete from findings where run_id = ? and site_id = ?",
+                            [run_id, site_id])
+            for r in rows:
+                r = dict(r, run_id=run_id, site_id=site_id)
+                if not isinstance(r.get("evidence"), str):
+                    r["evidence"] = json.dumps(r.get("evidence") or {}, ensure_ascii=False,
+                                               default=str)
+                self.db["findings"].insert(r)
+            if result is not None:
+                self.db["site_results"].upsert(dict(result, run_id=run_id, site_id=site_id),
+                                               pk=("run_id", "site_id"))
+
+    def site_result(self, run_id: int, site_id: str) -> dict | None:
+        rows = self.rows("site_results", "run_id = ? and site_id = ?", [run_id, site_id])
+        if not rows:
+            return None
+        r = rows[0]
+        r["details"] = json.loads(r["details"] or "{}")
+        return r
+
+    def marks(self) -> dict[str, dict]:
+        return {r["fingerprint"]: r for r in self.db["finding_marks"].rows}
+
+    def set_mark(self, fingerprint: str, mark: str, reason: str, decided_by: str) -> None:
+        with self.transaction():
+            self.db["finding_marks"].upsert({
+                "fingerprint": fingerprint, "mark": mark, "reason": reason,
+                "decided_by": decided_by, "decided_at": now_iso(),
+            }, pk="fingerprint")
