@@ -1,0 +1,493 @@
+"""Profiles: the official rules as editable YAML (windows, thresholds, column synonyms, mandatory columns).
+
+Offices differ (local 细则 tighten windows, add columns, rename them), so nothing here is hard-coded in the
+rule functions: they ask the profile. A profile may `extends:` another (a shipped name or a path) and
+override only what differs; every YAML mistake is reported with its file, line and field so a civil
+servant editing the file can find it.
+"""
+from __future__ import annotations
+
+import copy
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from dateutil.relativedelta import relativedelta
+
+PROFILE_DIR = Path(__file__).resolve().parent / "profiles"
+SITE_KINDS = ("portal", "department", "township")
+WINDOW_UNITS = ("days", "months", "years")
+ENTRY_KINDS = ("column", "channel", "entrance")
+
+# Decoration that varies between sites but never changes a column's meaning.
+NAME_NOISE = re.compile(r"[\s\u3000·•・|｜>＞»›\-—_/／\\()（）\[\]【】「」『』<>《》〈〉:：,，、.。!！?？'\"“”‘’]+")
+DATE_MMDD = re.compile(r"^(\d{2})-(\d{2})$")
+
+TOP_KEYS = {
+    "name", "title", "basis", "extends", "home_window_days", "enquiry_deadline_workdays",
+    "enquiry_veto_months", "enquiry_lookback_years", "board_deadline_workdays", "thresholds",
+    "annual_report", "categories", "mandatory",
+}
+INT_KEYS = ("home_window_days", "enquiry_deadline_workdays", "enquiry_veto_months",
+            "enquiry_lookback_years", "board_deadline_workdays")
+CATEGORY_KEYS = {"title", "names", "window", "level1_only", "key", "should_update", "static",
+                 "enquiry", "reply_workdays"}
+CATEGORY_BOOLS = ("level1_only", "key", "should_update", "static", "enquiry")
+ENTRY_KEYS = {"name", "categories", "aliases", "kind", "basis"}
+OVERRIDE_KEYS = {"columns", "not_expected", "board_deadline_workdays", "enquiry_deadline_workdays",
+                 "home_window_days", "enquiry_veto_months", "thresholds"}
+
+
+class ProfileError(ValueError):
+    """A profile (or holiday/rubric/site override) file is wrong; the message says where, in Chinese."""
+
+    def __init__(self, message: str, *, file: str | Path | None = None, line: int | None = None,
+                 field: str | None = None):
+        self.file = str(file) if file is not None else None
+        self.line = line
+        self.field = field
+        where = []
+        if self.file:
+            where.append(self.file)
+        if line:
+            where.append(f"第{line}行")
+        if field:
+            where.append(f"字段 {field}")
+        super().__init__(("配置错误：" + " ".join(where) + "：" if where else "配置错误：") + message)
+
+
+# --------------------------------------------------------------------------- YAML with line numbers
+class LocatedYaml:
+    """Parsed YAML plus its node tree, so validation errors can point at the offending line."""
+
+    def __init__(self, path: str | Path, error_cls: type[ProfileError] = ProfileError):
+        self.path = Path(path)
+        self.error_cls = error_cls
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise error_cls(f"无法读取文件（{exc.strerror or exc}）", file=self.path) from exc
+        try:
+            self.node = yaml.compose(text, Loader=yaml.SafeLoader)
+            self.data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise error_cls(f"YAML 语法错误（{problem}）", file=self.path,
+                            line=mark.line + 1 if mark else None) from exc
+
+    def line(self, path: tuple) -> int | None:
+        """Line of the deepest node found along `path` (keys/indices)."""
+        node, found = self.node, None
+        for part in path:
+            if node is None:
+                break
+            if isinstance(node, yaml.MappingNode):
+                nxt = None
+                for key_node, value_node in node.value:
+                    if str(key_node.value) == str(part):
+                        found, nxt = key_node.start_mark.line + 1, value_node
+                        break
+                node = nxt
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+                node = node.value[part]
+                found = node.start_mark.line + 1
+            else:
+                break
+        if found is None and self.node is not None:
+            found = self.node.start_mark.line + 1
+        return found
+
+    def fail(self, path: tuple, message: str):
+        raise self.error_cls(message, file=self.path, line=self.line(path),
+                             field=".".join(str(p) for p in path) or None)
+
+
+# --------------------------------------------------------------------------- model
+@dataclass
+class Category:
+    code: str
+    title: str
+    names: list[str]
+    window: dict | None = None
+    level1_only: bool = False
+    key: bool = False
+    should_update: bool = False
+    static: bool = False
+    enquiry: bool = False            # letters on such a board count for 互动回应差 and reply deadlines
+    reply_workdays: int | None = None  # board-specific reply limit (找错: 3 working days)
+
+
+@dataclass
+class _Pattern:
+    regex: re.Pattern
+    weight: int                      # literal characters: the longest, most specific name wins
+    code: str
+    order: int
+
+
+def normalise_name(name: str) -> str:
+    """Fold full-width forms and strip decoration, so 『通知 公告』 and 通知公告 compare equal."""
+    return NAME_NOISE.sub("", unicodedata.normalize("NFKC", name or "")).lower()
+
+
+def _compile(name: str) -> tuple[re.Pattern, int]:
+    norm = normalise_name(name.replace("*", "\x00")).replace("\x00", "*")
+    parts = norm.split("*")
+    regex = ".+?".join(re.escape(p) for p in parts)
+    return re.compile(regex), sum(len(p) for p in parts)
+
+
+def window_start(window: dict, as_of: date) -> date:
+    """First day still inside the window: 6 months before 2026-11-27 is 2026-05-27 (calendar periods)."""
+    (unit, n), = window.items()
+    return as_of - relativedelta(**{unit: n})
+
+
+def window_end(window: dict, start: date) -> date:
+    (unit, n), = window.items()
+    return start + relativedelta(**{unit: n})
+
+
+class Profile:
+    home_window_days: int = 14
+    enquiry_deadline_workdays: int = 5
+    enquiry_veto_months: int = 3
+
+    def __init__(self, data: dict, source: str = ""):
+        self.source = source
+        self.name: str = data.get("name", "")
+        self.title: str = data.get("title", "")
+        self.basis: str = data.get("basis", "")
+        self.home_window_days = int(data.get("home_window_days", 14))
+        self.enquiry_deadline_workdays = int(data.get("enquiry_deadline_workdays", 5))
+        self.enquiry_veto_months = int(data.get("enquiry_veto_months", 3))
+        self.enquiry_lookback_years = int(data.get("enquiry_lookback_years", 1))
+        self.board_deadline_workdays: int | None = data.get("board_deadline_workdays")
+        self.thresholds: dict = dict(data.get("thresholds") or {})
+        self.annual_report: dict = dict(data.get("annual_report") or {})
+        self.categories: dict[str, Category] = {}
+        for code, spec in (data.get("categories") or {}).items():
+            spec = spec or {}
+            self.categories[code] = Category(
+                code=code, title=spec.get("title", code), names=list(spec.get("names") or [spec.get("title", code)]),
+                window=spec.get("window"), level1_only=bool(spec.get("level1_only", False)),
+                key=bool(spec.get("key", False)), should_update=bool(spec.get("should_update", False)),
+                static=bool(spec.get("static", False)), enquiry=bool(spec.get("enquiry", False)),
+                reply_workdays=spec.get("reply_workdays"))
+        self._mandatory: dict = copy.deepcopy(data.get("mandatory") or {})
+        self.column_overrides: dict[str, str] = {}   # normalised column name -> category code
+        self.not_expected: set[str] = set()          # normalised names / category codes
+        self._build_patterns()
+
+    def _build_patterns(self):
+        self._exact: dict[str, str] = {}
+        self._patterns: list[_Pattern] = []
+        for order, cat in enumerate(self.categories.values()):
+            for name in cat.names:
+                if "*" not in name:
+                    self._exact.setdefault(normalise_name(name), cat.code)
+                regex, weight = _compile(name)
+                self._patterns.append(_Pattern(regex, weight, cat.code, order))
+
+    def __repr__(self):
+        return f"Profile({self.name!r}, {len(self.categories)} categories)"
+
+    # ----------------------------------------------------------------- classification
+    def classify(self, name: str) -> Category | None:
+        """Exact synonym first, then the longest contained synonym; ties go to the later match,
+        because Chinese column names put the head noun last (政策文件解读 is a 解读 column)."""
+        norm = normalise_name(name)
+        if not norm or norm in self.not_expected:
+            return None
+        if norm in self.column_overrides:
+            return self.categories[self.column_overrides[norm]]
+        if norm in self._exact:
+            return self.categories[self._exact[norm]]
+        best, best_key = None, None
+        for pat in self._patterns:
+            match = pat.regex.fullmatch(norm) or pat.regex.search(norm)
+            if not match:
+                continue
+            exact = match.group(0) == norm
+            key = (pat.weight, exact, match.end(), -pat.order)
+            if best_key is None or key > best_key:
+                best, best_key = pat.code, key
+        return self.categories[best] if best else None
+
+    def is_expected(self, name: str) -> bool:
+        """False when the site's overrides say this column is not expected to be kept up (不作要求)."""
+        norm = normalise_name(name)
+        if norm in self.not_expected:
+            return False
+        cat = self.classify(name)
+        return not (cat and cat.code in self.not_expected)
+
+    # ----------------------------------------------------------------- freshness
+    def stale(self, category: Category, newest: date | None, as_of: date, level: int | None) -> dict | None:
+        if category is None or not category.window:
+            return None
+        if category.level1_only and level != 1:
+            return None
+        start = window_start(category.window, as_of)
+        limit_days = (as_of - start).days
+        if newest is None:
+            return {"stale": True, "days": None, "limit_days": limit_days, "deadline": None,
+                    "window": dict(category.window)}
+        return {"stale": newest < start, "days": (as_of - newest).days, "limit_days": limit_days,
+                "deadline": window_end(category.window, newest), "window": dict(category.window)}
+
+    def home_stale(self, newest: date | None, as_of: date) -> dict:
+        """The homepage rule: no new item within home_window_days (14: 14 days old is fresh)."""
+        window = {"days": self.home_window_days}
+        return self.stale(Category("home", "首页", [], window=window), newest, as_of, 1)
+
+    def reply_deadline_workdays(self, category: Category | None = None) -> int:
+        if category is not None and category.reply_workdays:
+            return int(category.reply_workdays)
+        return int(self.board_deadline_workdays or self.enquiry_deadline_workdays)
+
+    def annual_report_due(self, year: int, owner: str = "department") -> date:
+        """Due date of the report on `year - 1`, published in `year` (条例第四十九条)."""
+        mmdd = self.annual_report.get(owner) or self.annual_report.get("department", "01-31")
+        month, day = (int(x) for x in DATE_MMDD.match(mmdd).groups())
+        return date(year, month, day)
+
+    # ----------------------------------------------------------------- mandatory columns
+    def mandatory(self, kind: str) -> list[dict]:
+        if kind not in SITE_KINDS:
+            raise ProfileError(f"未知网站类型 {kind!r}，应为 {'/'.join(SITE_KINDS)} 之一",
+                               file=self.source or self.name, field="kind")
+        out, seen = [], set()
+        for raw in list(self._mandatory.get("common") or []) + list(self._mandatory.get(kind) or []):
+            entry = self._entry(raw)
+            if entry["name"] in seen or self._entry_not_expected(entry):
+                continue
+            seen.add(entry["name"])
+            out.append(entry)
+        return out
+
+    def _entry(self, raw) -> dict:
+        if isinstance(raw, str):
+            raw = {"name": self.categories[raw].title, "categories": [raw]}
+        cats = list(raw.get("categories") or [])
+        aliases = list(raw.get("aliases") or [])
+        for code in cats:
+            for alias in self.categories[code].names:
+                if alias not in aliases and alias != raw["name"] and "*" not in alias:
+                    aliases.append(alias)
+        return {"name": raw["name"], "categories": cats, "aliases": aliases,
+                "kind": raw.get("kind", "column"), "basis": raw.get("basis", "")}
+
+    def _entry_not_expected(self, entry: dict) -> bool:
+        if normalise_name(entry["name"]) in self.not_expected:
+            return True
+        return bool(entry["categories"]) and all(c in self.not_expected for c in entry["categories"])
+
+    # ----------------------------------------------------------------- per-site overrides
+    def with_overrides(self, site_config: dict | None) -> "Profile":
+        """A copy adjusted by the sites file: reclassify or excuse columns, change a board's deadline."""
+        site_config = site_config or {}
+        if "overrides" in site_config:
+            ov = site_config["overrides"] or {}
+        elif set(site_config) <= OVERRIDE_KEYS:
+            ov = site_config             # the overrides block itself
+        else:
+            ov = {}
+        who = f"站点 {site_config.get('name') or site_config.get('url') or ''}".strip()
+        if not isinstance(ov, dict):
+            raise ProfileError("overrides 必须是映射（键: 值）", file=who, field="overrides")
+        unknown = set(ov) - OVERRIDE_KEYS
+        if unknown:
+            raise ProfileError(f"未知的覆盖项 {sorted(unknown)}，可用：{sorted(OVERRIDE_KEYS)}",
+                               file=who, field="overrides")
+        new = copy.copy(self)
+        new.thresholds = dict(self.thresholds)
+        new.column_overrides = dict(self.column_overrides)
+        new.not_expected = set(self.not_expected)
+        for key in ("home_window_days", "enquiry_veto_months", "enquiry_deadline_workdays",
+                    "board_deadline_workdays"):
+            if key in ov:
+                value = ov[key]
+                if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+                    raise ProfileError(f"{key} 必须是正整数，实际为 {value!r}", file=who, field=f"overrides.{key}")
+                setattr(new, key, value)
+        for key, value in (ov.get("thresholds") or {}).items():
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                raise ProfileError(f"阈值必须是数字，实际为 {value!r}", file=who, field=f"overrides.thresholds.{key}")
+            new.thresholds[key] = value
+        for column, spec in (ov.get("columns") or {}).items():
+            field_name = f"overrides.columns.{column}"
+            if not isinstance(spec, dict):
+                raise ProfileError("应写成 {category: 类别} 或 {expected: false}", file=who, field=field_name)
+            if spec.get("expected") is False:
+                new.not_expected.add(normalise_name(column))
+            if "category" in spec:
+                if spec["category"] not in self.categories:
+                    raise ProfileError(f"未知类别 {spec['category']!r}，可用：{', '.join(self.categories)}",
+                                       file=who, field=field_name + ".category")
+                new.column_overrides[normalise_name(column)] = spec["category"]
+        for name in ov.get("not_expected") or []:
+            new.not_expected.add(name if name in self.categories else normalise_name(str(name)))
+        return new
+
+
+# --------------------------------------------------------------------------- loading and validation
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _resolve(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
+    text = str(name_or_path)
+    if not text.endswith((".yaml", ".yml")) and "/" not in text and "\\" not in text:
+        shipped = PROFILE_DIR / f"{text}.yaml"
+        if shipped.exists():
+            return shipped
+        available = ", ".join(sorted(p.stem for p in PROFILE_DIR.glob("*.yaml")))
+        raise ProfileError(f"没有名为 {text!r} 的内置规则配置（可用：{available}），也可以给出 YAML 文件路径")
+    path = Path(text)
+    if not path.is_absolute() and relative_to is not None and not path.exists():
+        path = relative_to / path
+    return path
+
+
+def _merge(base: dict, top: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _validate_window(doc: LocatedYaml, path: tuple, window):
+    if window is None:
+        return
+    if (not isinstance(window, dict) or len(window) != 1 or next(iter(window)) not in WINDOW_UNITS
+            or not _is_int(next(iter(window.values()))) or next(iter(window.values())) <= 0):
+        doc.fail(path, "时间窗应写成 {days: 14}、{months: 6} 或 {years: 1}（正整数）")
+
+
+def _validate_layer(doc: LocatedYaml, base: dict):
+    data = doc.data
+    if not isinstance(data, dict):
+        doc.fail((), "规则配置文件的顶层必须是映射（键: 值）")
+    for key in data:
+        if key not in TOP_KEYS:
+            doc.fail((key,), f"未知字段 {key!r}，可用字段：{', '.join(sorted(TOP_KEYS))}")
+    for key in INT_KEYS:
+        if key in data and (not _is_int(data[key]) or data[key] <= 0):
+            doc.fail((key,), f"必须是正整数，实际为 {data[key]!r}")
+    thresholds = data.get("thresholds", {})
+    if not isinstance(thresholds, dict):
+        doc.fail(("thresholds",), "必须是映射（名称: 数值）")
+    for key, value in thresholds.items():
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+            doc.fail(("thresholds", key), f"阈值必须是非负数，实际为 {value!r}")
+    annual = data.get("annual_report", {})
+    if not isinstance(annual, dict):
+        doc.fail(("annual_report",), "必须是映射，如 {department: \"01-31\"}")
+    for key, value in annual.items():
+        match = DATE_MMDD.match(str(value))
+        ok = bool(match)
+        if ok:
+            try:
+                date(2024, int(match.group(1)), int(match.group(2)))
+            except ValueError:
+                ok = False
+        if not ok:
+            doc.fail(("annual_report", key), f"日期应写成带引号的 \"MM-DD\"，实际为 {value!r}")
+    categories = data.get("categories", {})
+    if not isinstance(categories, dict):
+        doc.fail(("categories",), "必须是映射（类别代码: 定义）")
+    base_cats = base.get("categories") or {}
+    for code, spec in categories.items():
+        where = ("categories", code)
+        if not isinstance(spec, dict):
+            doc.fail(where, "类别定义必须是映射")
+        for key in spec:
+            if key not in CATEGORY_KEYS:
+                doc.fail(where + (key,), f"未知字段 {key!r}，可用字段：{', '.join(sorted(CATEGORY_KEYS))}")
+        if code not in base_cats and "title" not in spec:
+            doc.fail(where, "新类别必须给出 title（中文名称）")
+        if "title" in spec and (not isinstance(spec["title"], str) or not spec["title"].strip()):
+            doc.fail(where + ("title",), "title 必须是非空文字")
+        if "names" in spec:
+            names = spec["names"]
+            if not isinstance(names, list) or not names or not all(isinstance(n, str) and n.strip() for n in names):
+                doc.fail(where + ("names",), "names 必须是非空的文字列表")
+        for key in CATEGORY_BOOLS:
+            if key in spec and not isinstance(spec[key], bool):
+                doc.fail(where + (key,), f"必须是 true 或 false，实际为 {spec[key]!r}")
+        if "window" in spec:
+            _validate_window(doc, where + ("window",), spec["window"])
+        if "reply_workdays" in spec and spec["reply_workdays"] is not None and (
+                not _is_int(spec["reply_workdays"]) or spec["reply_workdays"] <= 0):
+            doc.fail(where + ("reply_workdays",), "必须是正整数（工作日）")
+    merged_cats = _merge(base_cats, categories)
+    owner: dict[str, str] = {}
+    for code, spec in merged_cats.items():
+        for i, name in enumerate((spec or {}).get("names") or []):
+            norm = normalise_name(name)
+            if norm in owner and owner[norm] != code:
+                path = ("categories", code, "names", i) if code in categories else ("categories", owner[norm])
+                doc.fail(path, f"同义词 {name!r} 同时出现在类别 {owner[norm]} 和 {code} 中")
+            owner[norm] = code
+    mandatory = data.get("mandatory", {})
+    if not isinstance(mandatory, dict):
+        doc.fail(("mandatory",), "必须是映射（common/portal/department/township: 列表）")
+    for kind, entries in mandatory.items():
+        if kind not in SITE_KINDS + ("common",):
+            doc.fail(("mandatory", kind), f"未知网站类型 {kind!r}，应为 common/{'/'.join(SITE_KINDS)}")
+        if not isinstance(entries, list):
+            doc.fail(("mandatory", kind), "必须是列表")
+        for i, entry in enumerate(entries):
+            where = ("mandatory", kind, i)
+            if isinstance(entry, str):
+                if entry not in merged_cats:
+                    doc.fail(where, f"未知类别 {entry!r}")
+                continue
+            if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+                doc.fail(where, "条目应为类别代码，或含 name 的映射")
+            for key in entry:
+                if key not in ENTRY_KEYS:
+                    doc.fail(where + (key,), f"未知字段 {key!r}，可用字段：{', '.join(sorted(ENTRY_KEYS))}")
+            for j, code in enumerate(entry.get("categories") or []):
+                if code not in merged_cats:
+                    doc.fail(where + ("categories", j), f"未知类别 {code!r}")
+            if entry.get("kind", "column") not in ENTRY_KINDS:
+                doc.fail(where + ("kind",), f"kind 应为 {'/'.join(ENTRY_KINDS)}")
+
+
+def _load_data(path: Path, chain: tuple = ()) -> dict:
+    if path.resolve() in chain:
+        raise ProfileError("extends 形成循环引用", file=path, field="extends")
+    doc = LocatedYaml(path)
+    if not isinstance(doc.data, dict):
+        doc.fail((), "规则配置文件的顶层必须是映射（键: 值）")
+    base: dict = {}
+    parent = doc.data.get("extends")
+    if parent:
+        if not isinstance(parent, str):
+            doc.fail(("extends",), "extends 必须是内置名称或文件路径")
+        try:
+            base = _load_data(_resolve(parent, path.parent), chain + (path.resolve(),))
+        except ProfileError as exc:
+            if exc.file:
+                raise
+            doc.fail(("extends",), str(exc).removeprefix("配置错误："))
+    _validate_layer(doc, base)
+    layer = {k: v for k, v in doc.data.items() if k != "extends"}
+    return _merge(base, layer)
+
+
+def load_profile(name_or_path: str | Path = "gb2019") -> Profile:
+    path = _resolve(name_or_path)
+    data = _load_data(path)
+    data.setdefault("name", path.stem)
+    return Profile(data, source=str(path))
