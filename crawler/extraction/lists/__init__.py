@@ -1,0 +1,1 @@
+"""List adapters, one per CMS family, tried by markers before the generic fallback."""

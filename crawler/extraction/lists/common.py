@@ -1,0 +1,125 @@
+"""Building list entries from record elements (li / tr / dd / div) shared by the adapters."""
+from __future__ import annotations
+
+import re
+import statistics
+
+from crawler.extraction.dates import (DateWindow, date_from_url_with_source, find_full_dates, normalise,
+                                      parse_short_year, resolve_month_day, year_from_url, MONTH_DAY_RE)
+from crawler.extraction.html import clean_text, resolve, usable_href, visible_text
+from crawler.extraction.model import Entry
+
+TRUNCATED_RE = re.compile(r"(\.{2,}|…+|。。+)\s*$")
+MORE_TEXT_RE = re.compile(r"^\s*(更多|查看更多|more|MORE|More|>>|》》|\+|更多\s*>+|更多\+|更多»|more\s*>+)\s*[>»+]*\s*$")
+TOOLTIP_DATE_LABEL_RE = re.compile(r"(发表|发布|更新|生成|成文)(时间|日期)\s*[:：]?\s*([^\r\n]{4,30})")
+ARTICLE_URL_RE = re.compile(
+    r"(/t\d{8}_\d+|/art_\d+_\d+|/art/\d{4}/|content_\d+|/\d{4}[-/]?\d{2}[-/]\d{2}/|/\d{4}/\d{2}-\d{2}/|"
+    r"[/_=](?:\d{4,}|[0-9a-f]{16,})(?:\.[a-z]{2,5})?(?:$|[?#&])|\.(?:pdf|docx?|xlsx?|wps|zip|rar)$|"
+    r"(?:id|articleid|docid|infoid|leadermailid|surveyid)=\d+)",
+    re.I,
+)
+NON_ARTICLE_URL_RE = re.compile(r"(/|/index\.s?html?|/default\.s?html?|/index\.(?:jsp|aspx?|php))$", re.I)
+ATTACHMENT_RE = re.compile(r"\.(pdf|docx?|xlsx?|wps|zip|rar|ofd)$", re.I)
+
+
+def is_more_text(text: str) -> bool:
+    return bool(MORE_TEXT_RE.match(text or ""))
+
+
+def looks_like_article_url(url: str) -> bool:
+    path = url.split("#")[0]
+    if NON_ARTICLE_URL_RE.search(path.split("?")[0]) and "?" not in path:
+        return False
+    return bool(ARTICLE_URL_RE.search(path))
+
+
+def pick_link(record):
+    """The title link of a record: the one with the longest visible text (or @title)."""
+    best, best_len = None, -1
+    for a in record.iter("a"):
+        href = a.get("href")
+        if not usable_href(href):
+            continue
+        text = visible_text(a)
+        if is_more_text(text):
+            continue
+        n = len(text) or len(a.get("title") or "") * 0.5
+        if n > best_len:
+            best, best_len = a, n
+    return best
+
+
+def entry_from_record(record, base_url: str, window: DateWindow, link=None) -> Entry | None:
+    """Entry of one list record; the shown date wins, then a tooltip date, then the URL date."""
+    a = link if link is not None else pick_link(record)
+    if a is None:
+        return None
+    href = a.get("href").strip()
+    url = resolve(base_url, href)
+    text = visible_text(a)
+    attr_title = clean_text(a.get("title") or "")
+    title, title_full = text, None
+    if not title:
+        title = attr_title
+    elif attr_title and attr_title != text and len(attr_title) > len(text) and (
+            TRUNCATED_RE.search(text) or attr_title.startswith(TRUNCATED_RE.sub("", text)[:4])):
+        if not TOOLTIP_DATE_LABEL_RE.search(attr_title):
+            title_full = attr_title
+    if not title:
+        return None
+    date, source = None, None
+    rest = normalise(visible_text(record, skip=a)) if record is not a else ""
+    found = find_full_dates(rest, window) if rest else []
+    if found:
+        date, source = max(found), "list:text"
+    else:
+        md = MONTH_DAY_RE.search(rest) if rest else None
+        if md and len(rest) <= 40 and 1 <= int(md.group(1)) <= 12:
+            date = resolve_month_day(int(md.group(1)), int(md.group(3)), window, year_from_url(url))
+            source = "list:month-day" if date else None
+    if date is None:
+        inner = find_full_dates(normalise(text), window) if len(text) <= 200 else []
+        if inner and re_date_at_end(text):
+            date, source = inner[-1], "list:text"
+    if date is None and a.get("title"):
+        tip = TOOLTIP_DATE_LABEL_RE.search(a.get("title"))
+        if tip:
+            value = normalise(tip.group(3))
+            got = find_full_dates(value, window)
+            d = got[0] if got else parse_short_year(value, window)
+            if d:
+                date, source = d, "list:title-attr"
+    if date is None:
+        got = date_from_url_with_source(url, as_of=window)
+        if got:
+            date, source = got[0], got[1]
+    return Entry(title=title, href=href, url=url, date=date, date_source=source, title_full=title_full)
+
+
+END_DATE_RE = re.compile(r"((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*[\])）]?\s*$")
+
+
+def re_date_at_end(text: str) -> bool:
+    return bool(END_DATE_RE.search(text))
+
+
+def shown_dated(entries: list[Entry]) -> int:
+    return sum(1 for e in entries if e.date_source and e.date_source.startswith("list:"))
+
+
+def list_like(entries: list[Entry]) -> bool:
+    """Whether records look like an information list rather than a menu or a link grid."""
+    n = len(entries)
+    if n == 0:
+        return False
+    dated = shown_dated(entries)
+    if dated >= max(1, n * 0.5):
+        return True
+    if n < 2:
+        return False
+    lengths = [len(e.title) for e in entries]
+    med = statistics.median(lengths)
+    articleish = sum(1 for e in entries if looks_like_article_url(e.url)) / n
+    if med >= 14 and n >= 3:
+        return True
+    return (med >= 5 and articleish >= 0.6) or (med >= 9 and articleish >= 0.3)

@@ -1,0 +1,127 @@
+"""Hanweb 大汉 jcms lists: page 1 as XML inside `<script type="text/xml">`, later pages by POST to
+`dataproxy.jsp` in groups of three pages; the XML responses of those POSTs are read here too."""
+from __future__ import annotations
+
+import html as htmllib
+import math
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from crawler.extraction.dates import DateWindow
+from crawler.extraction.html import resolve
+from crawler.extraction.lists.common import entry_from_record
+from crawler.extraction.model import Block, Pagination
+
+DATASTORE_RE = re.compile(r"<datastore\b[^>]*>(.*?)</datastore>", re.S | re.I)
+DATASTORE_DIV_RE = re.compile(r"""<div[^>]+id\s*=\s*["']?(\w+)["']?[^>]*>\s*<script[^>]+text/xml[^>]*>\s*<datastore""", re.I)
+RECORD_RE = re.compile(r"<record\b[^>]*>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s*</record>", re.S | re.I)
+NEXTGROUP_RE = re.compile(r"<nextgroup\b[^>]*>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s*</nextgroup>", re.S | re.I)
+HREF_RE = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.I)
+TOTAL_RE = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>|totalRecord\s*[:=]\s*['\"]?(\d+)", re.I)
+PERPAGE_RE = re.compile(r"""perpage\s*[:=]\s*['"]?(\d+)""", re.I)
+DEFAULT_PROXY = "/module/web/jpage/dataproxy.jsp"
+PAGES_PER_GROUP = 3
+DEFAULT_PER_PAGE = 15
+
+
+def has_datastore(raw: str) -> bool:
+    return "<datastore" in raw or "<DATASTORE" in raw
+
+
+def _record_entries(xml: str, url: str, window: DateWindow) -> list:
+    entries = []
+    for m in RECORD_RE.finditer(xml):
+        fragment = m.group(1) if m.group(1) is not None else htmllib.unescape(m.group(2) or "")
+        if not fragment.strip():
+            continue
+        try:
+            root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+        except (etree.ParserError, ValueError):
+            continue
+        etree.strip_elements(root, "script", "style", with_tail=False)
+        e = entry_from_record(root, url, window)
+        if e:
+            entries.append(e)
+    return entries
+
+
+def blocks(raw: str, url: str, window: DateWindow) -> list[Block]:
+    out = []
+    for m in DATASTORE_RE.finditer(raw):
+        entries = _record_entries(m.group(1), url, window)
+        if entries:
+            out.append(Block(name=None, more_url=None, items=entries, method="hanweb-datastore"))
+    return out
+
+
+def _per_page(raw: str, params: dict) -> int:
+    for src in (params.get("perpage"), (m.group(1) if (m := PERPAGE_RE.search(raw)) else None)):
+        if src and str(src).isdigit() and int(src) > 0:
+            return int(src)
+    return DEFAULT_PER_PAGE
+
+
+def _total(raw: str) -> int | None:
+    m = TOTAL_RE.search(raw)
+    if not m:
+        return None
+    return int(m.group(1) or m.group(2))
+
+
+def group_requests(proxy_url: str, formdata: dict, total: int | None, per_page: int,
+                   already: int = 0) -> list[dict]:
+    """POST requests (groups of three pages) covering records after the first `already` ones."""
+    step = per_page * PAGES_PER_GROUP
+    last = total if total is not None else step
+    reqs = []
+    start = 1
+    while start <= last:
+        end = start + step - 1
+        if end > already:
+            reqs.append({"url": f"{proxy_url}?startrecord={start}&endrecord={end}&perpage={per_page}",
+                         "formdata": dict(formdata)})
+        start = end + 1
+    return reqs
+
+
+def pagination(raw: str, url: str, first_block_size: int, request_formdata: dict | None = None
+               ) -> Pagination | None:
+    """Counts and the dataproxy POSTs; on a dataproxy XML response, the remaining groups."""
+    if not has_datastore(raw):
+        return None
+    total = _total(raw)
+    path = urlsplit(url).path
+    if path.endswith("dataproxy.jsp"):  # we are reading a POST response
+        q = dict(parse_qsl(urlsplit(url).query))
+        per = _per_page(raw, q)
+        pag = Pagination(total_items=total, per_page=per, mechanism="hanweb:dataproxy",
+                         total_pages=math.ceil(total / per) if total is not None else None)
+        if q.get("startrecord") == "1" and request_formdata is not None and total:
+            proxy = url.split("?")[0]
+            pag.post_requests = group_requests(proxy, request_formdata, total, per,
+                                               already=int(q.get("endrecord") or 0))
+        return pag
+    nextgroup = NEXTGROUP_RE.search(raw)
+    params: dict = {}
+    proxy = resolve(url, DEFAULT_PROXY)
+    if nextgroup:
+        href = HREF_RE.search(nextgroup.group(1) or htmllib.unescape(nextgroup.group(2) or ""))
+        if href:
+            target = htmllib.unescape(href.group(1))
+            params = dict(parse_qsl(urlsplit(target).query))
+            proxy = resolve(url, target.split("?")[0])
+    div = DATASTORE_DIV_RE.search(raw)
+    unitid = params.get("unitid") or (div.group(1) if div else "")
+    per = _per_page(raw, params)
+    formdata = {"col": "1", "appid": params.get("appid", "1"), "webid": params.get("webid", "1"),
+                "path": params.get("path", "/"), "columnid": params.get("columnid", ""),
+                "sourceContentType": params.get("sourceContentType", "1"), "unitid": unitid,
+                "webname": params.get("webname", ""), "permissiontype": params.get("permissiontype", "0")}
+    pag = Pagination(total_items=total, per_page=per, mechanism="hanweb:datastore+dataproxy",
+                     total_pages=math.ceil(total / per) if total is not None else None)
+    if total is None or total > first_block_size:
+        pag.post_requests = group_requests(proxy, formdata, total, per, already=first_block_size)
+    return pag

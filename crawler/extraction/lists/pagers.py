@@ -1,0 +1,78 @@
+"""Generic pagers: 共N条 / 共N页 text, ?page=N / pageNum=N / index_N links, 下一页 / 尾页 links."""
+from __future__ import annotations
+
+import math
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from crawler.extraction.html import resolve, usable_href, visible_text
+from crawler.extraction.model import Pagination
+
+TOTAL_ITEMS_RE = re.compile(r"共\s*(\d+)\s*(?:条|篇|项|个|记录)")
+TOTAL_PAGES_RE = re.compile(r"共\s*(\d+)\s*页|(?:第\s*\d+\s*页\s*/\s*|\d+\s*/\s*)(\d+)\s*页")
+PER_PAGE_RE = re.compile(r"每页\s*(\d+)\s*(?:条|篇|项)")
+NEXT_TEXT_RE = re.compile(r"^\s*(下一页|下页|后一页|next|>|›|»)\s*$", re.I)
+LAST_TEXT_RE = re.compile(r"^\s*(尾页|末页|最后一页|last|»»)\s*$", re.I)
+PAGE_PARAM_RE = re.compile(r"^(page|pagenum|pageno|pageindex|curpage|currpage|p|pn|cpage|page_no)$", re.I)
+INDEX_N_RE = re.compile(r"^(.*/)?([\w-]+)_(\d+)\.(s?html?)$")
+
+
+def _page_param_urls(url: str, last_href: str | None, total_pages: int) -> list[str]:
+    if not last_href:
+        return []
+    parts = urlsplit(last_href)
+    q = parse_qsl(parts.query, keep_blank_values=True)
+    key = next((k for k, _ in q if PAGE_PARAM_RE.match(k)), None)
+    if key:
+        out = []
+        for n in range(2, total_pages + 1):
+            q2 = [(k, str(n) if k == key else v) for k, v in q]
+            out.append(urlunsplit(parts._replace(query=urlencode(q2))))
+        return out
+    m = INDEX_N_RE.match(parts.path)
+    if m:
+        first = int(m.group(3))
+        base = (m.group(1) or "") + m.group(2)
+        zero_based = first == total_pages - 1
+        rng = range(1, total_pages) if zero_based else range(2, total_pages + 1)
+        return [urlunsplit(parts._replace(path=f"{base}_{i}.{m.group(4)}")) for i in rng]
+    return []
+
+
+def pagination(doc, url: str, text: str) -> Pagination | None:
+    """A pager read from visible text and links; None when the page shows none."""
+    items = int(m.group(1)) if (m := TOTAL_ITEMS_RE.search(text)) else None
+    pages = None
+    if (m := TOTAL_PAGES_RE.search(text)):
+        pages = int(m.group(1) or m.group(2))
+    per = int(m.group(1)) if (m := PER_PAGE_RE.search(text)) else None
+    next_href = last_href = None
+    page_links: dict[int, str] = {}
+    for a in doc.iter("a"):
+        href = a.get("href")
+        if not usable_href(href):
+            continue
+        t = visible_text(a) or (a.get("title") or "")
+        if next_href is None and NEXT_TEXT_RE.match(t):
+            next_href = href.strip()
+        elif last_href is None and LAST_TEXT_RE.match(t):
+            last_href = href.strip()
+        elif t.isdigit() and len(t) < 5:
+            page_links[int(t)] = href.strip()
+    if pages is None and items and per:
+        pages = math.ceil(items / per)
+    if pages is None and page_links:
+        pages = max(page_links)
+    if items is None and pages is None and next_href is None:
+        return None
+    pag = Pagination(total_pages=pages, total_items=items, next_page_href=next_href,
+                     mechanism="generic:pager text/links", per_page=per)
+    if pages and pages > 1:
+        template = last_href or next_href or (page_links.get(max(page_links)) if page_links else None)
+        absolute = resolve(url, template) if template else None
+        pag.page_urls = _page_param_urls(url, absolute, pages)
+        if not pag.page_urls:
+            pag.page_urls = [resolve(url, page_links[n]) for n in sorted(page_links) if n >= 2]
+    elif next_href:
+        pag.page_urls = [resolve(url, next_href)]
+    return pag

@@ -1,0 +1,84 @@
+"""TRS WCM (拓尔思) lists: `createPageHTML` pagers (both signatures), `countPage`, and the Fujian
+集约化 "动静结合" list whose static items sit in `$showStatic(N)` groups of five."""
+from __future__ import annotations
+
+import math
+import re
+from urllib.parse import urlsplit
+
+from crawler.extraction.dates import DateWindow
+from crawler.extraction.html import resolve
+from crawler.extraction.lists.common import entry_from_record
+from crawler.extraction.model import Block, Pagination
+
+Q = r"""['"]?"""
+CREATE_PAGE_OLD_RE = re.compile(
+    r"createPageHTML\(\s*" + Q + r"(\d+)" + Q + r"\s*,\s*" + Q + r"(\d+)" + Q +
+    r"""\s*,\s*['"]([\w.-]+)['"]\s*,\s*['"](\w+)['"]\s*\)""")
+CREATE_PAGE_NEW_RE = re.compile(
+    r"""createPageHTML\(\s*['"]([\w-]+)['"]\s*,\s*""" + Q + r"(\d+)" + Q + r"\s*,\s*" + Q + r"(\d+)" + Q +
+    r"""\s*,\s*['"]([\w.-]+)['"]\s*,\s*['"](\w+)['"]\s*(?:,\s*""" + Q + r"(\d+)" + Q + r")?\s*\)")
+COUNT_PAGE_RE = re.compile(r"""var\s+countPage\s*=\s*['"]?(\d+)""")
+CURRENT_PAGE_RE = re.compile(r"""var\s+currentPage\s*=\s*['"]?(\d+)""")
+RECORD_COUNT_RE = re.compile(r"""recordCount\s*:\s*['"]?(\d+)""")
+PREPAGE_RE = re.compile(r"""prepage\s*:\s*['"]?(\d+)""")
+PAGE_NAME_RE = re.compile(r"/([\w-]+)(?:_\d+)?\.(s?html?)$")
+SHOW_STATIC_MARK = "$showStatic("
+
+
+def _page_name(url: str) -> tuple[str, str]:
+    m = PAGE_NAME_RE.search(urlsplit(url).path)
+    return (m.group(1), m.group(2)) if m else ("index", "html")
+
+
+def pagination(raw: str, url: str) -> Pagination | None:
+    """Page count and the other pages' URLs from the inline pager script."""
+    m = CREATE_PAGE_NEW_RE.search(raw)
+    if m:
+        total, current, prefix, ext = int(m.group(2)), int(m.group(3)), m.group(4), m.group(5)
+        items = int(m.group(6)) if m.group(6) else None
+        pages = [resolve(url, f"{prefix}_{i}.{ext}") for i in range(2, total + 1)]
+        nxt = f"{prefix}_{current + 1}.{ext}" if current < total else None
+        per = math.ceil(items / total) if items and total else None
+        return Pagination(total_pages=total, total_items=items, next_page_href=nxt,
+                          mechanism="trs:createPageHTML(div,total,current,prefix,ext,records)",
+                          page_urls=pages, per_page=per)
+    m = CREATE_PAGE_OLD_RE.search(raw)
+    if m:
+        total, current, name, ext = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
+        pages = [resolve(url, f"{name}_{i}.{ext}") for i in range(1, total)]
+        nxt = f"{name}_{current + 1}.{ext}" if current + 1 < total else None
+        return Pagination(total_pages=total, next_page_href=nxt,
+                          mechanism="trs:createPageHTML(count,current,name,ext)", page_urls=pages)
+    m = COUNT_PAGE_RE.search(raw)
+    if m:
+        total = int(m.group(1))
+        cur = int(c.group(1)) if (c := CURRENT_PAGE_RE.search(raw)) else 0
+        name, ext = _page_name(url)
+        pages = [resolve(url, f"{name}_{i}.{ext}") for i in range(1, total)]
+        nxt = f"{name}_{cur + 1}.{ext}" if cur + 1 < total else None
+        return Pagination(total_pages=total, next_page_href=nxt, mechanism="trs:countPage",
+                          page_urls=pages)
+    m = RECORD_COUNT_RE.search(raw)
+    if m and "pageChnlInfo" in raw:
+        items = int(m.group(1))
+        per = int(p.group(1)) if (p := PREPAGE_RE.search(raw)) else 15
+        return Pagination(total_pages=max(1, math.ceil(items / per)) if per else None, total_items=items,
+                          mechanism="trs:avalon pageChnlInfo (later pages via JSON search API)", per_page=per)
+    return None
+
+
+def static_groups_block(doc, url: str, window: DateWindow) -> Block | None:
+    """The Fujian 动静结合 list: every li under the `$showStatic(N)` groups, in order, as one list."""
+    groups = [el for el in doc.iter("div") if (el.get("ms-visible") or "").startswith(SHOW_STATIC_MARK)]
+    if not groups:
+        return None
+    entries = []
+    for g in groups:
+        for li in g.iter("li"):
+            e = entry_from_record(li, url, window)
+            if e:
+                entries.append(e)
+    if not entries:
+        return None
+    return Block(name=None, more_url=None, items=entries, method="trs-static-groups")

@@ -1,0 +1,79 @@
+"""Column discovery: navigation menus, 更多 links, disclosure column trees, breadcrumbs."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urldefrag
+
+from crawler.extraction.html import attr_classes, clean_text, resolve, same_site, usable_href, visible_text
+from crawler.extraction.lists.common import ATTACHMENT_RE, looks_like_article_url
+from crawler.extraction.model import Block, Link
+
+BREADCRUMB_TEXT_RE = re.compile(r"(当前位置|您的位置|你的位置|所在位置|现在的位置|当前页面)")
+BREADCRUMB_CLASS_RE = re.compile(r"(breadcrumb|crumb|position|location|dqwz|curpos|weizhi|place)", re.I)
+NAV_CLASS_RE = re.compile(r"(^|[\s_-])(nav|menu|daohang|dh|mainnav|topnav|header)", re.I)
+TREE_CLASS_RE = re.compile(r"(tree|lmlb|catalog|sidebar|left_?nav|leftmenu|column|lanmu|xxgk_?nav|zfxxgk)", re.I)
+SKIP_NAME_RE = re.compile(r"^(首页|网站首页|返回首页|主页|更多|more|登录|注册|English|繁体|简体|无障碍|长者模式|关怀版)$", re.I)
+HOME_PATH_RE = re.compile(r"^/?(index\.\w+)?$")
+MAX_NAME_LEN = 20
+
+
+def _is_column_url(url: str) -> bool:
+    return not ATTACHMENT_RE.search(url.split("?")[0]) and not looks_like_article_url(url)
+
+
+def breadcrumb(doc, url: str) -> list[Link]:
+    for el in doc.iter():
+        if not isinstance(el.tag, str) or el.tag in ("html", "body", "script", "style"):
+            continue
+        cls_hit = BREADCRUMB_CLASS_RE.search(attr_classes(el))
+        if not cls_hit:
+            own = clean_text(el.text or "")
+            if not BREADCRUMB_TEXT_RE.search(own) or el.tag == "a":
+                continue
+            holder = el if el.find(".//a") is not None else el.getparent()
+        else:
+            holder = el
+        if holder is None or len(visible_text(holder)) > 200:
+            continue
+        links = []
+        for a in holder.iter("a"):
+            href = a.get("href")
+            name = visible_text(a) or clean_text(a.get("title") or "")
+            if usable_href(href) and name:
+                links.append(Link(name=name, url=resolve(url, href), source="breadcrumb"))
+        if links:
+            return links
+    return []
+
+
+def nav_links(doc, url: str, blocks: list[Block], crumbs: list[Link]) -> list[Link]:
+    """Candidate column links, resolved, on-site, not articles, de-duplicated (first source wins)."""
+    out: list[Link] = []
+    seen: set[str] = set()
+
+    def add(name: str, href: str, source: str):
+        name = clean_text(name)
+        if not name or len(name) > MAX_NAME_LEN or SKIP_NAME_RE.match(name) or not usable_href(href):
+            return
+        absolute = urldefrag(resolve(url, href))[0]
+        if not absolute.startswith(("http://", "https://")) or not same_site(absolute, url):
+            return
+        if not _is_column_url(absolute) or absolute in seen or absolute.rstrip("/") == url.rstrip("/"):
+            return
+        seen.add(absolute)
+        out.append(Link(name=name, url=absolute, source=source))
+
+    for el in doc.iter("ul", "div", "nav", "dl", "table"):
+        classes = attr_classes(el)
+        source = "nav" if el.tag == "nav" or NAV_CLASS_RE.search(classes) else (
+            "tree" if TREE_CLASS_RE.search(classes) else None)
+        if source is None:
+            continue
+        for a in el.iter("a"):
+            add(visible_text(a) or a.get("title") or "", a.get("href"), source)
+    for b in blocks:
+        if b.more_url and b.name:
+            add(b.name, b.more_url, "more")
+    for lk in crumbs:
+        add(lk.name, lk.url, "breadcrumb")
+    return out

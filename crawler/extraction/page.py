@@ -1,0 +1,176 @@
+"""extract_page: one fetched page → PageResult (kind, blocks, pagination, dates, column links)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import urlsplit
+
+from crawler.extraction import article, navigation
+from crawler.extraction.dates import DateWindow, normalise
+from crawler.extraction.encoding import decode_body
+from crawler.extraction.html import clean_text, meta_map, parse_html, strip_invisible, visible_text
+from crawler.extraction.lists import generic, hanweb, jiyuehua, pagers, trs
+from crawler.extraction.lists.common import looks_like_article_url, shown_dated
+from crawler.extraction.model import Block, PageResult, Pagination
+
+HOME_PATH_RE = re.compile(r"^/?(?:(?:index|default|home|main)\.(?:s?html?|jsp|aspx?|php))?$", re.I)
+XML_RESPONSE_RE = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?<datastore", re.I)
+EXEMPT_RE = re.compile(r"(暂无(?:相关)?(?:信息|数据|内容|记录|公开信息)|本(?:栏目|单位|部门)[^。，,]{0,12}(?:暂)?无[^。]{0,30}(?:信息|事项|内容)"
+                       r"|备注说明[:：]?[^。]{0,60}|无此类信息|没有相关信息)")
+INFO_NAME_RE = re.compile(r"(机构职能|机构概况|职能职责|工作职责|主要职责|内设机构|领导信息|领导简介|领导分工|"
+                          r"公开指南|信息公开指南|公开制度|机构设置|单位简介|部门简介|联系方式|办公地址)")
+BOARD_NAME_RE = re.compile(r"(信箱|留言|咨询投诉|网民留言|来信|12345|问政)")
+DEFAULT_MARGIN_DAYS = 2
+
+
+def _main_block_first(blocks: list[Block]) -> list[Block]:
+    if len(blocks) < 2:
+        return blocks
+    best = max(range(len(blocks)), key=lambda i: (blocks[i].method != "generic-dom" and blocks[i].method != "table",
+                                                   len(blocks[i].items) + 2 * shown_dated(blocks[i].items)))
+    return [blocks[best]] + blocks[:best] + blocks[best + 1:]
+
+
+def _dedupe_against(primary: list[Block], others: list[Block]) -> list[Block]:
+    taken = {e.url for b in primary for e in b.items}
+    keep = []
+    for b in others:
+        overlap = sum(1 for e in b.items if e.url in taken)
+        if overlap * 2 < len(b.items):
+            b.items = [e for e in b.items if e.url not in taken]
+            if b.items:
+                keep.append(b)
+    return keep
+
+
+def _merge_pagination(found: list[Pagination | None]) -> Pagination:
+    found = [p for p in found if p is not None]
+    if not found:
+        return Pagination(total_pages=1, mechanism=None)
+    pag = found[0]
+    for other in found[1:]:
+        for f in ("total_pages", "total_items", "next_page_href", "per_page"):
+            if getattr(pag, f) is None and getattr(other, f) is not None:
+                setattr(pag, f, getattr(other, f))
+    return pag
+
+
+def _latest(blocks: list[Block]) -> dt.date | None:
+    shown = [e.date for b in blocks for e in b.items
+             if e.date and e.date_source and e.date_source.startswith(("list:", "json:"))]
+    if shown:
+        return max(shown)
+    every = [e.date for b in blocks for e in b.items if e.date]
+    return max(every) if every else None
+
+
+def _is_home(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(parts.netloc) and bool(HOME_PATH_RE.match(parts.path)) and not parts.query
+
+
+def extract_xml_response(raw: str, url: str, window: DateWindow, encoding: str,
+                         request_formdata: dict | None) -> PageResult:
+    blocks = hanweb.blocks(raw, url, window)
+    pag = hanweb.pagination(raw, url, len(blocks[0].items) if blocks else 0, request_formdata) or Pagination()
+    return PageResult(kind="column_list", blocks=blocks, pagination=pag, latest_date=_latest(blocks),
+                      encoding=encoding, rejected_dates=window.rejected, url=url)
+
+
+def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding: str | None = None,
+                 margin_days: int = DEFAULT_MARGIN_DAYS, request_formdata: dict | None = None) -> PageResult:
+    """Read one page. `request_formdata` is the form of a Hanweb dataproxy POST whose response this is."""
+    if isinstance(body, bytes):
+        raw, encoding = decode_body(body, header_encoding)
+    else:
+        raw, encoding = body or "", "unicode"
+    window = DateWindow(as_of, margin_days)
+    if XML_RESPONSE_RE.match(raw[:300]):
+        return extract_xml_response(raw, url, window, encoding, request_formdata)
+
+    doc = parse_html(raw)
+    meta = meta_map(doc)
+    title_el = doc.find(".//title")
+    title = clean_text(title_el.text_content()) if title_el is not None else None
+
+    adapter_blocks: list[Block] = []
+    pags: list[Pagination | None] = []
+    if hanweb.has_datastore(raw):
+        hb = hanweb.blocks(raw, url, window)
+        adapter_blocks += hb
+        pags.append(hanweb.pagination(raw, url, len(hb[0].items) if hb else 0, request_formdata))
+    if jiyuehua.has_list_data(raw):
+        adapter_blocks += jiyuehua.blocks(raw, url, window)
+        pags.append(jiyuehua.pagination(raw, url))
+    pags.append(trs.pagination(raw, url))
+
+    strip_invisible(doc)
+    static = trs.static_groups_block(doc, url, window)
+    if static:
+        adapter_blocks.insert(0, static)
+    dom_blocks = generic.find_blocks(doc, url, window)
+    blocks = adapter_blocks + _dedupe_against(adapter_blocks, dom_blocks)
+
+    body_el = doc.find("body")
+    text = visible_text(body_el if body_el is not None else doc)
+    if not any(p is not None for p in pags):
+        pags.append(pagers.pagination(doc, url, text))
+    else:
+        pags.append(pagers.pagination(doc, url, text))
+    pagination = _merge_pagination(pags)
+
+    crumbs = navigation.breadcrumb(doc, url)
+    column_name = meta.get("columnname") or (crumbs[-1].name if crumbs else None)
+
+    has_article_meta = "articletitle" in meta
+    list_signal = bool(adapter_blocks) or (pagination.mechanism is not None and (pagination.total_pages or 0) > 1)
+    big_block = max((len(b.items) for b in blocks), default=0)
+    if _is_home(url):
+        kind = "homepage"
+    elif has_article_meta:
+        kind = "article"
+    elif list_signal or (big_block >= 5 and not looks_like_article_url(url)) or (
+            "columnname" in meta and big_block >= 1):
+        kind = "column_list"
+    elif looks_like_article_url(url):
+        kind = "article"
+    elif big_block >= 3:
+        kind = "column_list"
+    else:
+        kind = "other"
+    if kind == "column_list" and BOARD_NAME_RE.search(column_name or title or ""):
+        kind = "message_board"
+
+    if kind in ("column_list", "message_board"):
+        blocks = _main_block_first(blocks)
+        if blocks and blocks[0].name is None:
+            blocks[0].name = column_name
+    if column_name is None and kind in ("column_list", "message_board") and blocks:
+        column_name = blocks[0].name
+
+    date = None
+    if kind in ("article", "other"):
+        date = article.page_date(doc, raw, url, meta, window)
+
+    total_items = sum(len(b.items) for b in blocks)
+    norm_text = normalise(text)
+    exempt = None
+    if total_items == 0 or kind in ("column_list", "other"):
+        m = EXEMPT_RE.search(norm_text)
+        if m and (total_items == 0 or len(blocks[0].items) == 0):
+            exempt = m.group(0).strip()
+    is_info = kind in ("other", "article", "column_list") and big_block < 3 and not adapter_blocks and (
+        bool(INFO_NAME_RE.search(column_name or "") or INFO_NAME_RE.search(title or "")))
+    if is_info and kind == "column_list":
+        kind = "other"
+
+    if kind == "column_list" and pagination.total_items is None and pagination.total_pages in (1, None) \
+            and blocks:
+        pagination.total_items = len(blocks[0].items)
+        pagination.total_pages = 1
+    result = PageResult(
+        kind=kind, title=title, column_name=column_name, breadcrumb=crumbs, blocks=blocks,
+        pagination=pagination, latest_date=_latest(blocks), date=date,
+        nav_links=navigation.nav_links(doc, url, blocks, crumbs), is_info_page=is_info,
+        exempt_note=exempt, encoding=encoding, rejected_dates=window.rejected, url=url)
+    return result
