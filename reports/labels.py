@@ -1,0 +1,68 @@
+"""Chinese display labels and the rule texts shown beside findings.
+
+Reports never judge: every label here translates a value the checks already stored. Rule texts come
+from the registry so the wording an office reads in the 整改清单 is the same `govwatch rules` prints.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+SEVERITY_LABELS = {"veto": "单项否决", "deduct": "扣分", "warn": "提示"}
+SEVERITY_ORDER = ("veto", "deduct", "warn")
+STATUS_LABELS = {"new": "新发现", "open": "未整改", "resolved": "已整改",
+                 "ignored": "已确认忽略", "accepted": "已确认接受"}
+STATUS_ORDER = ("new", "open", "resolved", "ignored", "accepted")
+# Findings an office still has to act on (counted in trends and severity totals).
+ACTIVE_STATUSES = ("new", "open")
+INCOMPLETE_BANNER = "本次巡检未完成，结果不完整"
+MODE_LABELS = {"crawl": "采集", "check": "检查", "run": "巡检", "demo": "演示"}
+
+
+def severity_label(code: str | None) -> str:
+    return SEVERITY_LABELS.get(code or "", code or "")
+
+
+def status_label(code: str | None) -> str:
+    return STATUS_LABELS.get(code or "", code or "")
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict:
+    """The registry, loaded lazily; a missing rules module leaves whatever is registered."""
+    try:
+        from checks import registry
+    except ImportError:
+        return {}
+    try:
+        return registry.load_builtin_rules()
+    except ImportError:
+        return registry.RULES
+
+
+def rule_texts(code: str) -> dict:
+    """问题类型/依据/整改要求/整改时限 for a code; an unknown code shows the code itself."""
+    rule = _rules().get(code)
+    if rule is None:
+        return {"title": code, "basis": "", "remedy": "", "deadline_days": None}
+    return {"title": rule.title or code, "basis": rule.basis or "", "remedy": rule.remedy or "",
+            "deadline_days": rule.deadline_days}
+
+
+def add_days(day: str | None, days: int | None) -> str:
+    """An ISO date plus N calendar days, or "" when either is unknown or malformed."""
+    if not day or days is None:
+        return ""
+    try:
+        return (date.fromisoformat(str(day)[:10]) + timedelta(days=int(days))).isoformat()
+    except (TypeError, ValueError):
+        return ""
+
+
+def days_between(earlier: str | None, later: str | None) -> int | None:
+    if not earlier or not later:
+        return None
+    try:
+        return (date.fromisoformat(str(later)[:10]) - date.fromisoformat(str(earlier)[:10])).days
+    except (TypeError, ValueError):
+        return None

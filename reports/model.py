@@ -1,0 +1,221 @@
+"""One plain-data view of a run that every renderer shares.
+
+Renderers (JSON, CSV, XLSX, HTML, Markdown, terminal) must agree to the letter, so they all read this
+model instead of the store. The model only gathers and labels: verdicts, scores, statuses and messages
+are what the checks wrote.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta, timezone
+
+from reports.labels import (ACTIVE_STATUSES, SEVERITY_ORDER, STATUS_ORDER, add_days, days_between,
+                            rule_texts, severity_label, status_label)
+
+TREND_RUNS = 12          # past runs shown in the open-findings trend
+AVAILABILITY_DAYS = 7    # probes window (the 普查 "one week" availability rule)
+
+
+def _loads(text) -> dict | list:
+    if isinstance(text, (dict, list)):
+        return text
+    try:
+        value = json.loads(text or "{}")
+    except (TypeError, ValueError):
+        return {}
+    return value if isinstance(value, (dict, list)) else {}
+
+
+def _run_ids_with_data(db, run_id: int) -> set[str]:
+    ids: set[str] = set()
+    for table in ("site_results", "findings", "columns", "board_stats", "fetches"):
+        ids.update(r[0] for r in db.execute(
+            f"select distinct site_id from [{table}] where run_id = ?", [run_id]))
+    return ids
+
+
+def _finding(row: dict) -> dict:
+    texts = rule_texts(row["code"])
+    ev = row.get("evidence") or {}
+    if not isinstance(ev, dict):
+        ev = {"value": ev}
+    overdue = ev.get("overdue_days")
+    if overdue is None and isinstance(ev.get("days"), (int, float)) \
+            and isinstance(ev.get("limit_days"), (int, float)):
+        overdue = ev["days"] - ev["limit_days"]
+    return {
+        "code": row["code"], "severity": row["severity"],
+        "severity_label": severity_label(row["severity"]),
+        "column": row.get("column") or "", "url": row.get("url") or "",
+        "message": row.get("message") or "", "evidence": ev,
+        "status": row["status"], "status_label": status_label(row["status"]),
+        "first_seen": row.get("first_seen") or "", "last_seen": row.get("last_seen") or "",
+        "fingerprint": row.get("fingerprint") or "",
+        "title": texts["title"], "basis": texts["basis"], "remedy": texts["remedy"],
+        "deadline_days": texts["deadline_days"],
+        "deadline": add_days(row.get("first_seen"), texts["deadline_days"]),
+        "newest_date": ev.get("newest_date") or "",
+        "overdue_days": overdue,
+    }
+
+
+def _column_limits(findings: list[dict], details: dict) -> dict[str, int]:
+    """Freshness limit per column key/name/url, as the checks recorded it."""
+    limits: dict[str, int] = {}
+    cols = details.get("columns") if isinstance(details, dict) else None
+    if isinstance(cols, dict):
+        for key, val in cols.items():
+            lim = val.get("limit_days") if isinstance(val, dict) else None
+            if lim is not None:
+                limits[str(key)] = lim
+    elif isinstance(cols, list):
+        for val in cols:
+            if isinstance(val, dict) and val.get("limit_days") is not None:
+                for k in ("key", "name", "url"):
+                    if val.get(k):
+                        limits[str(val[k])] = val["limit_days"]
+    for f in findings:
+        if f["code"] == "COLUMN_STALE" and f["evidence"].get("limit_days") is not None:
+            for k in (f["evidence"].get("column_key"), f["column"], f["url"]):
+                if k:
+                    limits[str(k)] = f["evidence"]["limit_days"]
+    return limits
+
+
+def _columns(db, crawl_run: int | None, site_id: str, as_of: str, limits: dict) -> list[dict]:
+    if crawl_run is None:
+        return []
+    out = []
+    for c in db["columns"].rows_where("run_id = ? and site_id = ?", [crawl_run, site_id],
+                                      order_by="id"):
+        limit = next((limits[k] for k in (c["key"], c["name"], c["url"]) if k and k in limits),
+                     None)
+        out.append({
+            "key": c["key"], "name": c["name"] or c["key"] or "", "url": c["url"] or "",
+            "level": c["level"], "role": c["role"], "status": c["status"],
+            "newest_date": c["newest_date"] or "", "item_count": c["item_count"],
+            "method": c["method"], "days_since": days_between(c["newest_date"], as_of),
+            "limit_days": limit,
+        })
+    return out
+
+
+def _boards(db, run_id: int, site_id: str) -> list[dict]:
+    return [dict(r, stats=_loads(r["stats"])) for r in db["board_stats"].rows_where(
+        "run_id = ? and site_id = ?", [run_id, site_id], order_by="board_key")]
+
+
+def _availability(db, site_id: str, as_of: str) -> dict:
+    try:
+        end = date.fromisoformat(as_of[:10]) + timedelta(days=1)
+    except (TypeError, ValueError):
+        end = datetime.now(timezone.utc).date() + timedelta(days=1)
+    start = end - timedelta(days=AVAILABILITY_DAYS)
+    count, failed = db.execute(
+        "select count(*), coalesce(sum(case when ok then 0 else 1 end), 0) from probes "
+        "where site_id = ? and substr(at, 1, 10) >= ? and substr(at, 1, 10) < ?",
+        [site_id, start.isoformat(), end.isoformat()]).fetchone()
+    return {"count": count, "failed": failed,
+            "ratio": (failed / count) if count else None, "days": AVAILABILITY_DAYS}
+
+
+def _trend(db, run_id: int, site_id: str | None) -> list[tuple[int, str, int]]:
+    placeholders = ",".join("?" for _ in ACTIVE_STATUSES)
+    site_sql = " and f.site_id = ?" if site_id else ""
+    args = [*ACTIVE_STATUSES, *([site_id] if site_id else []), run_id, TREND_RUNS]
+    rows = db.execute(
+        "select r.id, r.as_of, (select count(*) from findings f where f.run_id = r.id and "
+        f"f.status in ({placeholders}){site_sql}) from runs r "
+        "where r.id <= ? and exists (select 1 from findings g where g.run_id = r.id) "
+        "order by r.id desc limit ?", args).fetchall()
+    return [(r[0], r[1] or "", r[2]) for r in reversed(rows)]
+
+
+def _monthly(db, crawl_run: int | None, site_id: str, columns: list[dict]) -> dict:
+    """Items per column per month and year: the figures an office copies into its 年度报告."""
+    if crawl_run is None:
+        return {"months": [], "years": [], "columns": []}
+    rows = db.execute(
+        "select column_key, substr(date, 1, 7) as month, count(distinct coalesce(url, title || date)) "
+        "from items where run_id = ? and site_id = ? and date is not null and date != '' "
+        "group by column_key, month", [crawl_run, site_id]).fetchall()
+    names = {c["key"]: c["name"] for c in columns}
+    by_col: dict[str, dict] = {}
+    for key, month, n in rows:
+        if not month or len(month) < 7:
+            continue
+        col = by_col.setdefault(key, {"key": key, "name": names.get(key) or key or "",
+                                      "months": {}, "years": {}, "total": 0})
+        col["months"][month] = col["months"].get(month, 0) + n
+        col["years"][month[:4]] = col["years"].get(month[:4], 0) + n
+        col["total"] += n
+    months = sorted({m for c in by_col.values() for m in c["months"]})
+    years = sorted({y for c in by_col.values() for y in c["years"]})
+    order = {c["key"]: i for i, c in enumerate(columns)}
+    cols = sorted(by_col.values(), key=lambda c: (order.get(c["key"], 1 << 30), c["name"]))
+    year_totals = {y: sum(c["years"].get(y, 0) for c in cols) for y in years}
+    return {"months": months, "years": years, "columns": cols, "year_totals": year_totals}
+
+
+def _counts(findings: list[dict]) -> dict:
+    active = [f for f in findings if f["status"] in ACTIVE_STATUSES]
+    return {
+        "by_severity": {s: sum(f["severity"] == s for f in active) for s in SEVERITY_ORDER},
+        "by_status": {s: sum(f["status"] == s for f in findings) for s in STATUS_ORDER},
+        "active": len(active),
+        "new": sum(f["status"] == "new" for f in findings),
+        "resolved": sum(f["status"] == "resolved" for f in findings),
+    }
+
+
+def build_model(store, run_id: int) -> dict:
+    """Everything every renderer needs for one run, as plain dicts and lists."""
+    db = store.db
+    run = store.run(run_id)   # raises sqlite_utils NotFoundError for an unknown run
+    as_of = run.get("as_of") or (run.get("started") or "")[:10]
+    prev = store.latest_run(complete_only=True, before=run_id)
+    crawled = store.latest_crawled_run(before=run_id + 1)
+    crawl_run = crawled["id"] if crawled else None
+
+    known = {s["id"]: s for s in store.sites()}
+    wanted = _run_ids_with_data(db, run_id)
+    site_ids = [sid for sid in known if sid in wanted] + sorted(wanted - set(known))
+
+    sites = []
+    for sid in site_ids:
+        s = known.get(sid) or {"id": sid, "name": sid, "url": "", "kind": "", "owner": "",
+                               "code": ""}
+        result = store.site_result(run_id, sid) or {}
+        details = result.get("details") if isinstance(result.get("details"), dict) else {}
+        findings = [_finding(r) for r in store.findings(run_id, sid)]
+        columns = _columns(db, crawl_run, sid, as_of, _column_limits(findings, details))
+        sites.append({
+            "id": sid, "name": s.get("name") or sid, "url": s.get("url") or "",
+            "kind": s.get("kind") or "", "owner": s.get("owner") or "", "code": s.get("code") or "",
+            "verdict": result.get("verdict") or "", "score": result.get("score"),
+            "rubric": result.get("rubric") or "", "profile": result.get("profile") or "",
+            "scorecard": details.get("scorecard"), "details": details,
+            "findings": findings, "counts": _counts(findings),
+            "columns": columns, "boards": _boards(db, run_id, sid),
+            "availability": _availability(db, sid, as_of),
+            "trend": _trend(db, run_id, sid),
+            "monthly": _monthly(db, crawl_run, sid, columns),
+        })
+
+    verdicts: dict[str, int] = {}
+    for s in sites:
+        verdicts[s["verdict"] or "未评定"] = verdicts.get(s["verdict"] or "未评定", 0) + 1
+    all_findings = [f for s in sites for f in s["findings"]]
+    return {
+        "run": {"id": run["id"], "as_of": as_of, "mode": run.get("mode") or "",
+                "started": run.get("started") or "", "finished": run.get("finished") or "",
+                "complete": bool(run.get("complete")), "note": run.get("note") or "",
+                "profile": run.get("profile") or ""},
+        "previous_run_id": prev["id"] if prev else None,
+        "crawl_run_id": crawl_run,
+        "generated_at": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
+        "sites": sites,
+        "trend": _trend(db, run_id, None),
+        "totals": dict(_counts(all_findings), sites=len(sites), verdicts=verdicts,
+                       findings=len(all_findings)),
+    }

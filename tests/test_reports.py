@@ -1,0 +1,355 @@
+"""Reports over a real store: two complete runs (new/open/resolved, trend), hostile page text."""
+from __future__ import annotations
+
+import csv
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import openpyxl
+import pytest
+from rich.console import Console
+
+from checks import registry
+from crawler.store import Store
+from reports import build_model, print_digest, print_summary, write_all
+from reports import labels
+from reports.xlsx import sheet_names
+
+FORMULA = '=HYPERLINK("http://x","y")'
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+EVIL_TITLE = "</script><script>document.title='pwned'</script>"
+SITE_A = "qingxi-county"
+SITE_B = "qingxi-nyj"
+LONG_NAME = "青溪县农业农村局/林业局[试点]:政府信息公开专栏网站名称很长很长很长"
+
+
+def _finding(code, severity, column, url, message, evidence, status, first_seen, last_seen, fp):
+    return {"code": code, "severity": severity, "column": column, "url": url, "message": message,
+            "evidence": evidence, "status": status, "first_seen": first_seen,
+            "last_seen": last_seen, "fingerprint": fp}
+
+
+def make_store(path: Path, third_incomplete: bool = False) -> tuple[Store, int]:
+    """Two complete runs as crawl + checks would write them; optionally a third, unfinished one."""
+    store = Store(path / "govwatch.db")
+    store.upsert_sites([
+        {"id": SITE_A, "name": "青溪县人民政府", "url": "https://www.qingxi.gov.cn/",
+         "kind": "county", "owner": "青溪县人民政府办公室", "code": "3311000001"},
+        {"id": SITE_B, "name": LONG_NAME, "url": "https://nyj.qingxi.gov.cn/", "kind": "department",
+         "owner": "青溪县农业农村局", "code": "3311000002"},
+    ])
+    stale_url = "https://www.qingxi.gov.cn/bmdt/index.html"
+    blank_url = "https://www.qingxi.gov.cn/tzgg/index.html"
+    runs = []
+    for n, as_of in enumerate(("2026-11-20", "2026-11-27"), 1):
+        run = store.start_run("run", as_of)
+        runs.append(run)
+        store.insert_batch("fetches", [{"run_id": run, "site_id": s, "url": u, "status": 200,
+                                        "kind": "page", "fetched_at": as_of}
+                                       for s, u in ((SITE_A, stale_url), (SITE_B, "https://nyj.qingxi.gov.cn/"))])
+        store.insert_batch("columns", [
+            {"run_id": run, "site_id": SITE_A, "key": "bmdt", "name": "部门动态", "url": stale_url,
+             "level": 1, "role": "list", "method": "trs", "status": "ok", "item_count": 4,
+             "newest_date": "2026-10-28"},
+            {"run_id": run, "site_id": SITE_A, "key": "tzgg", "name": "通知公告", "url": blank_url,
+             "level": 1, "role": "list", "method": "trs", "status": "ok",
+             "item_count": 0 if n == 1 else 2, "newest_date": None if n == 1 else "2026-11-25"},
+            {"run_id": run, "site_id": SITE_A, "key": "evil", "name": IMG, "url": "javascript:alert(1)",
+             "level": 2, "role": "list", "method": "generic", "status": "ok", "item_count": 1,
+             "newest_date": "2026-11-01"},
+            {"run_id": run, "site_id": SITE_B, "key": "gzdt", "name": "工作动态",
+             "url": "https://nyj.qingxi.gov.cn/gzdt/", "level": 1, "role": "list",
+             "method": "generic", "status": "ok", "item_count": 1, "newest_date": "2026-11-20"},
+        ])
+        items = [
+            {"column_key": "bmdt", "title": "部门动态一", "date": "2026-10-28"},
+            {"column_key": "bmdt", "title": "部门动态二", "date": "2026-10-02"},
+            {"column_key": "bmdt", "title": "部门动态三", "date": "2026-09-15"},
+            {"column_key": "bmdt", "title": "去年的动态", "date": "2025-12-30"},
+            {"column_key": "evil", "title": SCRIPT, "date": "2026-11-01"},
+        ]
+        if n == 2:
+            items += [{"column_key": "tzgg", "title": "通知一", "date": "2026-11-25"},
+                      {"column_key": "tzgg", "title": "通知二", "date": "2026-11-02"}]
+        store.insert_batch("items", [dict(i, run_id=run, site_id=SITE_A,
+                                          url=f"https://www.qingxi.gov.cn/{i['column_key']}/{k}.html",
+                                          date_source="list", page_url=stale_url)
+                                     for k, i in enumerate(items)])
+        store.insert_batch("items", [{"run_id": run, "site_id": SITE_B, "column_key": "gzdt",
+                                      "title": "农业动态", "url": "https://nyj.qingxi.gov.cn/gzdt/1.html",
+                                      "date": "2026-11-20", "date_source": "list"}])
+        a = [_finding("COLUMN_STALE", "veto", "部门动态", stale_url,
+                      f"栏目“部门动态”已{16 + 7 * (n - 1)}天未更新（要求14天内）",
+                      {"newest_date": "2026-10-28", "days": 16 + 7 * (n - 1), "limit_days": 14,
+                       "column_key": "bmdt"},
+                      "new" if n == 1 else "open", "2026-11-20", as_of, "fp-stale")]
+        if n == 1:
+            a.append(_finding("COLUMN_BLANK", "veto", "通知公告", blank_url, "栏目“通知公告”为空白栏目",
+                              {}, "new", "2026-11-20", as_of, "fp-blank"))
+        else:
+            a += [
+                _finding("COLUMN_BLANK", "veto", "通知公告", blank_url, "栏目“通知公告”为空白栏目",
+                         {}, "resolved", "2026-11-20", "2026-11-20", "fp-blank"),
+                _finding("LINK_BROKEN", "deduct", IMG, "javascript:alert(1)", FORMULA,
+                         {"target": "https://www.qingxi.gov.cn/missing.html", "status": 404},
+                         "new", as_of, as_of, "fp-evil"),
+                _finding("UNKNOWN_CODE_X", "warn", "", "", f"{SCRIPT}{EVIL_TITLE}",
+                         {"note": IMG}, "new", as_of, as_of, "fp-unknown"),
+            ]
+        store.replace_findings(run, SITE_A, a, result={
+            "verdict": "不合格", "score": 72.5 + n, "rubric": "gb2019", "profile": "gb2019",
+            "details": json.dumps({"scorecard": [
+                {"item": "首页可用性", "max": 10, "score": 10},
+                {"item": "栏目更新", "max": 40, "score": 25, "note": "部门动态超期"}]},
+                ensure_ascii=False)})
+        store.replace_findings(run, SITE_B, [] if n == 1 else [
+            _finding("ENQUIRY_OVERDUE", "deduct", "局长信箱", "https://nyj.qingxi.gov.cn/xx/1.html",
+                     "留言“关于灌溉补贴”已超期未答复（22个工作日）",
+                     {"submitted": "2026-10-20", "working_days": 22, "limit": 15},
+                     "new", as_of, as_of, "fp-letter")],
+            result={"verdict": "合格", "score": 91.0, "rubric": "gb2019", "profile": "gb2019",
+                    "details": "{}"})
+        store.insert_batch("board_stats", [{
+            "run_id": run, "site_id": SITE_B, "board_key": "jzxx", "board": "局长信箱",
+            "url": "https://nyj.qingxi.gov.cn/xx/",
+            "stats": json.dumps({"received": 40, "answered": 38, "reply_rate": 0.95,
+                                 "avg_working_days": 4.2, "p90_working_days": 9.0,
+                                 "overdue": 1, "overdue_letters": [{
+                                     "number": "XX2026-0021", "title": f"关于灌溉补贴{SCRIPT}",
+                                     "url": "https://nyj.qingxi.gov.cn/xx/1.html",
+                                     "submitted": "2026-10-20", "working_days": 22,
+                                     "status": "pending"}]}, ensure_ascii=False)}])
+        store.finish_run(run, complete=True)
+    store.insert_batch("probes", [
+        {"site_id": SITE_A, "url": "https://www.qingxi.gov.cn/", "at": f"2026-11-2{d}T09:00:00+08:00",
+         "ok": int(d != 3), "status": 200 if d != 3 else 0, "elapsed": 0.4} for d in range(1, 8)])
+    if third_incomplete:
+        run = store.start_run("run", "2026-11-28")
+        store.replace_findings(run, SITE_A, [_finding(
+            "COLUMN_STALE", "veto", "部门动态", stale_url, "栏目“部门动态”已31天未更新（要求14天内）",
+            {"newest_date": "2026-10-28", "days": 31, "limit_days": 14}, "open", "2026-11-20",
+            "2026-11-28", "fp-stale")], result={"verdict": "无法判定", "score": None,
+                                                 "rubric": "gb2019", "details": "{}"})
+        store.finish_run(run, complete=False, note="网站无法访问")
+        runs.append(run)
+    return store, runs[-1]
+
+
+@pytest.fixture
+def rule_texts(monkeypatch):
+    labels._rules()   # builtins first, so our test wording is not overwritten by a late import
+    monkeypatch.setitem(registry.RULES, "COLUMN_STALE", registry.Rule(
+        "COLUMN_STALE", "栏目不更新", "国办发〔2017〕47号 附件", "veto", "及时更新栏目内容", 10))
+
+
+@pytest.fixture
+def written(tmp_path, rule_texts):
+    store, run = make_store(tmp_path)
+    paths = write_all(store, run, tmp_path / "out")
+    yield store, run, paths
+    store.close()
+
+
+def test_model_lifecycle_trend_and_stats(tmp_path, rule_texts):
+    store, run = make_store(tmp_path)
+    m = build_model(store, run)
+    assert m["run"]["complete"] is True and m["previous_run_id"] == run - 1
+    a = next(s for s in m["sites"] if s["id"] == SITE_A)
+    assert [f["status"] for f in a["findings"]] == ["open", "resolved", "new", "new"]
+    assert a["counts"]["new"] == 2 and a["counts"]["resolved"] == 1
+    assert a["counts"]["by_severity"] == {"veto": 1, "deduct": 1, "warn": 1}
+    assert a["trend"] == [(run - 1, "2026-11-20", 2), (run, "2026-11-27", 3)]
+    stale = a["findings"][0]
+    assert (stale["title"], stale["deadline"], stale["overdue_days"]) == ("栏目不更新", "2026-11-30", 9)
+    assert a["findings"][3]["title"] == "UNKNOWN_CODE_X"   # missing from the registry
+    cols = {c["key"]: c for c in a["columns"]}
+    assert cols["bmdt"]["days_since"] == 30 and cols["bmdt"]["limit_days"] == 14
+    assert cols["tzgg"]["limit_days"] is None
+    assert a["availability"] == {"count": 7, "failed": 1, "ratio": 1 / 7, "days": 7}
+    bmdt = next(c for c in a["monthly"]["columns"] if c["key"] == "bmdt")
+    assert bmdt["years"] == {"2025": 1, "2026": 3} and bmdt["months"]["2026-10"] == 2
+    assert a["monthly"]["year_totals"]["2026"] == 6
+    assert a["scorecard"][1]["score"] == 25
+    b = next(s for s in m["sites"] if s["id"] == SITE_B)
+    assert b["boards"][0]["stats"]["received"] == 40
+    assert m["totals"]["new"] == 3 and m["totals"]["resolved"] == 1
+
+
+def test_json_contract(written):
+    _, run, paths = written
+    data = json.loads(paths["json"].read_text(encoding="utf-8"))
+    assert data["run"] == run and data["complete"] is True and data["as_of"] == "2026-11-27"
+    site = next(s for s in data["sites"] if s["id"] == SITE_A)
+    assert (site["name"], site["verdict"], site["score"], site["rubric"]) == \
+        ("青溪县人民政府", "不合格", 74.5, "gb2019")
+    f = site["findings"][0]
+    for key in ("code", "severity", "column", "url", "message", "evidence", "status",
+                "first_seen", "fingerprint"):
+        assert key in f
+    assert f["evidence"] == {"newest_date": "2026-10-28", "days": 23, "limit_days": 14,
+                             "column_key": "bmdt"}
+    assert sum(len(s["findings"]) for s in data["sites"]) == 5
+
+
+def test_csv_utf8_sig_and_formula_neutralised(written):
+    _, _, paths = written
+    raw = paths["csv"].read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    assert len(rows) == 5
+    evil = next(r for r in rows if r["指纹"] == "fp-evil")
+    assert evil["问题描述"] == "'" + FORMULA
+    assert evil["严重程度"] == "扣分" and evil["状态"] == "新发现"
+    stale = next(r for r in rows if r["指纹"] == "fp-stale")
+    assert stale["超期天数"] == "9" and stale["问题类型"] == "栏目不更新"
+
+
+def test_xlsx_sheets_headers_findings_and_no_formulas(written):
+    _, _, paths = written
+    wb = openpyxl.load_workbook(paths["xlsx"])
+    names = wb.sheetnames
+    assert names[0] == "汇总" and {"公开统计", "留言办理", "评分"} <= set(names)
+    long_sheet = sheet_names(["青溪县人民政府", LONG_NAME])[1]
+    assert len(long_sheet) <= 31 and "/" not in long_sheet and "[" not in long_sheet
+    assert long_sheet in names and "青溪县人民政府" in names
+
+    ws = wb["青溪县人民政府"]
+    header_row = next(r for r in range(1, 5) if ws.cell(r, 1).value == "序号")
+    headers = [c.value for c in ws[header_row]]
+    assert headers == ["序号", "网站名称", "网站标识码", "主办单位", "问题类型", "严重程度", "栏目",
+                       "问题描述", "网址", "最新信息日期", "超期天数", "依据", "整改要求", "整改时限",
+                       "首次发现", "状态"]
+    assert ws.freeze_panes == f"A{header_row + 1}"
+    assert ws.auto_filter.ref is not None
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize in (9, "9")
+    assert ws.print_title_rows == f"${header_row}:${header_row}"
+    rows = [[c for c in r] for r in ws.iter_rows(min_row=header_row + 1) if r[0].value]
+    assert [r[15].value for r in rows] == ["未整改", "已整改", "新发现", "新发现"]
+    assert rows[0][4].value == "栏目不更新" and rows[0][5].value == "单项否决"
+    assert rows[0][8].hyperlink.target == "https://www.qingxi.gov.cn/bmdt/index.html"
+    assert rows[0][10].value == 9 and rows[0][13].value == "2026-11-30"
+    evil = rows[2]
+    assert evil[7].value == FORMULA and evil[7].data_type == "s"
+    assert evil[6].value == IMG and evil[8].hyperlink is None   # javascript: never a link
+    for r in ws.iter_rows():
+        for c in r:
+            assert c.data_type != "f", (c.coordinate, c.value)
+
+    other = wb[long_sheet]
+    assert [r[7].value for r in other.iter_rows(min_row=header_row + 1) if r[0].value] == \
+        ["留言“关于灌溉补贴”已超期未答复（22个工作日）"]
+
+    summary = wb["汇总"]
+    values = [[c.value for c in r] for r in summary.iter_rows()]
+    site_row = next(v for v in values if v[1] == "青溪县人民政府")
+    assert site_row[5:13] == ["不合格", 74.5, 1, 1, 1, 3, 2, 1]
+    assert not any("本次巡检未完成" in str(v) for row in values for v in row)
+
+    stats = [[c.value for c in r] for r in wb["公开统计"].iter_rows()]
+    assert any(r[:4] == ["青溪县人民政府", "部门动态", "2026", 3] for r in stats)
+    assert any(r[1] == "合计：2026年主动公开政府信息6条" for r in stats)
+
+    boards = [[c.value for c in r] for r in wb["留言办理"].iter_rows()]
+    assert any(r[1] == "局长信箱" and r[3:9] == [40, 38, "95.00%", 4.2, 9, 1] for r in boards)
+    letter = next(r for r in wb["留言办理"].iter_rows() if r[2].value == "XX2026-0021")
+    assert letter[3].value == f"关于灌溉补贴{SCRIPT}"
+    assert letter[3].hyperlink.target == "https://nyj.qingxi.gov.cn/xx/1.html"
+
+    scores = [[c.value for c in r] for r in wb["评分"].iter_rows()]
+    assert ["指标", "分值", "得分", "说明"] == scores[[r[0] for r in scores].index("指标")][:4]
+    assert any(r[:4] == ["栏目更新", 40, 25, "部门动态超期"] for r in scores)
+
+
+class _Collector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+        if tag == "script":
+            self.scripts.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts[-1] += data
+
+
+def test_html_escapes_page_text_and_is_self_contained(written):
+    _, _, paths = written
+    html = paths["html"].read_text(encoding="utf-8")
+    assert SCRIPT not in html and IMG not in html and "document.title='pwned'" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    p = _Collector()
+    p.feed(html)
+    tags = [t for t, _ in p.tags]
+    assert "img" not in tags
+    assert len(p.scripts) == 2   # the JSON data block and the filter script, nothing injected
+    data = json.loads(p.scripts[0])
+    assert data["findings"] == 5
+    assert not any(a.get("src") for _, a in p.tags)
+    hrefs = [a["href"] for t, a in p.tags if t == "a" and "href" in a]
+    assert hrefs and all(h.startswith(("http://", "https://", "#")) for h in hrefs)
+    assert not any(t == "link" for t in tags)
+    assert tags.count("svg") >= 3   # overall trend, site trend, freshness bars
+    assert "部门动态" in html and "30天 / 14天" in html
+    assert "超期留言" in html and "XX2026-0021" in html and "95.00%" in html
+    assert "本次巡检未完成" not in html
+
+
+def test_incomplete_run_is_flagged_everywhere(tmp_path, rule_texts):
+    store, run = make_store(tmp_path, third_incomplete=True)
+    paths = write_all(store, run, tmp_path / "out")
+    assert json.loads(paths["json"].read_text(encoding="utf-8"))["complete"] is False
+    assert "本次巡检未完成，结果不完整" in paths["html"].read_text(encoding="utf-8")
+    assert "本次巡检未完成，结果不完整" in paths["md"].read_text(encoding="utf-8")
+    summary = openpyxl.load_workbook(paths["xlsx"])["汇总"]
+    assert "本次巡检未完成，结果不完整" in [c.value for r in summary.iter_rows() for c in r]
+    console = Console(record=True, width=140)
+    print_summary(build_model(store, run), console)
+    assert "本次巡检未完成，结果不完整" in console.export_text()
+    store.close()
+
+
+def test_digest_markdown_and_terminal(written):
+    store, run, paths = written
+    md = paths["md"].read_text(encoding="utf-8")
+    assert md.startswith("# 政务公开巡检摘要（截至 2026-11-27）")
+    assert "对比上次完整批次" in md and "### 新发现" in md and "### 已整改" in md
+    assert "栏目“通知公告”为空白栏目" in md.split("### 已整改")[1]
+    assert "\\<script\\>" in md and "<script>" not in md
+    model = build_model(store, run)
+    console = Console(record=True, width=160)
+    print_digest(model, console)
+    out = console.export_text()
+    assert "新发现 2 个，已整改 1 个" in out and "栏目“通知公告”为空白栏目" in out
+    assert SCRIPT in out   # shown literally, not parsed as rich markup
+    console = Console(record=True, width=160)
+    print_summary(model, console)
+    out = console.export_text()
+    assert "青溪县人民政府" in out and "不合格" in out and "74.5" in out
+
+
+def test_write_all_rejects_unknown_format(tmp_path, rule_texts):
+    store, run = make_store(tmp_path)
+    with pytest.raises(ValueError, match="pdf"):
+        write_all(store, run, tmp_path / "out", formats=("json", "pdf"))
+    store.close()
+
+
+def test_sheet_names_unique_and_legal():
+    names = sheet_names(["汇总", "a/b", "x" * 40, "x" * 40, "", "'quoted'"])
+    assert names[0] != "汇总" and names[1] == "a_b"
+    assert len(set(n.lower() for n in names)) == len(names)
+    assert all(0 < len(n) <= 31 for n in names)
+    assert names[5] == "quoted"
