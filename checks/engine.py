@@ -1,0 +1,193 @@
+"""Turns one run's stored crawl data into findings, with a life across runs.
+
+Every finding gets a fingerprint from what it is about (site + code + column/letter identity),
+never from the run, so the same problem seen again is `open`, a problem no longer seen is
+`resolved`, and an office's accepted/ignored mark follows it. A site whose homepage could not be
+fetched gets only SITE_UNREACHABLE, and a column that could not be read gets only
+EXTRACTION_FAILED: a failed fetch never becomes a stale or blank finding.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import date
+
+from checks.context import Finding, SiteContext
+from checks.registry import RULES, load_builtin_rules
+
+log = logging.getLogger(__name__)
+
+ALWAYS = ("SITE_UNREACHABLE",)
+OPEN_STATUSES = ("new", "open", "ignored", "accepted")
+
+
+def fingerprint(site_id: str, code: str, subject: str) -> str:
+    return hashlib.sha1(f"{site_id}|{code}|{subject}".encode("utf-8")).hexdigest()[:16]
+
+
+def _previous_run(store, run_id: int, site_id: str) -> int | None:
+    row = store.db.execute(
+        "select r.id from runs r join site_results s on s.run_id = r.id "
+        "where r.id < ? and r.complete = 1 and s.site_id = ? order by r.id desc limit 1",
+        [run_id, site_id]).fetchone()
+    return row[0] if row else None
+
+
+def _site_config(store, site_id: str) -> dict:
+    row = store.db["sites"].get(site_id)
+    cfg = json.loads(row["config"] or "{}")
+    return dict(cfg, id=row["id"], name=row["name"], url=row["url"], kind=row["kind"],
+                owner=row["owner"], code=row["code"])
+
+
+def judge_site(store, run: dict, site: dict, *, as_of: date, profile, calendar,
+               rubric=None) -> dict:
+    from checks.enquiry_metrics import board_metrics
+    from checks.scoring import score_site
+    from checks.verdict import site_verdict
+
+    prof = profile.with_overrides(site) if hasattr(profile, "with_overrides") else profile
+    ctx = SiteContext(store=store, run=run, site=site, as_of=as_of, profile=prof,
+                      calendar=calendar)
+    load_builtin_rules()
+    raw: list[tuple[object, Finding]] = []
+    for code, r in RULES.items():
+        if ctx.unreachable and code not in ALWAYS:
+            continue
+        try:
+            for f in r.func(ctx) or ():
+                raw.append((r, f))
+        except Exception:  # noqa: BLE001 - one broken rule must not lose the others
+            log.exception("rule %s failed on site %s", code, site["id"])
+    rows = []
+    for r, f in raw:
+        rows.append({
+            "fingerprint": fingerprint(site["id"], f.code, f.subject), "code": f.code,
+            "severity": f.severity or r.severity, "column": f.column, "url": f.url,
+            "message": f.message, "evidence": f.evidence,
+        })
+    rows = _lifecycle(store, run, site, rows, as_of, ctx)
+    current = [r for r in rows if r["status"] != "resolved"]
+    unverified = sum(1 for r in current if r["code"] == "EXTRACTION_FAILED")
+    verdict = site_verdict(current, profile=prof, unverified=unverified,
+                           unreachable=ctx.unreachable)
+    scorecard = score_site(current, rubric, verdict) if rubric is not None else None
+    boards = _board_stats(store, ctx, board_metrics)
+    details = {"verdict": verdict, "scorecard": scorecard, "columns": _column_summary(ctx, rows),
+               "unreachable": ctx.unreachable,
+               "estimated_workdays": sorted(getattr(calendar, "estimated_years", set()) or [])}
+    result = {"verdict": verdict["verdict"], "score": scorecard["total"] if scorecard else None,
+              "rubric": getattr(rubric, "name", None), "profile": getattr(prof, "name", None),
+              "details": json.dumps(details, ensure_ascii=False, default=str)}
+    store.replace_findings(run["id"], site["id"], rows, result)
+    with store.transaction() as db:
+        db.execute("delete from board_stats where run_id = ? and site_id = ?", [run["id"], site["id"]])
+        for b in boards:
+            db["board_stats"].insert(b)
+    return {"site": site["id"], "verdict": verdict["verdict"], "findings": rows,
+            "score": result["score"]}
+
+
+def _lifecycle(store, run, site, rows, as_of, ctx) -> list[dict]:
+    prev_id = _previous_run(store, run["id"], site["id"])
+    prev = {p["fingerprint"]: p for p in store.findings(prev_id, site["id"])} if prev_id else {}
+    marks = store.marks()
+    today = as_of.isoformat()
+    seen = set()
+    for r in rows:
+        seen.add(r["fingerprint"])
+        p = prev.get(r["fingerprint"])
+        if p is not None and p["status"] in OPEN_STATUSES:
+            r["status"], r["first_seen"] = "open", p["first_seen"]
+        else:
+            r["status"], r["first_seen"] = "new", today
+        r["last_seen"] = today
+        mark = marks.get(r["fingerprint"])
+        if mark:
+            r["status"] = mark["mark"]
+            r["evidence"] = dict(r["evidence"], mark_reason=mark["reason"],
+                                 mark_by=mark["decided_by"], mark_at=mark["decided_at"])
+    failed_keys = {c["key"] for c in ctx.list_columns() if c["status"] == "failed"}
+    for fp, p in prev.items():
+        if fp in seen or p["status"] not in OPEN_STATUSES:
+            continue
+        if ctx.unreachable or p["evidence"].get("column_key") in failed_keys:
+            continue  # not verified this run: neither open nor resolved
+        rows.append({
+            "fingerprint": fp, "code": p["code"], "severity": p["severity"],
+            "column": p["column"], "url": p["url"], "message": p["message"],
+            "evidence": dict(p["evidence"], resolved_on=today), "status": "resolved",
+            "first_seen": p["first_seen"], "last_seen": p["last_seen"],
+        })
+    return rows
+
+
+def _column_summary(ctx: SiteContext, rows: list[dict]) -> list[dict]:
+    """Per column: category and limit, for the freshness chart (computed here, drawn by reports)."""
+    out = []
+    for col in ctx.list_columns():
+        if col["role"] not in ("list",):
+            continue
+        cat = ctx.category(col)
+        newest = col.get("newest_date")
+        res = None
+        if cat is not None and col["status"] == "ok":
+            res = ctx.profile.stale(cat, date.fromisoformat(newest) if newest else None,
+                                    ctx.as_of, col.get("level"))
+        out.append({"key": col["key"], "name": col["name"], "url": col["url"],
+                    "level": col.get("level"), "status": col["status"],
+                    "category": cat.title if cat else None, "newest_date": newest,
+                    "item_count": col.get("item_count") or col.get("counted_items"),
+                    "days_since": res["days"] if res else (
+                        (ctx.as_of - date.fromisoformat(newest)).days if newest else None),
+                    "limit_days": res["limit_days"] if res else None,
+                    "stale": bool(res and res["stale"]), "method": col.get("method")})
+    return out
+
+
+def _board_stats(store, ctx: SiteContext, board_metrics) -> list[dict]:
+    from checks.rules_enquiries import deadline_for
+    out = []
+    by_board: dict[str, list[dict]] = {}
+    for e in ctx.enquiries:
+        by_board.setdefault(e["board_key"], []).append(e)
+    for b in ctx.boards():
+        letters = by_board.get(b["key"], [])
+        year_ago = date(ctx.as_of.year - 1, ctx.as_of.month, min(ctx.as_of.day, 28))
+        try:
+            stats = board_metrics(letters, as_of=ctx.as_of, period=(year_ago, ctx.as_of),
+                                  calendar=ctx.calendar, deadline_workdays=deadline_for(ctx, b))
+        except Exception:  # noqa: BLE001
+            log.exception("board metrics failed for %s", b["url"])
+            continue
+        stats["class"] = b.get("note")
+        out.append({"run_id": ctx.run["id"], "site_id": ctx.site["id"], "board_key": b["key"],
+                    "board": b["name"], "url": b["url"],
+                    "stats": json.dumps(stats, ensure_ascii=False, default=str)})
+    return out
+
+
+def judge_run(store, run_id: int, *, as_of: date | None = None, profile_name: str = "gb2019",
+              rubric_name: str | None = "gb2019", holiday_file: str | None = None,
+              site_ids: list[str] | None = None) -> list[dict]:
+    from checks.profile import load_profile
+    from checks.scoring import load_rubric
+    from checks.workdays import WorkCalendar
+
+    run = store.run(run_id)
+    as_of = as_of or date.fromisoformat(run["as_of"])
+    profile = load_profile(profile_name)
+    rubric = load_rubric(rubric_name) if rubric_name else None
+    calendar = WorkCalendar(holiday_file)
+    ids = site_ids or store.crawled_sites(run_id)
+    results = []
+    for sid in ids:
+        site = _site_config(store, sid)
+        results.append(judge_site(store, run, site, as_of=as_of, profile=profile,
+                                  calendar=calendar, rubric=rubric))
+    years = sorted(getattr(calendar, "estimated_years", set()) or [])
+    if years:
+        log.warning("没有%s年的节假日数据，工作日按周末估算（可用 --holidays 提供节假日文件）",
+                    "、".join(map(str, years)))
+    return results

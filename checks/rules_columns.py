@@ -1,0 +1,215 @@
+"""Column rules: stale, blank, missing, unreadable, future-dated, low volume, annual report."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from checks.context import Finding, SiteContext
+from checks.registry import rule
+
+GB2019 = "《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）"
+TIAOLI = "《中华人民共和国政府信息公开条例》（国务院令第711号）"
+
+
+def _usable(ctx: SiteContext) -> list[dict]:
+    return [c for c in ctx.list_columns() if c["role"] == "list" and c["status"] != "failed"]
+
+
+def _dated(items: list[dict]) -> list[date]:
+    return [date.fromisoformat(i["date"]) for i in items if i.get("date")]
+
+
+@rule("COLUMN_STALE", title="栏目不更新", basis=f"{GB2019} 单项否决指标“栏目不更新”及扣分指标“信息发布”",
+      severity="deduct", remedy="按栏目更新时限要求及时发布信息；确无信息的应在栏目中说明原因或进行栏目整合。",
+      deadline_days=10,
+      description="动态要闻类栏目超过2周、一级通知公告/政策文件类栏目超过6个月、人事/规划计划类栏目超过1年未更新。"
+                  "动态要闻与一级通知公告/政策文件类栏目合计不更新达到5个、应更新栏目不更新达到10个的，单项否决。",
+      options=("categories.*.window", "categories.*.level1_only"))
+def column_stale(ctx: SiteContext):
+    for col in _usable(ctx):
+        cat = ctx.category(col)
+        if cat is None or cat.static:
+            continue
+        items = ctx.items_by_column.get(col["key"], [])
+        if not items and not col.get("item_count"):
+            continue  # blank, not stale
+        dates = [d for d in _dated(items) if d <= ctx.as_of]
+        newest = max(dates) if dates else None
+        res = ctx.profile.stale(cat, newest, ctx.as_of, col.get("level"))
+        if not res or not res["stale"]:
+            continue
+        name = col["name"] or col["url"]
+        limit = _window_text(cat.window)
+        if newest is None:
+            msg = f"栏目“{name}”中的信息均无发布日期，视为未更新（要求{limit}内更新）"
+        else:
+            msg = f"栏目“{name}”已{res['days']}天未更新（要求{limit}内），最新信息日期为{newest.isoformat()}"
+        yield Finding("COLUMN_STALE", col["key"], msg, column=name, url=col["url"], evidence={
+            "newest_date": newest.isoformat() if newest else None, "days": res["days"],
+            "limit_days": res["limit_days"], "days_over": (res["days"] - res["limit_days"])
+            if res["days"] is not None else None, "category": cat.code, "category_title": cat.title,
+            "level": col.get("level"), "key": bool(cat.key), "should_update": bool(cat.should_update),
+            "column_key": col["key"], "items_read": len(items)})
+
+
+def _window_text(window: dict | None) -> str:
+    if not window:
+        return ""
+    if "days" in window:
+        d = window["days"]
+        return "2周" if d == 14 else f"{d}天"
+    if "months" in window:
+        return f"{window['months']}个月"
+    if "years" in window:
+        return f"{window['years']}年"
+    return ""
+
+
+@rule("COLUMN_BLANK", title="空白栏目", basis=f"{GB2019} 单项否决指标“空白栏目”",
+      severity="deduct", remedy="在栏目中发布相关信息；确无信息的应说明原因（备注说明），或将栏目撤并。",
+      description="栏目存在但没有任何信息条目（页面带有“备注说明”的除外）。空白栏目达到5个的，单项否决。")
+def column_blank(ctx: SiteContext):
+    for col in _usable(ctx):
+        if col["status"] == "exempt":
+            continue
+        cat = ctx.category(col)
+        if cat is not None and cat.static:
+            continue
+        if (col.get("counted_items") or 0) > 0 or (col.get("item_count") or 0) > 0:
+            continue
+        if ctx.items_by_column.get(col["key"]):
+            continue
+        name = col["name"] or col["url"]
+        yield Finding("COLUMN_BLANK", col["key"], f"栏目“{name}”为空白栏目，没有任何信息",
+                      column=name, url=col["url"],
+                      evidence={"item_count": 0, "column_key": col["key"],
+                                "category": cat.code if cat else None})
+
+
+@rule("COLUMN_MISSING", title="缺少必设栏目", basis=f"{TIAOLI} 第二十条；国办公开办函〔2019〕61号（政府信息公开平台）",
+      severity="deduct", remedy="按要求开设该栏目并发布相应信息。",
+      description="按网站类型（门户/部门/乡镇）应开设的栏目（如政府信息公开指南、政府信息公开年报、政策文件、政策解读、"
+                  "回应关切、机构职能、通知公告）未找到，同义栏目名视为已开设。")
+def column_missing(ctx: SiteContext):
+    cols = [c for c in ctx.list_columns() if c["role"] in ("list", "static", "section", "board")]
+    unnamed_failures = [c for c in cols if c["status"] == "failed" and not c.get("name")]
+    if unnamed_failures:
+        return  # a column we could not read might be the missing one: unverified, not missing
+    not_expected = set((ctx.site.get("overrides") or {}).get("not_expected") or [])
+    present: set[str] = set()
+    names = [c.get("name") or "" for c in cols]
+    for c in cols:
+        cat = ctx.category(c)
+        if cat is not None:
+            present.add(cat.code)
+    for entry in ctx.profile.mandatory(ctx.site["kind"]):
+        if entry["name"] in not_expected or entry.get("kind") == "channel":
+            continue  # the enquiry channel is NO_ENQUIRY_CHANNEL's job
+        if present & set(entry.get("categories") or []):
+            continue
+        aliases = [entry["name"], *(entry.get("aliases") or [])]
+        if any(a and a in n for a in aliases for n in names):
+            continue
+        yield Finding("COLUMN_MISSING", "missing:" + entry["name"],
+                      f"未找到必设栏目“{entry['name']}”", column=entry["name"], url=None,
+                      evidence={"expected": entry["name"], "categories": entry.get("categories"),
+                                "columns_seen": len(cols)})
+
+
+@rule("EXTRACTION_FAILED", title="栏目无法核实", basis="govwatch 数据质量规则（抓取失败不作为不更新或空白判定）",
+      severity="warn", remedy="检查该栏目页面能否正常访问；如访问正常，请反馈以便改进识别。",
+      description="栏目页面无法获取或无法识别信息列表，结果为“无法核实”，不计为不更新、空白或缺失。")
+def extraction_failed(ctx: SiteContext):
+    for col in ctx.list_columns():
+        if col["status"] != "failed":
+            continue
+        name = col["name"] or col["url"]
+        yield Finding("EXTRACTION_FAILED", col["key"],
+                      f"栏目“{name}”无法核实：{col.get('error') or '页面无法读取'}",
+                      column=name, url=col["url"],
+                      evidence={"error": col.get("error"), "column_key": col["key"],
+                                "role": col.get("role")})
+
+
+@rule("FUTURE_DATE", title="发布日期晚于检查日", basis=f"{GB2019} 单项否决指标“严重问题”（伪造发稿日期）",
+      severity="veto", remedy="核实并更正信息的发布日期，不得伪造发稿日期。",
+      description="栏目中信息的发布日期晚于检查日（疑似伪造或录入错误）。")
+def future_date(ctx: SiteContext):
+    for col in [*_usable(ctx), *([ctx.home] if ctx.home else [])]:
+        future = [i for i in ctx.items_by_column.get(col["key"], [])
+                  if i.get("date") and date.fromisoformat(i["date"]) > ctx.as_of]
+        if not future:
+            continue
+        name = col["name"] or col["url"]
+        first = max(future, key=lambda i: i["date"])
+        yield Finding("FUTURE_DATE", col["key"],
+                      f"栏目“{name}”有{len(future)}条信息的发布日期晚于检查日，如“{first['title'][:40]}”"
+                      f"（{first['date']}）",
+                      column=name, url=first.get("url") or col["url"],
+                      evidence={"newest_date": first["date"], "count": len(future),
+                                "days": (date.fromisoformat(first["date"]) - ctx.as_of).days,
+                                "titles": [i["title"] for i in future[:5]], "column_key": col["key"]})
+
+
+@rule("COLUMN_LOW_VOLUME", title="栏目信息量不足", basis="省级政府网站考评细则（如“每月至少两条动态信息”）",
+      severity="deduct", remedy="按考评要求保证栏目每月发布信息的数量。",
+      description="评分细则要求某类栏目每月至少发布N条信息，上一个完整月份未达到。",
+      options=("low_volume",))
+def column_low_volume(ctx: SiteContext):
+    spec = (getattr(ctx.profile, "thresholds", {}) or {}).get("low_volume") or \
+        getattr(ctx.profile, "low_volume", None)
+    if not spec:
+        return
+    specs = spec if isinstance(spec, list) else [spec]
+    month_end = ctx.as_of.replace(day=1) - timedelta(days=1)
+    month_start = month_end.replace(day=1)
+    for s in specs:
+        need = int(s.get("min_per_month", 0))
+        cats = set(s.get("categories") or [s.get("category")])
+        for col in _usable(ctx):
+            cat = ctx.category(col)
+            if cat is None or cat.code not in cats:
+                continue
+            pages_total, pages_read = col.get("pages_total"), col.get("pages_read")
+            n = sum(1 for d in _dated(ctx.items_by_column.get(col["key"], []))
+                    if month_start <= d <= month_end)
+            if n >= need:
+                continue
+            if pages_total and pages_read and pages_read < pages_total and n == 0:
+                continue  # not all pages read: cannot tell
+            name = col["name"] or col["url"]
+            yield Finding("COLUMN_LOW_VOLUME", col["key"],
+                          f"栏目“{name}”{month_start.year}年{month_start.month}月仅发布{n}条信息（要求每月至少{need}条）",
+                          column=name, url=col["url"],
+                          evidence={"month": month_start.strftime("%Y-%m"), "count": n,
+                                    "required": need, "column_key": col["key"]})
+
+
+YEAR_RE = re.compile(r"(20\d{2})\s*年")
+
+
+@rule("ANNUAL_REPORT_MISSING", title="政府信息公开年报未按时发布", basis=f"{TIAOLI} 第四十九条、第五十条",
+      severity="deduct", remedy="尽快发布上一年度政府信息公开工作年度报告，并按规定格式编写。",
+      description="上一年度政府信息公开工作年度报告未在规定时间前发布：部门1月31日前，政府本级3月31日前。")
+def annual_report_missing(ctx: SiteContext):
+    year = ctx.as_of.year - 1
+    deadlines = getattr(ctx.profile, "annual_report", None) or {"department": "01-31", "government": "03-31"}
+    who = "department" if ctx.site["kind"] == "department" else "government"
+    mm, dd = (int(x) for x in str(deadlines.get(who, "03-31")).split("-"))
+    deadline = date(ctx.as_of.year, mm, dd)
+    if ctx.as_of <= deadline:
+        return
+    cols = [c for c in _usable(ctx) if (cat := ctx.category(c)) is not None and cat.code == "annual_report"]
+    if not cols:
+        return  # no such column: COLUMN_MISSING reports it
+    for col in cols:
+        for it in ctx.items_by_column.get(col["key"], []):
+            m = YEAR_RE.search(it["title"] or "")
+            if m and int(m.group(1)) == year:
+                return
+    col = cols[0]
+    yield Finding("ANNUAL_REPORT_MISSING", f"annual:{year}",
+                  f"未找到{year}年度政府信息公开工作年度报告（应于{deadline.isoformat()}前发布）",
+                  column=col["name"], url=col["url"],
+                  evidence={"year": year, "deadline": deadline.isoformat(),
+                            "days": (ctx.as_of - deadline).days, "column_key": col["key"]})

@@ -1,0 +1,141 @@
+"""Enquiry rules (互动交流): unanswered, late, the 3-month veto, and no channel at all.
+
+Deadlines are working days counted from the day after submission on the Chinese official calendar
+(holidays and make-up workdays); a deadline computed without calendar data says it is estimated.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from checks.context import Finding, SiteContext
+from checks.registry import rule
+from checks.rules_columns import GB2019
+
+
+def _d(value) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def board_class(board: dict) -> str:
+    return board.get("note") or "consult"
+
+
+def deadline_for(ctx: SiteContext, board: dict | None) -> int:
+    overrides = ctx.site.get("overrides") or {}
+    days = getattr(ctx.profile, "enquiry_deadline_workdays", 5)
+    days = overrides.get("board_deadline_workdays", days)
+    for b in ctx.site.get("boards") or []:
+        if isinstance(b, dict) and board and b.get("url") and board.get("url") and \
+                b["url"].rstrip("/") in board["url"] and b.get("deadline_workdays"):
+            days = b["deadline_workdays"]
+    return int(days)
+
+
+def _boards(ctx: SiteContext) -> dict[str, dict]:
+    return {b["key"]: b for b in ctx.boards()}
+
+
+def _add_months(d: date, months: int) -> date:
+    y, m = divmod(d.month - 1 + months, 12)
+    y += d.year
+    m += 1
+    import calendar
+    return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+
+
+@rule("ENQUIRY_UNANSWERED", title="留言超期未答复", basis=f"{GB2019} 扣分指标“互动回应”；各地留言办理时限规定（默认5个工作日）",
+      severity="deduct", remedy="尽快答复该留言并在网站公开答复内容；无法按期答复的应说明原因。",
+      deadline_days=3,
+      description="留言提交后超过规定工作日（默认5个工作日，可按信箱配置）仍未答复。",
+      options=("enquiry_deadline_workdays",))
+def enquiry_unanswered(ctx: SiteContext):
+    boards = _boards(ctx)
+    for e in ctx.enquiries:
+        submitted = _d(e["submitted"])
+        if e["status"] != "pending" or submitted is None or submitted > ctx.as_of:
+            continue
+        board = boards.get(e["board_key"])
+        limit = deadline_for(ctx, board)
+        days, estimated = ctx.calendar.workdays_between(submitted, ctx.as_of)
+        if days <= limit:
+            continue
+        deadline, est2 = ctx.calendar.add_workdays(submitted, limit)
+        bname = e["board"] or (board or {}).get("name") or "留言板"
+        yield Finding("ENQUIRY_UNANSWERED", f"letter:{e['board_key']}:{e['letter_key']}",
+                      f"{bname}留言“{e['title']}”（{submitted.isoformat()}提交）已{days}个工作日未答复"
+                      f"（要求{limit}个工作日内）" + ("（工作日为估算）" if estimated or est2 else ""),
+                      column=bname, url=e["url"] or (board or {}).get("url"),
+                      evidence={"submitted": submitted.isoformat(), "workdays": days,
+                                "limit_workdays": limit, "deadline": deadline.isoformat(),
+                                "days_over": days - limit, "estimated": bool(estimated or est2),
+                                "letter_key": e["letter_key"], "number": e["number"],
+                                "status_text": e["status_text"], "newest_date": submitted.isoformat()})
+
+
+@rule("ENQUIRY_LATE", title="留言答复不及时", basis=f"{GB2019} 扣分指标“互动回应”；各地留言办理时限规定",
+      severity="deduct", remedy="建立留言办理督办机制，确保在规定时限内答复。",
+      description="近1年内的留言在规定工作日之后才答复。", options=("enquiry_deadline_workdays",))
+def enquiry_late(ctx: SiteContext):
+    boards = _boards(ctx)
+    year_ago = _add_months(ctx.as_of, -12)
+    for e in ctx.enquiries:
+        submitted, replied = _d(e["submitted"]), _d(e["replied"])
+        if e["status"] != "answered" or not submitted or not replied or submitted < year_ago:
+            continue
+        board = boards.get(e["board_key"])
+        limit = deadline_for(ctx, board)
+        days, estimated = ctx.calendar.workdays_between(submitted, replied)
+        if days <= limit:
+            continue
+        bname = e["board"] or (board or {}).get("name") or "留言板"
+        yield Finding("ENQUIRY_LATE", f"late:{e['board_key']}:{e['letter_key']}",
+                      f"{bname}留言“{e['title']}”用时{days}个工作日才答复（要求{limit}个工作日内）",
+                      column=bname, url=e["url"] or (board or {}).get("url"),
+                      evidence={"submitted": submitted.isoformat(), "replied": replied.isoformat(),
+                                "workdays": days, "limit_workdays": limit,
+                                "days_over": days - limit, "estimated": bool(estimated),
+                                "letter_key": e["letter_key"], "newest_date": replied.isoformat()})
+
+
+@rule("ENQUIRY_VETO", title="互动回应差（留言超3个月未答复）", basis=f"{GB2019} 单项否决指标“互动回应差”",
+      severity="veto", remedy="立即答复超期留言；建立留言受理、转办、答复全流程督办机制。",
+      description="检查前1年内，政务咨询类栏目有效留言超过3个月未答复（在线访谈、调查征集、网上信访、纪检举报类栏目除外）。",
+      options=("enquiry_veto_months",))
+def enquiry_veto(ctx: SiteContext):
+    boards = _boards(ctx)
+    months = int(getattr(ctx.profile, "enquiry_veto_months", 3))
+    year_ago = _add_months(ctx.as_of, -12)
+    for e in ctx.enquiries:
+        submitted = _d(e["submitted"])
+        board = boards.get(e["board_key"])
+        if e["status"] != "pending" or not submitted or submitted < year_ago:
+            continue
+        if board is not None and board_class(board) == "excluded":
+            continue
+        limit = _add_months(submitted, months)
+        if ctx.as_of <= limit:
+            continue
+        bname = e["board"] or (board or {}).get("name") or "留言板"
+        yield Finding("ENQUIRY_VETO", f"veto:{e['board_key']}:{e['letter_key']}",
+                      f"{bname}留言“{e['title']}”（{submitted.isoformat()}提交）超过{months}个月未答复",
+                      column=bname, url=e["url"] or (board or {}).get("url"),
+                      evidence={"submitted": submitted.isoformat(), "days": (ctx.as_of - submitted).days,
+                                "limit_date": limit.isoformat(), "letter_key": e["letter_key"],
+                                "newest_date": submitted.isoformat()})
+
+
+@rule("NO_ENQUIRY_CHANNEL", title="无有效互动渠道", basis=f"{GB2019} 单项否决指标“互动回应差”（无咨询建言渠道）",
+      severity="veto", remedy="开设领导信箱、咨询投诉等政务咨询类留言渠道，网上信访和纪检举报渠道不计入。",
+      description="网站没有任何有效的政务咨询/建言留言渠道（网上信访、纪检举报、在线访谈、调查征集不计）。")
+def no_enquiry_channel(ctx: SiteContext):
+    wanted = [m for m in ctx.profile.mandatory(ctx.site["kind"]) if m.get("kind") == "channel"]
+    if not wanted:
+        return
+    boards = ctx.boards()
+    if any(board_class(b) != "excluded" for b in boards):
+        return
+    if any(c["status"] == "failed" and not c.get("name") for c in ctx.list_columns()):
+        return  # unverified
+    yield Finding("NO_ENQUIRY_CHANNEL", "channel", "未找到有效的政务咨询/建言留言渠道（如领导信箱、咨询投诉）",
+                  column=wanted[0]["name"], url=None,
+                  evidence={"boards_found": [b.get("name") for b in boards]})

@@ -1,0 +1,337 @@
+"""`govwatch` command line: thin shells over the same functions the tests call.
+
+Exit codes: 0 the run completed (with or without findings); 2 bad usage or configuration;
+1 an internal failure.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import socket
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from crawler.sitesfile import SitesFileError, load_sites
+
+
+class UsageError(Exception):
+    """Bad usage or configuration: exit 2."""
+
+
+def _as_of(value: str | None) -> date:
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--as-of 日期格式应为 YYYY-MM-DD：{value}") from None
+
+
+def _store(path: str):
+    from crawler.store import Store
+    return Store(path)
+
+
+def _select(sites: list[dict], site_id: str | None) -> list[dict]:
+    if not site_id:
+        return sites
+    chosen = [s for s in sites if s["id"] == site_id]
+    if not chosen:
+        raise UsageError(f"网站清单中没有标识为“{site_id}”的网站 (no site with id {site_id})")
+    return chosen
+
+
+# -- the job ----------------------------------------------------------------------------------------
+def run_job(sites_file: str, db: str, out: str | None, *, as_of: date, mode: str = "sweep",
+            site_id: str | None = None, profile: str = "gb2019", rubric: str | None = "gb2019",
+            holidays: str | None = None, notify: str | None = None, progress: bool = True,
+            settings: dict | None = None, quiet: bool = False) -> int:
+    """Crawl, check, report: returns the run id."""
+    from checks.engine import judge_run
+    from crawler.crawl import crawl
+
+    sites = _select(load_sites(sites_file), site_id)
+    _validate_profile(profile, rubric, holidays)
+    store = _store(db)
+    try:
+        store.upsert_sites(sites)
+        run_id = store.start_run(mode, as_of.isoformat(), str(sites_file), profile)
+    finally:
+        store.close()
+    code = crawl(db, run_id, sites, as_of, mode, progress=progress, settings=settings)
+    store = _store(db)
+    try:
+        judge_run(store, run_id, as_of=as_of, profile_name=profile, rubric_name=rubric,
+                  holiday_file=holidays, site_ids=[s["id"] for s in sites])
+        store.finish_run(run_id, complete=(code == 0),
+                         note=None if code == 0 else f"抓取进程退出码 {code}")
+        if out:
+            _reports(store, run_id, Path(out), quiet=quiet, notify=notify)
+    finally:
+        store.close()
+    return run_id
+
+
+def _validate_profile(profile: str, rubric: str | None, holidays: str | None) -> None:
+    from checks.profile import load_profile
+    from checks.scoring import load_rubric
+    try:
+        load_profile(profile)
+        if rubric:
+            load_rubric(rubric)
+    except (ValueError, OSError) as e:
+        raise UsageError(str(e)) from None
+    if holidays and not Path(holidays).exists():
+        raise UsageError(f"节假日文件不存在：{holidays}")
+
+
+def _reports(store, run_id: int, out: Path, *, quiet: bool = False, formats=None,
+             notify: str | None = None) -> dict:
+    import reports
+    out.mkdir(parents=True, exist_ok=True)
+    kwargs = {"formats": formats} if formats else {}
+    paths = reports.write_all(store, run_id, out, **kwargs)
+    model = reports.build_model(store, run_id)
+    if not quiet:
+        reports.print_summary(model)
+        from rich.console import Console
+        Console().print("报告已写入：" + "，".join(str(p) for p in paths.values()))
+    if notify:
+        _notify(notify, model, paths)
+    return paths
+
+
+def _notify(config_path: str, model, paths) -> None:
+    import yaml
+
+    from reports.notify import notify
+    cfg = yaml.safe_load(Path(config_path).read_text(encoding="utf-8")) or {}
+    digest = Path(paths["md"]).read_text(encoding="utf-8") if "md" in paths else ""
+    for r in notify(cfg, model, digest):
+        if not r.get("ok"):
+            logging.getLogger("govwatch").warning("通知发送失败：%s %s", r.get("target"),
+                                                  r.get("error"))
+
+
+# -- demo -------------------------------------------------------------------------------------------
+def closed_port_url() -> str:
+    """A loopback URL nobody listens on: the demo's unreachable site."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}/"
+
+
+def run_demo(out: str, *, as_of: date, variant: int = 0, db: str | None = None,
+             quiet: bool = False, progress: bool = True) -> int:
+    from crawler.demo.server import serve_demo
+    from crawler.demo.server import demo_sites_yaml
+
+    out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    db = db or str(out_dir / "govwatch.db")
+    server = serve_demo(as_of, variant)
+    try:
+        sites_path = out_dir / "demo-sites.yaml"
+        sites_path.write_text(demo_sites_yaml(server.base_url, closed_port_url()), encoding="utf-8")
+        return run_job(str(sites_path), db, str(out_dir), as_of=as_of, quiet=quiet,
+                       progress=progress,
+                       settings={"DOWNLOAD_TIMEOUT": 5, "RETRY_TIMES": 1})
+    finally:
+        server.stop()
+
+
+# -- argument parsing -------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="govwatch", description="政府网站政务公开监测 (government website monitor)")
+    p.add_argument("-v", "--verbose", action="store_true", help="输出调试日志")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def common_run(sp):
+        sp.add_argument("sites", help="网站清单 YAML 文件")
+        sp.add_argument("--db", required=True, help="SQLite 数据库文件")
+        sp.add_argument("--as-of", help="检查日 YYYY-MM-DD（默认今天）")
+        sp.add_argument("--mode", choices=("sweep", "daily"), default="sweep",
+                        help="sweep 全量巡检（默认）；daily 日常巡检，只读各栏目第一页")
+        sp.add_argument("--site", help="只巡检该标识的网站")
+        sp.add_argument("--no-progress", action="store_true", help="不显示进度")
+
+    def judging(sp):
+        sp.add_argument("--profile", default="gb2019", help="规则配置（默认 gb2019）或 YAML 路径")
+        sp.add_argument("--rubric", default="gb2019", help="评分细则（默认 gb2019）或 YAML 路径")
+        sp.add_argument("--holidays", help="节假日文件（chinesecalendar 缺少的年份）")
+
+    sp = sub.add_parser("run", help="巡检：抓取、检查并生成报告")
+    common_run(sp)
+    judging(sp)
+    sp.add_argument("--out", required=True, help="报告输出目录")
+    sp.add_argument("--notify", help="通知配置文件（webhook / 邮件）")
+
+    sp = sub.add_parser("crawl", help="只抓取，写入数据库")
+    common_run(sp)
+
+    sp = sub.add_parser("check", help="按规则重新判定已抓取的数据（不抓取）")
+    sp.add_argument("--db", required=True)
+    sp.add_argument("--run", type=int, help="批次号（默认最近一次抓取）")
+    sp.add_argument("--as-of", help="检查日 YYYY-MM-DD（默认该批次的检查日）")
+    judging(sp)
+
+    sp = sub.add_parser("report", help="生成报告")
+    sp.add_argument("--db", required=True)
+    sp.add_argument("--out", default="govwatch-output")
+    sp.add_argument("--run", type=int, help="批次号（默认最近一次完成的批次）")
+    sp.add_argument("--format", action="append", choices=("json", "xlsx", "html", "csv", "md"),
+                    help="报告格式，可重复（默认全部）")
+    sp.add_argument("--since-last", action="store_true", help="显示与上一批次相比的变化（每日摘要）")
+
+    sp = sub.add_parser("demo", help="在内置示例网站上运行完整巡检")
+    sp.add_argument("--out", default="demo-output")
+    sp.add_argument("--as-of", help="检查日（默认今天）")
+    sp.add_argument("--variant", type=int, default=0, help="示例网站版本（0 初始，1 整改后）")
+    sp.add_argument("--db", help="数据库（默认 OUT/govwatch.db）")
+    sp.add_argument("--no-progress", action="store_true")
+
+    sp = sub.add_parser("extract", help="查看单个页面的识别结果（JSON）")
+    sp.add_argument("page", help="本地 HTML 文件或 http(s) 网址")
+    sp.add_argument("--url", help="页面原始网址（用于解析相对链接）")
+    sp.add_argument("--as-of", help="检查日")
+
+    sp = sub.add_parser("rules", help="列出全部检查规则")
+    sp.add_argument("--profile", default="gb2019")
+    sp.add_argument("--markdown", action="store_true", help="输出规则文档（Markdown）")
+
+    sp = sub.add_parser("mark", help="将问题标记为已确认接受/忽略")
+    sp.add_argument("--db", required=True)
+    sp.add_argument("fingerprint")
+    sp.add_argument("mark", choices=("ignored", "accepted", "clear"))
+    sp.add_argument("--reason", required=False, default="")
+    sp.add_argument("--by", default="")
+
+    sp = sub.add_parser("probe", help="探测首页可访问性（适合 cron 定时执行）")
+    sp.add_argument("sites")
+    sp.add_argument("--db", required=True)
+    sp.add_argument("--timeout", type=float, default=15.0)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:
+        return int(e.code or 0)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return _dispatch(args)
+    except (UsageError, SitesFileError) as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        return 1
+    except Exception as e:  # noqa: BLE001
+        logging.getLogger("govwatch").exception("内部错误")
+        print(f"内部错误 (internal error): {e}", file=sys.stderr)
+        return 1
+
+
+def _dispatch(args) -> int:
+    cmd = args.command
+    if cmd == "run":
+        run_job(args.sites, args.db, args.out, as_of=_as_of(args.as_of), mode=args.mode,
+                site_id=args.site, profile=args.profile, rubric=args.rubric,
+                holidays=args.holidays, notify=args.notify, progress=not args.no_progress)
+        return 0
+    if cmd == "crawl":
+        from crawler.crawl import crawl
+        sites = _select(load_sites(args.sites), args.site)
+        as_of = _as_of(args.as_of)
+        store = _store(args.db)
+        store.upsert_sites(sites)
+        run_id = store.start_run(args.mode, as_of.isoformat(), args.sites)
+        store.close()
+        code = crawl(args.db, run_id, sites, as_of, args.mode, progress=not args.no_progress)
+        store = _store(args.db)
+        store.finish_run(run_id, complete=code == 0, note="仅抓取")
+        store.close()
+        print(f"抓取完成，批次 {run_id}")
+        return 0 if code == 0 else 1
+    if cmd == "check":
+        from checks.engine import judge_run
+        _validate_profile(args.profile, args.rubric, args.holidays)
+        store = _store(args.db)
+        run = store.run(args.run) if args.run else store.latest_crawled_run()
+        if not run:
+            raise UsageError("数据库中没有可检查的抓取批次")
+        results = judge_run(store, run["id"], as_of=_as_of(args.as_of) if args.as_of else None,
+                            profile_name=args.profile, rubric_name=args.rubric,
+                            holiday_file=args.holidays)
+        for r in results:
+            print(f"{r['site']}: {r['verdict']}，问题 {sum(1 for f in r['findings'] if f['status'] != 'resolved')} 个")
+        store.close()
+        return 0
+    if cmd == "report":
+        import reports
+        store = _store(args.db)
+        run = store.run(args.run) if args.run else (store.latest_run() or store.latest_run(False))
+        if not run:
+            raise UsageError("数据库中没有巡检批次")
+        if args.since_last:
+            reports.print_digest(reports.build_model(store, run["id"]))
+        else:
+            _reports(store, run["id"], Path(args.out), formats=tuple(args.format) if args.format else None)
+        store.close()
+        return 0
+    if cmd == "demo":
+        run_demo(args.out, as_of=_as_of(args.as_of), variant=args.variant, db=args.db,
+                 progress=not args.no_progress)
+        return 0
+    if cmd == "extract":
+        from crawler.extraction.cli import extract_command
+        result = extract_command(args.page, args.url, _as_of(args.as_of))
+        print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+        return 0
+    if cmd == "rules":
+        from checks.profile import load_profile
+        from checks.registry import load_builtin_rules
+        rules = load_builtin_rules()
+        if args.markdown:
+            from checks.docs import rules_markdown
+            print(rules_markdown(rules, load_profile(args.profile)))
+            return 0
+        from rich.console import Console
+        from rich.table import Table
+        t = Table(title="govwatch 检查规则")
+        for col in ("代码", "问题类型", "严重程度", "依据"):
+            t.add_column(col)
+        from checks.registry import SEVERITY_LABELS
+        for r in rules.values():
+            t.add_row(r.code, r.title, SEVERITY_LABELS.get(r.severity, r.severity), r.basis)
+        Console().print(t)
+        return 0
+    if cmd == "mark":
+        store = _store(args.db)
+        if args.mark == "clear":
+            store.db["finding_marks"].delete_where("fingerprint = ?", [args.fingerprint])
+        else:
+            store.set_mark(args.fingerprint, args.mark, args.reason, args.by)
+        store.close()
+        print(f"已标记 {args.fingerprint}: {args.mark}")
+        return 0
+    if cmd == "probe":
+        from crawler.probe import probe_sites
+        sites = load_sites(args.sites)
+        store = _store(args.db)
+        for r in probe_sites(store, sites, timeout=args.timeout):
+            print(f"{r['site_id']}: {'正常' if r['ok'] else '失败'} {r.get('status') or r.get('error') or ''}")
+        store.close()
+        return 0
+    raise UsageError(f"未知命令 {cmd}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

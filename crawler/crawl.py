@@ -1,0 +1,84 @@
+"""Runs one Scrapy crawl for a run, in a child process.
+
+Twisted's reactor cannot be restarted inside one process, and a crawl that hangs or is killed must
+not take the caller (CLI, tests, the report step) with it: so the crawl is its own process, reads a
+job file, and writes only through the store pipeline.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from crawler.store import Store
+
+
+def known_columns(store: Store, site_ids: list[str], before_run: int) -> dict[str, list[dict]]:
+    """Columns and boards found by the last complete sweep, for a daily run's first-page reads."""
+    out: dict[str, list[dict]] = {}
+    for sid in site_ids:
+        row = store.db.execute(
+            "select r.id from runs r where r.mode = 'sweep' and r.complete = 1 and r.id < ? and "
+            "exists (select 1 from columns c where c.run_id = r.id and c.site_id = ?) "
+            "order by r.id desc limit 1", [before_run, sid]).fetchone()
+        if not row:
+            continue
+        cols = store.rows("columns", "run_id = ? and site_id = ? and role in ('list','board','static') "
+                          "and key != '__home__'", [row[0], sid], "id")
+        out[sid] = [{k: c[k] for k in ("key", "name", "url", "parent_key", "level", "role")}
+                    for c in cols]
+    return out
+
+
+def crawl(db_path: str | Path, run_id: int, sites: list[dict], as_of: date, mode: str = "sweep",
+          progress: bool = True, settings: dict | None = None, timeout: float | None = None) -> int:
+    """Crawl in a child process; returns its exit code (0 when the crawl finished)."""
+    store = Store(db_path)
+    try:
+        known = known_columns(store, [s["id"] for s in sites], run_id) if mode == "daily" else {}
+    finally:
+        store.close()
+    job = {"db": str(db_path), "run_id": run_id, "sites": sites, "as_of": as_of.isoformat(),
+           "mode": mode, "known": known, "progress": progress, "settings": settings or {}}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
+        json.dump(job, f, ensure_ascii=False, default=str)
+        job_path = f.name
+    try:
+        env = dict(os.environ)
+        root = str(Path(__file__).resolve().parents[1])
+        env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+        proc = subprocess.run([sys.executable, "-m", "crawler.crawl", job_path], env=env,
+                              timeout=timeout)
+        return proc.returncode
+    finally:
+        os.unlink(job_path)
+
+
+def _run_job(job_path: str) -> int:
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    from spiders.site import SiteSpider
+
+    job = json.loads(Path(job_path).read_text(encoding="utf-8"))
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("GOVWATCH_DB", job["db"])
+    settings.set("GOVWATCH_RUN_ID", job["run_id"])
+    settings.set("GOVWATCH_PROGRESS", bool(job.get("progress")))
+    for k, v in (job.get("settings") or {}).items():
+        settings.set(k, v)
+    process = CrawlerProcess(settings)
+    process.crawl(SiteSpider, sites=job["sites"], as_of=date.fromisoformat(job["as_of"]),
+                  mode=job["mode"], known=job.get("known") or {},
+                  max_pages=int((job.get("settings") or {}).get("GOVWATCH_MAX_PAGES", 3000)))
+    process.start()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_run_job(sys.argv[1]))

@@ -1,0 +1,71 @@
+"""Writes crawl items to SQLite in batches, one transaction per batch, so a crawl killed mid-way
+leaves a consistent file (the run simply stays incomplete)."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from scrapy.exceptions import NotConfigured
+
+from crawler.items import row
+from crawler.store import Store, now_iso
+
+
+class StorePipeline:
+    def __init__(self, db_path: str, run_id: int, batch_size: int):
+        self.db_path, self.run_id, self.batch_size = db_path, run_id, batch_size
+        self.pending: dict[str, list[dict]] = defaultdict(list)
+        self.store: Store | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        s = crawler.settings
+        if not s.get("GOVWATCH_DB") or s.get("GOVWATCH_RUN_ID") is None:
+            raise NotConfigured("GOVWATCH_DB / GOVWATCH_RUN_ID not set")
+        return cls(s.get("GOVWATCH_DB"), s.getint("GOVWATCH_RUN_ID"),
+                   s.getint("GOVWATCH_BATCH_SIZE", 200))
+
+    def open_spider(self, spider=None):
+        self.store = Store(self.db_path)
+
+    def process_item(self, item, spider=None):
+        table = getattr(item, "table", None)
+        if table is None:
+            return item
+        data = row(item)
+        data["run_id"] = self.run_id
+        if table == "fetches":
+            data["fetched_at"] = now_iso()
+        self.pending[table].append(data)
+        if sum(len(v) for v in self.pending.values()) >= self.batch_size:
+            self.flush()
+        return item
+
+    def flush(self):
+        if not any(self.pending.values()):
+            return
+        with self.store.transaction() as db:
+            # columns first: items refer to them by key
+            for table in ("columns", "items", "enquiries", "fetches"):
+                rows = self.pending.pop(table, [])
+                if rows:
+                    db[table].insert_all(rows)
+            for table, rows in list(self.pending.items()):
+                if rows:
+                    db[table].insert_all(rows)
+            self.pending.clear()
+
+    def close_spider(self, spider=None):
+        self.flush()
+        pages = getattr(spider, "column_pages", {}) if spider is not None else {}
+        with self.store.transaction() as db:
+            for (site_id, key), n in pages.items():
+                db.execute("update columns set pages_read = ? where run_id = ? and site_id = ? "
+                           "and key = ?", [n, self.run_id, site_id, key])
+            db.execute("""
+                update columns set
+                  counted_items = (select count(*) from items i where i.run_id = columns.run_id
+                                   and i.site_id = columns.site_id and i.column_key = columns.key),
+                  newest_date = (select max(i.date) from items i where i.run_id = columns.run_id
+                                 and i.site_id = columns.site_id and i.column_key = columns.key)
+                where run_id = ?""", [self.run_id])
+        self.store.close()

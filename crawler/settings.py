@@ -1,0 +1,40 @@
+"""Scrapy settings: polite by default (few concurrent requests per site, timeout, retries, a
+User-Agent that names govwatch), and the pipelines/extensions that record the crawl in SQLite."""
+
+BOT_NAME = "govwatch"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+USER_AGENT = ("Mozilla/5.0 (compatible; govwatch/0.1; 政务公开监测; "
+              "+https://github.com/govwatch/govwatch)")
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0
+DOWNLOAD_TIMEOUT = 15
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+HTTPERROR_ALLOW_ALL = True          # the spider records every status itself
+REDIRECT_MAX_TIMES = 5
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 0
+COOKIES_ENABLED = True
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "WARNING"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.StorePipeline": 500,
+}
+EXTENSIONS = {
+    "crawler.progress.ProgressDisplay": 500,
+}
+
+# govwatch's own settings (overridable per run)
+GOVWATCH_DB = None
+GOVWATCH_RUN_ID = None
+GOVWATCH_BATCH_SIZE = 200
+GOVWATCH_PROGRESS = True

@@ -1,0 +1,65 @@
+"""URL identity and boundaries.
+
+A column is one column however many URLs lead to it (`/tzgg/`, `/tzgg/index.html`, `index_2.html`),
+and its key must be stable across runs because finding fingerprints are built from it.
+"""
+from __future__ import annotations
+
+import ipaddress
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+INDEX_RE = re.compile(r"/(?:index|default|list)(?:_\d+)?\.(?:s?html?|jsp|aspx?|php)$", re.I)
+PAGING_PARAMS = {"page", "pagenum", "pageno", "currpage", "pageindex", "p", "uid", "startrecord",
+                 "endrecord", "perpage", "jsessionid", "sid", "sessionid", "phpsessid", "_"}
+
+
+def canonical(url: str) -> str:
+    """Lower-case host, no fragment, no default port, session ids dropped, query sorted."""
+    p = urlsplit(url.strip())
+    host = (p.hostname or "").lower()
+    port = p.port
+    if port and not ((p.scheme == "http" and port == 80) or (p.scheme == "https" and port == 443)):
+        host = f"{host}:{port}"
+    path = re.sub(r";jsessionid=[^/?#]*", "", p.path, flags=re.I) or "/"
+    query = [(k, v) for k, v in parse_qsl(p.query, keep_blank_values=True)
+             if k.lower() not in {"jsessionid", "sid", "sessionid", "phpsessid", "_"}]
+    return urlunsplit((p.scheme.lower(), host, path, urlencode(sorted(query)), ""))
+
+
+def column_key(url: str) -> str:
+    """Scheme-less canonical URL with index pages and paging parameters removed."""
+    p = urlsplit(canonical(url))
+    path = INDEX_RE.sub("/", p.path)
+    query = [(k, v) for k, v in parse_qsl(p.query, keep_blank_values=True)
+             if k.lower() not in PAGING_PARAMS]
+    q = urlencode(sorted(query))
+    return f"{p.netloc}{path}" + (f"?{q}" if q else "")
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def is_private_host(host: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return host in ("localhost",) or host.endswith(".localhost")
+    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved
+
+
+def allowed(url: str, site: dict) -> bool:
+    """Stay on the site's own hosts (plus those the sites file allows), http(s) only, and never
+    from a public site into private or loopback addresses unless the sites file allows it."""
+    p = urlsplit(url)
+    if p.scheme not in ("http", "https"):
+        return False
+    host = (p.hostname or "").lower()
+    own = host_of(site["url"])
+    hosts = {own, *[h.lower() for h in site.get("allow_hosts") or []]}
+    if host not in hosts:
+        return False
+    if is_private_host(host) and not (is_private_host(own) or site.get("allow_private")):
+        return False
+    return True

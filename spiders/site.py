@@ -1,0 +1,450 @@
+"""The site spider: walks each site from its homepage to its columns, lists and boards.
+
+It stays thin: pages are read by `crawler.extraction`, rows are written by the store pipeline.
+What it owns is the walk itself — which links are columns, their parent and level, which pages of
+a list to fetch (every page in a sweep, the first in a daily run), per-site budgets, and an honest
+record of every fetch that failed, so a failure is reported as unverified and never as stale.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+from typing import Any
+
+import scrapy
+from scrapy.http import FormRequest, Request
+
+from crawler.extraction import extract_page
+from crawler.items import ColumnItem, EnquiryItem, EntryItem, FetchItem
+from crawler.urls import allowed, column_key
+
+HOME_KEY = "__home__"
+SECTION_NAME_RE = re.compile(r"^(?:政务公开|信息公开|政府信息公开|政府信息公开目录|公开目录|信息公开目录|"
+                             r"政务公开专栏|法定主动公开内容|主动公开|首页|网站首页|当前位置)$")
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+class SiteSpider(scrapy.Spider):
+    name = "site"
+
+    def __init__(self, sites: list[dict], as_of: date, mode: str = "sweep",
+                 known: dict[str, list[dict]] | None = None, max_pages: int = 3000,
+                 max_depth: int = 5, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sites = {s["id"]: s for s in sites}
+        self.as_of = as_of
+        self.mode = mode
+        self.known = known or {}
+        self.max_pages = max_pages
+        self.max_depth = max_depth
+        self.seen: dict[str, set[str]] = {sid: set() for sid in self.sites}
+        self.requested: dict[str, set[str]] = {sid: set() for sid in self.sites}
+        self.budget = Counter()
+        self.column_pages: Counter = Counter()
+        self.over_budget = Counter()
+
+    # -- helpers ----------------------------------------------------------------------------------
+    async def start(self):
+        for site in self.sites.values():
+            yield Request(site["url"], callback=self.parse_home, errback=self.home_failed,
+                          meta={"site_id": site["id"], "key": HOME_KEY}, dont_filter=True,
+                          priority=100)
+
+    def _fetch(self, response, kind: str) -> FetchItem:
+        return FetchItem(site_id=response.meta["site_id"], url=response.url,
+                         status=response.status, error=None,
+                         elapsed=response.meta.get("download_latency"),
+                         bytes=len(response.body), kind=kind)
+
+    def _failed_fetch(self, failure) -> FetchItem:
+        request = failure.request
+        response = getattr(failure.value, "response", None)
+        err = failure.value.__class__.__name__
+        msg = str(failure.value)[:300]
+        return FetchItem(site_id=request.meta["site_id"], url=request.url,
+                         status=response.status if response is not None else None,
+                         error=f"{err}: {msg}" if msg else err, elapsed=None, bytes=None,
+                         kind=request.meta.get("page_kind"))
+
+    def _take(self, site_id: str, url: str) -> bool:
+        """Count a request against the site's page budget; refuse duplicates and overruns."""
+        if url in self.requested[site_id]:
+            return False
+        if self.budget[site_id] >= self.max_pages:
+            self.over_budget[site_id] += 1
+            return False
+        self.requested[site_id].add(url)
+        self.budget[site_id] += 1
+        return True
+
+    def _extract(self, response):
+        enc = None
+        ctype = response.headers.get(b"Content-Type")
+        if ctype:
+            m = re.search(rb"charset=([\w-]+)", ctype, re.I)
+            enc = m.group(1).decode("ascii", "ignore") if m else None
+        return extract_page(response.body, response.url, as_of=self.as_of, header_encoding=enc)
+
+    def _http_error(self, response) -> str | None:
+        if response.status >= 400:
+            return f"HTTP {response.status}"
+        return None
+
+    # -- homepage ---------------------------------------------------------------------------------
+    def parse_home(self, response):
+        sid = response.meta["site_id"]
+        site = self.sites[sid]
+        self.budget[sid] += 1
+        yield self._fetch(response, "home")
+        err = self._http_error(response)
+        if err:
+            yield ColumnItem(site_id=sid, key=HOME_KEY, name="首页", url=response.url, role="home",
+                             status="failed", error=err, level=0, source="home")
+            return
+        try:
+            page = self._extract(response)
+        except Exception as e:  # noqa: BLE001 - an unreadable page is unverified, not a crash
+            yield ColumnItem(site_id=sid, key=HOME_KEY, name="首页", url=response.url, role="home",
+                             status="failed", error=f"解析失败: {e}", level=0, source="home")
+            return
+        entries = [e for b in page.blocks for e in b.items]
+        yield ColumnItem(site_id=sid, key=HOME_KEY, name="首页", url=response.url, role="home",
+                         level=0, source="home", method=",".join(sorted({b.method for b in page.blocks})) or None,
+                         item_count=len(entries))
+        self.column_pages[(sid, HOME_KEY)] += 1
+        for e in entries:
+            yield self._entry(sid, HOME_KEY, e, response.url)
+        known = self.known.get(sid)
+        if self.mode == "daily" and known:
+            yield from self._daily_requests(response, page, known)
+            return
+        yield from self._follow_links(response, page, parent_key=None, parent_level=0, depth=1)
+        for extra in site.get("boards") or []:
+            url = extra if isinstance(extra, str) else extra.get("url")
+            name = None if isinstance(extra, str) else extra.get("name")
+            yield from self._schedule(sid, url, name, None, 1, "sites-file", 1, board=True)
+        for extra in site.get("columns") or []:
+            url = extra if isinstance(extra, str) else extra.get("url")
+            name = None if isinstance(extra, str) else extra.get("name")
+            yield from self._schedule(sid, url, name, None, 1, "sites-file", 1)
+
+    def home_failed(self, failure):
+        request = failure.request
+        sid = request.meta["site_id"]
+        yield self._failed_fetch(failure)
+        yield ColumnItem(site_id=sid, key=HOME_KEY, name="首页", url=request.url, role="home",
+                         status="failed", error=self._failed_fetch(failure).error, level=0,
+                         source="home")
+
+    def _daily_requests(self, response, page, known: list[dict]):
+        """First page of every column and board known from the last sweep, plus up to five
+        links the homepage shows that the sweep did not know (a new column)."""
+        sid = response.meta["site_id"]
+        for col in known:
+            yield from self._schedule(sid, col["url"], col.get("name"), col.get("parent_key"),
+                                      col.get("level"), "known", 1,
+                                      board=col.get("role") == "board", fixed=True)
+        new = 0
+        known_keys = {c["key"] for c in known}
+        for link in page.nav_links:
+            if new >= 5:
+                break
+            if column_key(link.url) not in known_keys and allowed(link.url, self.sites[sid]):
+                new += 1
+                yield from self._schedule(sid, link.url, link.name, None, 1, link.source, 1)
+
+    # -- discovery --------------------------------------------------------------------------------
+    def _follow_links(self, response, page, parent_key, parent_level, depth, child_level=None):
+        from crawler.extraction.boards import board_links
+        sid = response.meta["site_id"]
+        if depth > self.max_depth:
+            return
+        try:
+            boards = board_links(response.text, response.url)
+        except Exception:  # noqa: BLE001
+            boards = []
+        board_urls = set()
+        for name, url, cls in boards:
+            board_urls.add(column_key(url))
+            yield from self._schedule(sid, url, name, parent_key, 1, "link", depth, board=True,
+                                      board_class=cls)
+        for link in page.nav_links:
+            if column_key(link.url) in board_urls:
+                continue
+            level = child_level if child_level is not None else (
+                1 if link.source in ("nav", "more") or parent_key is None else parent_level + 1)
+            yield from self._schedule(sid, link.url, link.name, parent_key if link.source == "tree" else None,
+                                      level, link.source, depth)
+
+    def _schedule(self, sid, url, name, parent_key, level, source, depth, board=False,
+                  board_class=None, fixed=False):
+        if not url:
+            return
+        site = self.sites[sid]
+        if not allowed(url, site):
+            return
+        key = column_key(url)
+        if key in self.seen[sid] or key == column_key(site["url"]):
+            return
+        self.seen[sid].add(key)
+        if not self._take(sid, url):
+            return
+        meta = {"site_id": sid, "key": key, "name": name, "parent_key": parent_key,
+                "level": level, "source": source, "depth": depth, "fixed": fixed,
+                "page_kind": "board" if board else "column", "board_class": board_class}
+        yield Request(url, callback=self.parse_board if board else self.parse_column,
+                      errback=self.column_failed, meta=meta, dont_filter=True)
+
+    # -- columns ----------------------------------------------------------------------------------
+    def _level(self, page, meta) -> int | None:
+        crumbs = [c.name.strip() for c in page.breadcrumb if c.name and c.name.strip()]
+        crumbs = [c for c in crumbs if not SECTION_NAME_RE.match(c)]
+        if crumbs:
+            return len(crumbs)
+        return meta.get("level")
+
+    def _name(self, page, meta) -> str | None:
+        link_name = (meta.get("name") or "").strip()
+        if link_name in ("更多", "更多>>", "more", "MORE", ">>", "更多>"):
+            link_name = ""
+        return (page.column_name or "").strip() or link_name or None
+
+    def parse_column(self, response):
+        meta = response.meta
+        sid, key = meta["site_id"], meta["key"]
+        yield self._fetch(response, "column")
+        err = self._http_error(response)
+        if err:
+            yield ColumnItem(site_id=sid, key=key, name=meta.get("name"), url=response.url,
+                             parent_key=meta.get("parent_key"), level=meta.get("level"),
+                             source=meta.get("source"), status="failed", error=err)
+            return
+        try:
+            page = self._extract(response)
+        except Exception as e:  # noqa: BLE001
+            yield ColumnItem(site_id=sid, key=key, name=meta.get("name"), url=response.url,
+                             parent_key=meta.get("parent_key"), level=meta.get("level"),
+                             source=meta.get("source"), status="failed", error=f"解析失败: {e}")
+            return
+        if page.kind == "article":
+            return  # an article is not a column; its links were already known
+        if page.kind == "message_board" or self._looks_like_board(response):
+            yield from self.parse_board(response, page=page)
+            return
+        name = self._name(page, meta)
+        level = self._level(page, meta)
+        main = page.blocks[0] if page.blocks else None
+        if page.is_info_page:
+            role = "static"
+        elif page.kind == "column_list" or main is not None:
+            role = "list"
+        else:
+            role = "section"
+        items = main.items if (main is not None and role == "list") else []
+        status = "exempt" if (role == "list" and not items and page.exempt_note) else "ok"
+        pag = page.pagination
+        yield ColumnItem(site_id=sid, key=key, name=name, url=response.url,
+                         parent_key=meta.get("parent_key"), level=level, role=role,
+                         source=meta.get("source"), method=main.method if main else None,
+                         status=status, item_count=pag.total_items if role == "list" else None,
+                         pages_total=pag.total_pages, note=page.exempt_note)
+        self.column_pages[(sid, key)] += 1
+        for e in items:
+            yield self._entry(sid, key, e, response.url)
+        if role == "list" and self.mode == "sweep" and not meta.get("fixed"):
+            yield from self._pages(response, page, key)
+        if meta.get("fixed"):
+            return
+        # sub-columns: a section's children keep the section's level; a list's children go one deeper
+        child_level = level if role == "section" else None
+        yield from self._follow_links(response, page, parent_key=key if role != "section" else meta.get("parent_key"),
+                                      parent_level=level or 1, depth=meta.get("depth", 1) + 1,
+                                      child_level=child_level)
+
+    def _looks_like_board(self, response) -> bool:
+        from crawler.extraction.boards import is_board_page
+        try:
+            return is_board_page(response.text)
+        except Exception:  # noqa: BLE001
+            return False
+
+    def _pages(self, response, page, key):
+        sid = response.meta["site_id"]
+        pag = page.pagination
+        base = {"site_id": sid, "key": key, "page_kind": "list-page"}
+        for url in pag.page_urls or []:
+            if allowed(url, self.sites[sid]) and self._take(sid, url):
+                yield Request(url, callback=self.parse_list_page, errback=self.page_failed,
+                              meta=dict(base), dont_filter=True)
+        for pr in pag.post_requests or []:
+            ident = pr["url"] + "#" + "&".join(f"{k}={v}" for k, v in sorted(pr.get("formdata", {}).items()))
+            if allowed(pr["url"], self.sites[sid]) and self._take(sid, ident):
+                yield FormRequest(pr["url"], formdata=pr.get("formdata") or {},
+                                  callback=self.parse_list_page, errback=self.page_failed,
+                                  meta=dict(base), dont_filter=True)
+        if not pag.page_urls and not pag.post_requests and pag.next_page_href:
+            nxt = response.urljoin(pag.next_page_href)
+            if allowed(nxt, self.sites[sid]) and self._take(sid, nxt):
+                yield Request(nxt, callback=self.parse_list_page, errback=self.page_failed,
+                              meta=dict(base, sequential=True), dont_filter=True)
+
+    def parse_list_page(self, response):
+        sid, key = response.meta["site_id"], response.meta["key"]
+        yield self._fetch(response, "list-page")
+        if self._http_error(response):
+            return
+        try:
+            page = self._extract(response)
+        except Exception:  # noqa: BLE001
+            return
+        self.column_pages[(sid, key)] += 1
+        main = page.blocks[0] if page.blocks else None
+        for e in main.items if main else []:
+            yield self._entry(sid, key, e, response.url)
+        if response.meta.get("sequential") and page.pagination.next_page_href:
+            nxt = response.urljoin(page.pagination.next_page_href)
+            if allowed(nxt, self.sites[sid]) and self._take(sid, nxt):
+                yield Request(nxt, callback=self.parse_list_page, errback=self.page_failed,
+                              meta=dict(response.meta), dont_filter=True)
+
+    def page_failed(self, failure):
+        yield self._failed_fetch(failure)
+
+    def column_failed(self, failure):
+        request = failure.request
+        meta = request.meta
+        fetch = self._failed_fetch(failure)
+        yield fetch
+        yield ColumnItem(site_id=meta["site_id"], key=meta["key"], name=meta.get("name"),
+                         url=request.url, parent_key=meta.get("parent_key"),
+                         level=meta.get("level"), source=meta.get("source"),
+                         role="board" if meta.get("page_kind") == "board" else "list",
+                         status="failed", error=fetch.error)
+
+    def _entry(self, sid, key, e, page_url) -> EntryItem:
+        return EntryItem(site_id=sid, column_key=key, title=(e.title_full or e.title or "").strip(),
+                         url=e.url, date=_iso(e.date), date_source=e.date_source,
+                         page_url=page_url)
+
+    # -- boards -----------------------------------------------------------------------------------
+    def parse_board(self, response, page=None):
+        from crawler.extraction.boards import classify_board, extract_board
+        meta = response.meta
+        sid, key = meta["site_id"], meta["key"]
+        if page is None:
+            yield self._fetch(response, "board")
+        err = self._http_error(response)
+        name = (meta.get("name") or "").strip() or None
+        if err:
+            yield ColumnItem(site_id=sid, key=key, name=name, url=response.url, role="board",
+                             source=meta.get("source"), status="failed", error=err,
+                             level=meta.get("level"))
+            return
+        ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+        try:
+            board = extract_board(response.body, response.url, as_of=self.as_of, content_type=ctype)
+        except Exception as e:  # noqa: BLE001
+            yield ColumnItem(site_id=sid, key=key, name=name, url=response.url, role="board",
+                             source=meta.get("source"), status="failed", error=f"解析失败: {e}",
+                             level=meta.get("level"))
+            return
+        if name is None and page is not None:
+            name = page.column_name
+        cls = meta.get("board_class") or classify_board(name or "", response.url)
+        yield ColumnItem(site_id=sid, key=key, name=name, url=response.url, role="board",
+                         source=meta.get("source"), method="board", level=meta.get("level"),
+                         item_count=board.total_items, note=cls)
+        self.column_pages[(sid, key)] += 1
+        yield from self._letters(response, board, key, name)
+        if self.mode == "sweep" and not meta.get("fixed"):
+            yield from self._board_pages(response, board, key, name)
+
+    def _letters(self, response, board, key, name):
+        sid = response.meta["site_id"]
+        for letter in board.letters:
+            if letter.needs_detail and letter.url and allowed(letter.url, self.sites[sid]) \
+                    and self._take(sid, letter.url):
+                yield Request(letter.url, callback=self.parse_letter, errback=self.letter_failed,
+                              meta={"site_id": sid, "key": key, "board": name, "letter": letter,
+                                    "page_kind": "letter"}, dont_filter=True)
+            else:
+                yield self._enquiry(sid, key, name, letter)
+
+    def _board_pages(self, response, board, key, name):
+        sid = response.meta["site_id"]
+        base = {"site_id": sid, "key": key, "board": name, "page_kind": "board-page"}
+        for url in [*(board.page_urls or []), *(board.json_urls or [])]:
+            if allowed(url, self.sites[sid]) and self._take(sid, url):
+                yield Request(url, callback=self.parse_board_page, errback=self.page_failed,
+                              meta=dict(base), dont_filter=True)
+        for pr in board.post_requests or []:
+            ident = pr["url"] + "#" + "&".join(f"{k}={v}" for k, v in sorted(pr.get("formdata", {}).items()))
+            if allowed(pr["url"], self.sites[sid]) and self._take(sid, ident):
+                yield FormRequest(pr["url"], formdata=pr.get("formdata") or {},
+                                  callback=self.parse_board_page, errback=self.page_failed,
+                                  meta=dict(base), dont_filter=True)
+        if board.next_page_url and not board.page_urls and not board.post_requests:
+            nxt = response.urljoin(board.next_page_url)
+            if allowed(nxt, self.sites[sid]) and self._take(sid, nxt):
+                yield Request(nxt, callback=self.parse_board_page, errback=self.page_failed,
+                              meta=dict(base, sequential=True), dont_filter=True)
+
+    def parse_board_page(self, response):
+        from crawler.extraction.boards import extract_board
+        meta = response.meta
+        yield self._fetch(response, "board-page")
+        if self._http_error(response):
+            return
+        ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+        try:
+            board = extract_board(response.body, response.url, as_of=self.as_of, content_type=ctype)
+        except Exception:  # noqa: BLE001
+            return
+        self.column_pages[(meta["site_id"], meta["key"])] += 1
+        yield from self._letters(response, board, meta["key"], meta.get("board"))
+        if meta.get("sequential"):
+            yield from self._board_pages(response, board, meta["key"], meta.get("board"))
+
+    def parse_letter(self, response):
+        from crawler.extraction.boards import extract_letter
+        meta = response.meta
+        listed = meta["letter"]
+        yield self._fetch(response, "letter")
+        letter = listed
+        if not self._http_error(response):
+            try:
+                detail = extract_letter(response.body, response.url, as_of=self.as_of)
+                letter = _merge_letter(listed, detail)
+            except Exception:  # noqa: BLE001
+                pass
+        yield self._enquiry(meta["site_id"], meta["key"], meta.get("board"), letter)
+
+    def letter_failed(self, failure):
+        meta = failure.request.meta
+        yield self._failed_fetch(failure)
+        yield self._enquiry(meta["site_id"], meta["key"], meta.get("board"), meta["letter"])
+
+    def _enquiry(self, sid, key, board, letter) -> EnquiryItem:
+        return EnquiryItem(site_id=sid, board_key=key, board=board, letter_key=letter.key,
+                           number=letter.number, title=letter.title, category=letter.category,
+                           url=letter.url, submitted=_iso(letter.submitted),
+                           replied=_iso(letter.replied), status=letter.status,
+                           status_text=letter.status_text, unit=letter.unit)
+
+
+def _merge_letter(listed: Any, detail: Any) -> Any:
+    """The list row names the letter; the detail page knows its dates and reply."""
+    for field in ("number", "category", "submitted", "replied", "status_text", "unit"):
+        if getattr(detail, field, None) in (None, "") and getattr(listed, field, None) not in (None, ""):
+            setattr(detail, field, getattr(listed, field))
+    if detail.status == "unknown" and listed.status != "unknown":
+        detail.status = listed.status
+    if not detail.title:
+        detail.title = listed.title
+    detail.key = listed.key or detail.key
+    detail.url = detail.url or listed.url
+    return detail
