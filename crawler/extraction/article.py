@@ -19,7 +19,7 @@ def _spaced(label: str) -> str:
 
 
 HEADER_LABELS = ("发布时间", "发布日期", "发表时间", "更新时间", "日期", "时间")
-TABLE_LABELS = ("成文日期", "发布日期", "生成日期", "发文日期", "印发日期", "公开日期")
+TABLE_LABELS = ("发布日期", "生成日期", "发文日期", "公开日期", "印发日期", "成文日期")
 HEADER_RE = re.compile(r"(" + "|".join(_spaced(x) for x in HEADER_LABELS) + r")\s*[:]\s*(.{6,40})")
 TABLE_RE = re.compile(r"(" + "|".join(_spaced(x) for x in TABLE_LABELS) + r")\s*[:]?\s*(.{6,40})")
 METADATA_HINT_RE = re.compile(r"索\s*引\s*号|发\s*布\s*机\s*构|发\s*文\s*机\s*关|主\s*题\s*分\s*类|文\s*号")
@@ -56,28 +56,40 @@ def _labelled(text: str, window: DateWindow) -> tuple[DateValue | None, DateValu
     return header, table
 
 
+PUBLICATION_TABLE_SOURCES = ("table:发布日期", "table:生成日期", "table:发文日期", "table:公开日期", "table:印发日期")
+
+
 def page_date(doc, raw: str, url: str, meta: dict, window: DateWindow, *, use_dateparser: bool = True
               ) -> DateValue | None:
+    """The visible publication date wins over a disagreeing meta PubDate (集约化 platforms rewrite the
+    meta on every re-publish); 成文日期 (date written) only when nothing else is shown."""
+    meta_date = None
     for key in META_DATE_KEYS:
         v = meta.get(key)
         if v:
             got = find_full_dates(normalise(v), window)
             if got:
-                name = "PubDate" if key == "pubdate" else key
-                return DateValue(got[0], f"meta:{name}")
+                meta_date = DateValue(got[0], "meta:PubDate" if key == "pubdate" else f"meta:{key}")
+                break
+    shown = None
     m = ID_DATE_RE.search(raw)
     if m:
         got = find_full_dates(normalise(re.sub(r"<[^>]+>", " ", m.group(1))), window)
         if got:
-            return DateValue(got[0], "label:id-date")
+            shown = DateValue(got[0], "label:id-date")
     body = doc.find("body")
     text = normalise(visible_text(body if body is not None else doc))
     header, table = _labelled(text, window)
-    if header and table and header.value != table.value:
-        # the article header line shows the publication day; the table's 成文日期 may be older
-        return header if table.source != "table:发布日期" else table
-    if header or table:
-        return header or table
+    publication_table = table if table and table.source in PUBLICATION_TABLE_SOURCES else None
+    for candidate in (publication_table, shown, header):
+        if candidate is not None:
+            if meta_date is None or candidate.value == meta_date.value:
+                return meta_date or candidate
+            return candidate
+    if meta_date:
+        return meta_date
+    if table:
+        return table
     got = date_from_url_with_source(url, as_of=window)
     if got:
         return DateValue(got[0], got[1])

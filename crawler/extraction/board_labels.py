@@ -109,23 +109,19 @@ def read_labels(soup: BeautifulSoup) -> dict[str, list[str]]:
         if not text or len(text) > 400:
             continue
         m = LABEL_START_RE.match(text)
-        if not m:
-            continue
-        rest = m.group(2)
         pairs: list[tuple[str, str]] = []
-        if rest is None or not rest.strip():
+        if m and not (m.group(2) or "").strip():
+            # The label stands alone; its value is the next thing on the page.
             value = _following_in_parent(node)
-            if not value and parent is not None:
-                value = _value_after(parent) if parent.name not in ("body", "html", "[document]") else ""
+            if not value and parent.name not in ("body", "html", "[document]"):
+                value = _value_after(parent)
             pairs.append((m.group(1), value))
         else:
-            # Split "来信时间：a 回复时间：b" into its labelled parts.
-            segment_label = m.group(1)
-            pos = 0
-            for im in LABEL_INLINE_RE.finditer(rest):
-                pairs.append((segment_label, rest[pos:im.start()].strip(" ，,；;|")))
-                segment_label, pos = im.group(1), im.end()
-            pairs.append((segment_label, rest[pos:].strip(" ，,；;|")))
+            # One or more "label：value" parts inside the node ("来信人：张  来信时间：2026-01-02  编号：…").
+            hits = list(LABEL_INLINE_RE.finditer(text))
+            for i, im in enumerate(hits):
+                end = hits[i + 1].start() if i + 1 < len(hits) else len(text)
+                pairs.append((im.group(1), text[im.end():end].strip(" ，,；;|")))
         for label, value in pairs:
             found.setdefault(LABEL_FIELD[label], []).append(clean(value))
     return found

@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup, Tag
 
 NEXT_WORDS = {"下一页", "下页", "后一页", ">", ">>", "›", "»", "下一页>", "下一页>>", "next", "Next"}
 OTHER_PAGER_WORDS = {"尾页", "末页", "最后一页", "首页", "第一页", "上一页", "上页", "前一页", "<", "<<", "‹", "«"}
-PAGER_TEXT_RE = re.compile(r"下一页|下页|尾页|末页|上一页|首页|共\s*\d+\s*页")
+PAGER_TEXT_RE = re.compile(r"下一页|下页|尾页|末页|上一页|共\s*\d+\s*页")
 PAGER_ATTR_RE = re.compile(r"page|pag|fenye|pager|pg|pages|pagination|turn", re.I)
 DIGITS_RE = re.compile(r"^\[?\s*(\d{1,4})\s*\]?$")
 TOTAL_ITEMS_RE = re.compile(r"共\s*(?:有\s*)?(\d+)\s*(?:条|封|件|项|个|篇)|总(?:记录|条|件)数?\s*[：:]?\s*(\d+)|(\d+)\s*条记录")

@@ -52,6 +52,7 @@ BOARD_LABEL_RE = re.compile(r"来信时间|留言时间|提交时间|回复时�
                             r"信件编号|留言编号|办理单位|答复单位|受理单位|答复内容|回复内容")
 STATUS_WORD_RE = re.compile(r"已回复|已办结|已答复|已处理|办理中|待回复|未回复|已受理|已转办|不予受理|处理中|待处理")
 ROW_SKIP_PARENTS = ("nav", "header", "footer")
+EMPTY_VALUE_RE = re.compile(r"^(?:暂无|无|空|—+|-+|/|null|none|待定)$", re.I)
 MAX_BOARD_NAME = 12  # longer link texts are article titles that merely mention 征集/信箱
 
 
@@ -448,13 +449,13 @@ def extract_letter(body: bytes | str, url: str, *, as_of: dt.date, content_type:
 
     def first(name: str) -> str | None:
         for value in found.get(name, []):
-            if value:
+            if value and not EMPTY_VALUE_RE.match(value):
                 return value
         return None
 
     title = first("title")
     if not title:
-        for sel in ("h1", "h2", ".title", "title"):
+        for sel in ("h1", "h2", "[class*=title]", "h3", "title"):
             el = soup.select_one(sel)
             if el is not None and clean(el.get_text(" ")):
                 title = clean(el.get_text(" "))
