@@ -143,6 +143,12 @@ def _title(kind: str, rng: random.Random, d: date) -> str:
         "plan": [f"青溪县{topic}三年行动计划（{y}—{y + 2}年）", f"{dept}{y}年工作计划",
                  f"青溪县{topic}专项规划（{y}—{y + 4}年）"],
         "budget": [f"{dept}{y}年部门预算公开", f"{dept}{y - 1}年部门决算公开", f"青溪县{y}年财政预算执行情况"],
+        "license": [f"{dept}关于准予{rng.choice(TOWNS)}{topic}项目行政许可的决定", f"{dept}行政许可事项办理结果公示（{y}年第{d.month}期）"],
+        "penalty": [f"{dept}行政处罚决定书（青{dept[1]}罚〔{y}〕{rng.randint(10, 99)}号）", f"{dept}{y}年{d.month}月行政处罚案件信息公开"],
+        "procure": [f"{dept}{topic}项目公开招标公告", f"{dept}{topic}项目中标结果公告", f"{dept}{topic}服务采购合同公告"],
+        "keyarea": [f"青溪县{topic}领域信息公开（{y}年第{d.month}期）", f"{town}{topic}资金使用情况公示"],
+        "emergency": [f"{town}开展{topic}应急演练", f"青溪县{topic}应急预案（{y}年修订）", f"{dept}发布{topic}预警信息"],
+        "supervise": [f"{dept}{y}年“双随机、一公开”抽查结果公示", f"{dept}{topic}监督检查情况通报"],
         "stats": [f"青溪县{y}年{d.month}月主要经济指标", f"青溪县{y - 1}年国民经济和社会发展统计公报"],
     }
     return rng.choice(patterns[kind])
@@ -231,6 +237,27 @@ STATIC_TEXT = {
              "一、主动公开：公开范围、公开方式和公开时限。主动公开的政府信息自形成或者变更之日起20个工作日内予以公开。",
              "二、依申请公开：申请人可通过当面、邮寄或在线方式提出申请，行政机关自收到申请之日起20个工作日内予以答复。",
              "三、受理机构：青溪县人民政府办公室，办公地址：青溪县人民路1号，办公时间：工作日上午8:30—12:00，下午14:30—17:30，联系电话：0571-6000000。"],
+    "gkzd": ["《青溪县政府信息公开工作制度》：明确主动公开、依申请公开、保密审查、监督考核等工作要求。",
+             "《青溪县政府信息公开保密审查办法》：坚持“先审查、后公开”和“一事一审”原则。",
+             "《青溪县政府信息公开工作考核办法》：将政务公开工作纳入年度综合考核。"],
+    "fdzdgk": ["根据《中华人民共和国政府信息公开条例》第二十条、第二十一条，青溪县人民政府主动公开以下内容：",
+               "机构职能、政策文件、规划计划、财政预决算、行政许可、行政处罚、行政事业性收费、政府采购、重大建设项目、"
+               "重点领域信息、应急管理、监督检查、人事信息及统计信息等。"],
+    "ysqgk": ["公民、法人或者其他组织可以向青溪县人民政府办公室申请获取政府信息。",
+              "申请方式：当面申请、邮寄申请、在线申请。受理地址：青溪县人民路1号县政府办公室。",
+              "答复期限：能够当场答复的当场答复；不能当场答复的，自收到申请之日起20个工作日内予以答复。"],
+    "sfml": ["青溪县行政事业性收费目录清单：",
+             "一、不动产登记费：住宅类每件80元，非住宅类每件550元（县自然资源局）。",
+             "二、考试考务费：按省定标准执行（县人力资源和社会保障局）。",
+             "目录清单之外的行政事业性收费一律不得执行。"],
+    "zjqx": ["青溪县位于浙江省西部，总面积1452平方公里，辖5镇3乡，户籍人口31.2万人。",
+             "青溪县山清水秀，森林覆盖率78%，是国家生态县和全国休闲农业与乡村旅游示范县。",
+             "全县经济社会持续健康发展，特色农业、生态旅游和绿色制造业成为主导产业。"],
+    "bsfw": ["青溪县政务服务中心提供“一窗受理、集成服务”，工作日上午8:30—12:00，下午14:30—17:30办理业务。",
+             "办事指南：各事项的设定依据、申请条件、办理材料、办理地点、办理时间、联系电话和办理流程详见窗口公示。",
+             "咨询电话：0571-6000100。"],
+    "jiucuo": ["欢迎您对本网站的内容和功能提出纠错意见。",
+               "请写明问题页面地址和问题描述，我们将在3个工作日内处理并答复。"],
     "jgzn": ["青溪县人民政府办公室是县政府的办事机构，主要职责：",
              "（一）负责县政府会议的组织工作，协助县政府领导同志组织会议决定事项的实施。",
              "（二）协助县政府领导同志组织起草或审核以县政府、县政府办公室名义发布的公文。",
@@ -259,11 +286,14 @@ def build_model(as_of: date, variant: int = 0) -> SiteModel:
     c.items = _trs_items(c, "dept", as_of, 30, 40, (1, 4), 22000)              # COLUMN_STALE ~30 d
     c = add(Column("xzdt", "乡镇动态", "/xzdt/index.html", "trs", column_type="动态"))
     c.items = _trs_items(c, "town", as_of, 3, 30, (1, 3), 23000, extra_offsets=(-40,))  # FUTURE_DATE
-    c = add(Column("gsgg", "公示公告", "/gsgg/index.html", "trs", column_type="通知公告"))
-    c.items = _trs_items(c, "notice", as_of, 2, 30, (2, 5), 24000)
+    c = add(Column("tzgg", "通知公告", "/tzgg/index.html", "trs", column_type="通知公告"))
+    c.items = _trs_items(c, "notice", as_of, 215, 20, (5, 15), 27000)          # COLUMN_STALE ~7 months
+    add(Column("zjqx", "走进青溪", "/zjqx/index.html", "static", column_type="概况信息", paragraphs=STATIC_TEXT["zjqx"]))
+    add(Column("bsfw", "办事服务", "/bsfw/index.html", "static", column_type="办事服务", paragraphs=STATIC_TEXT["bsfw"]))
 
     # 政务公开 tree.
-    for key, name in (("gkzn", "政府信息公开指南"), ("jgzn", "机构职能"), ("ldxx", "领导信息")):
+    for key, name in (("gkzn", "政府信息公开指南"), ("gkzd", "政府信息公开制度"), ("fdzdgk", "法定主动公开内容"),
+                      ("ysqgk", "依申请公开"), ("jgzn", "机构职能"), ("ldxx", "领导信息")):
         add(Column(key, name, f"/zwgk/{key}/index.html", "static", section="zwgk",
                    paragraphs=STATIC_TEXT[key]))
     zcwj = add(Column("zcwj", "政策文件", "/zwgk/zcwj/index.html", "trs_table", section="zwgk",
@@ -281,8 +311,8 @@ def build_model(as_of: date, variant: int = 0) -> SiteModel:
     c = add(Column("jdhy", "解读回应", f"/col/col{HANWEB_COLUMN_ID}/index.html", "hanweb", section="zwgk",
                    column_type="政策解读"))
     c.items = _hanweb_items(c, as_of, 2, 40)
-    c = add(Column("tzgg", "通知公告", "/zwgk/tzgg/index.html", "trs", section="zwgk", column_type="通知公告"))
-    c.items = _trs_items(c, "notice", as_of, 215, 20, (5, 15), 27000)          # COLUMN_STALE ~7 months
+    c = add(Column("gsgg", "公示公告", "/zwgk/gsgg/index.html", "trs", section="zwgk", column_type="通知公告"))
+    c.items = _trs_items(c, "notice", as_of, 2, 30, (2, 5), 24000)
     c = add(Column("ghjh", "规划计划", "/zwgk/ghjh/index.html", "trs", section="zwgk", column_type="规划计划"))
     c.items = _trs_items(c, "plan", as_of, 40, 12, (20, 40), 28000)
     c = add(Column("rsxx", "人事信息", "/zwgk/rsxx/index.html", "trs", section="zwgk", encoding="gbk",
@@ -290,6 +320,13 @@ def build_model(as_of: date, variant: int = 0) -> SiteModel:
     c.items = _trs_items(c, "personnel", as_of, 425, 18, (10, 30), 29000)      # COLUMN_STALE ~14 months
     c = add(Column("czyjs", "财政预决算", "/zwgk/czyjs/index.html", "jiyue", section="zwgk", column_type="财政"))
     c.items = _jiyue_items(c, as_of, 3, 22)
+    for key, name, kind, newest, base in (("xzxk", "行政许可", "license", 4, 31000), ("xzcf", "行政处罚", "penalty", 6, 32000),
+                                          ("zfcg", "政府采购", "procure", 5, 33000), ("zdly", "重点领域信息", "keyarea", 3, 34000),
+                                          ("yjgl", "应急管理", "emergency", 8, 35000), ("jdjc", "监督检查", "supervise", 10, 36000)):
+        c = add(Column(key, name, f"/zwgk/{key}/index.html", "trs", section="zwgk", column_type=name))
+        c.items = _trs_items(c, kind, as_of, newest, 16, (4, 12), base)
+    add(Column("sfml", "行政事业性收费", "/zwgk/sfml/index.html", "static", section="zwgk", column_type="收费目录",
+               paragraphs=STATIC_TEXT["sfml"]))
     c = add(Column("tjxx", "统计信息", "/zwgk/tjxx/index.html", "trs", section="zwgk", column_type="统计"))
     if variant == 1:                                                           # COLUMN_BLANK resolved
         c.items = _trs_items(c, "stats", as_of, 1, 1, (1, 1), 30000)
@@ -298,6 +335,8 @@ def build_model(as_of: date, variant: int = 0) -> SiteModel:
     c = add(Column("ndbg", "政府信息公开年报", "/zwgk/ndbg/index.html", "annual", section="zwgk",
                    column_type="年报"))
     c.items = _annual_items(c, as_of)
+    add(Column("jiucuo", "我为政府网站找错", "/jiucuo/index.html", "static", section="footer", column_type="纠错",
+               paragraphs=STATIC_TEXT["jiucuo"]))
     add(Column("xzxx", "县长信箱", "/hdjl/xzxx/index.html", "board", section="hdjl", column_type="互动交流"))
 
     return SiteModel(as_of=as_of, variant=variant, columns=cols, letters=_letters(as_of, variant),

@@ -30,7 +30,7 @@ TITLE_CUT = 24
 HOME_BLOCK_ROWS = 7
 # Homepage blocks: (column key, date shown as MM-DD?) — real homepages often drop the year.
 HOME_BLOCKS = [("zwyw", True), ("bmdt", True), ("gsgg", False), ("zcwj", False)]
-NAV_KEYS = ["zwyw", "bmdt", "xzdt", "gsgg", "zwgk", "xzxx"]
+NAV_KEYS = ["zjqx", "zwyw", "bmdt", "xzdt", "tzgg", "zwgk", "bsfw", "xzxx"]
 ZWGK_PATH = "/zwgk/index.html"
 POSITIVE_INT = re.compile(r"^\d{1,6}$")
 
