@@ -66,3 +66,12 @@ def days_between(earlier: str | None, later: str | None) -> int | None:
         return (date.fromisoformat(str(later)[:10]) - date.fromisoformat(str(earlier)[:10])).days
     except (TypeError, ValueError):
         return None
+
+# Evidence keys shown in the HTML/XLSX; unknown keys are shown as they are.
+EVIDENCE_LABELS = {
+    "newest_date": "最新信息日期", "days": "距今天数", "limit_days": "时限天数",
+    "overdue_days": "超期天数", "status": "HTTP状态", "target": "失效链接", "submitted": "提交日期",
+    "working_days": "已用工作日", "limit": "时限", "count": "数量", "note": "说明",
+    "title": "标题", "page_url": "所在页面", "error": "错误",
+}
+HIDDEN_EVIDENCE = ("column_key",)
