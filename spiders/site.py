@@ -200,12 +200,26 @@ class SiteSpider(scrapy.Spider):
                       errback=self.column_failed, meta=meta, dont_filter=True)
 
     # -- columns ----------------------------------------------------------------------------------
-    def _level(self, page, meta) -> int | None:
+    def _level(self, page, meta, name: str | None) -> int | None:
+        """一级/二级 from the breadcrumb (当前位置) when the page has one: its ancestors, less the
+        homepage and disclosure-section containers, plus the column itself."""
         crumbs = [c.name.strip() for c in page.breadcrumb if c.name and c.name.strip()]
-        crumbs = [c for c in crumbs if not SECTION_NAME_RE.match(c)]
-        if crumbs:
-            return len(crumbs)
-        return meta.get("level")
+        if not crumbs:
+            return meta.get("level")
+        if name and crumbs[-1] == name:
+            crumbs = crumbs[:-1]
+        return len([c for c in crumbs if not SECTION_NAME_RE.match(c)]) + 1
+
+    @staticmethod
+    def _is_container(response, page, name: str | None) -> bool:
+        """A section page (政务公开 index) groups columns; an empty column page does not."""
+        if page.kind == "homepage" or (name and SECTION_NAME_RE.match(name)):
+            return True
+        if b"ColumnName" not in response.body[:20000] and b"columnname" not in response.body[:20000].lower():
+            return True
+        own = column_key(response.url)
+        return any(column_key(l.url).startswith(own) and column_key(l.url) != own
+                   for l in page.nav_links)
 
     def _name(self, page, meta) -> str | None:
         link_name = (meta.get("name") or "").strip()
@@ -236,12 +250,14 @@ class SiteSpider(scrapy.Spider):
             yield from self.parse_board(response, page=page)
             return
         name = self._name(page, meta)
-        level = self._level(page, meta)
+        level = self._level(page, meta, name)
         main = page.blocks[0] if page.blocks else None
         if page.is_info_page:
             role = "static"
         elif page.kind == "column_list" or main is not None:
             role = "list"
+        elif page.exempt_note or not self._is_container(response, page, name):
+            role = "list"   # a column page with nothing listed: blank, or exempt with its note
         else:
             role = "section"
         items = main.items if (main is not None and role == "list") else []
