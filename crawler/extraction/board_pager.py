@@ -18,6 +18,7 @@ PAGER_ATTR_RE = re.compile(r"page|pag|fenye|pager|pg|pages|pagination|turn", re.
 DIGITS_RE = re.compile(r"^\[?\s*(\d{1,4})\s*\]?$")
 TOTAL_ITEMS_RE = re.compile(r"共\s*(?:有\s*)?(\d+)\s*(?:条|封|件|项|个|篇)|总(?:记录|条|件)数?\s*[：:]?\s*(\d+)|(\d+)\s*条记录")
 TOTAL_PAGES_RE = re.compile(r"共\s*(\d+)\s*页|\d+\s*/\s*(\d+)\s*页|页次\s*[：:]?\s*\d+\s*/\s*(\d+)")
+GRID_PAGE_ARG_RE = re.compile(r"^Page\$\w+$")  # GridView/DataGrid pager arguments
 POSTBACK_RE = re.compile(r"__doPostBack\(\s*['\"]([^'\"]*)['\"]\s*,\s*['\"]([^'\"]*)['\"]\s*\)")
 PAGE_PARAM_RE = re.compile(r"^(page|pageNo|pageno|pageIndex|pageindex|pageNum|pagenum|p|pn|curPage|currentPage|"
                            r"current|cpage|PageIndex|PageNo|Page|page_no|page_index)$")
@@ -107,9 +108,9 @@ def html_pager(soup: BeautifulSoup, url: str) -> dict:
         is_pager_word = is_next or text in OTHER_PAGER_WORDS or bool(DIGITS_RE.match(text))
         if not is_pager_word:
             continue
-        if not is_next and not _in_pager(a):
-            continue
         pb = POSTBACK_RE.search(href) or POSTBACK_RE.search(str(a.get("onclick") or ""))
+        if not is_next and not (pb and GRID_PAGE_ARG_RE.match(pb.group(2))) and not _in_pager(a):
+            continue
         if pb:
             if form is None or (pb.group(1), pb.group(2)) in seen_posts:
                 continue

@@ -52,6 +52,7 @@ BOARD_LABEL_RE = re.compile(r"来信时间|留言时间|提交时间|回复时�
                             r"信件编号|留言编号|办理单位|答复单位|受理单位|答复内容|回复内容")
 STATUS_WORD_RE = re.compile(r"已回复|已办结|已答复|已处理|办理中|待回复|未回复|已受理|已转办|不予受理|处理中|待处理")
 ROW_SKIP_PARENTS = ("nav", "header", "footer")
+UNIT_CLASS_RE = re.compile(r"^(?:dept|unit|bm|dw|department|org|danwei|bumen)$", re.I)
 EMPTY_VALUE_RE = re.compile(r"^(?:暂无|无|空|—+|-+|/|null|none|待定)$", re.I)
 MAX_BOARD_NAME = 12  # longer link texts are article titles that merely mention 征集/信箱
 
@@ -266,6 +267,9 @@ def _list_rows(soup: BeautifulSoup, url: str, as_of: dt.date, used: set[int]) ->
             title = clean(" ".join(parts)) or clean(anchor.get_text(" "))
         title = re.sub(r"^[\[【(（]\s*(?:已回复|已办结|办理中|待回复|未回复|已答复|已受理)\s*[\]】)）]\s*", "", title)
         unit = m.group(1) if (m := LABELLED_UNIT_RE.search(text)) else None
+        if unit is None:
+            unit_el = el.find(class_=UNIT_CLASS_RE)
+            unit = clean(unit_el.get_text(" ")) if unit_el is not None and unit_el is not anchor else None
         number = m.group(1) if (m := LABELLED_NUMBER_RE.search(text)) else None
         used.add(id(el))
         letters.append(_make_letter(number=number, title=title, category=None,
