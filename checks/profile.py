@@ -61,6 +61,20 @@ class ProfileError(ValueError):
 
 
 # --------------------------------------------------------------------------- YAML with line numbers
+class _Loader(yaml.SafeLoader):
+    """SafeLoader whose impossible dates (2027-13-01) become located YAML errors instead of ValueError."""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(None, None, f"无效日期 {node.value!r}（{exc}）",
+                                                    node.start_mark) from exc
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 class LocatedYaml:
     """Parsed YAML plus its node tree, so validation errors can point at the offending line."""
 
@@ -72,8 +86,8 @@ class LocatedYaml:
         except OSError as exc:
             raise error_cls(f"无法读取文件（{exc.strerror or exc}）", file=self.path) from exc
         try:
-            self.node = yaml.compose(text, Loader=yaml.SafeLoader)
-            self.data = yaml.safe_load(text)
+            self.node = yaml.compose(text, Loader=_Loader)
+            self.data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
             problem = getattr(exc, "problem", None) or str(exc)

@@ -28,12 +28,13 @@ def _parse_day(value, doc: LocatedYaml, path: tuple) -> list[date]:
     try:
         if RANGE_SEP in text:
             first, last = (date.fromisoformat(p.strip()) for p in text.split(RANGE_SEP, 1))
-            if last < first:
-                doc.fail(path, f"日期区间 {text!r} 的结束早于开始")
-            return [first + timedelta(days=i) for i in range((last - first).days + 1)]
-        return [date.fromisoformat(text)]
+        else:
+            first = last = date.fromisoformat(text)
     except ValueError:
         doc.fail(path, f"无法识别的日期 {value!r}，应写成 2027-01-01 或 \"2027-02-06..2027-02-12\"")
+    if last < first:
+        doc.fail(path, f"日期区间 {text!r} 的结束早于开始")
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
 def load_holiday_file(path: str | Path) -> dict[int, dict[date, bool]]:
