@@ -43,7 +43,6 @@ def _site_config(store, site_id: str) -> dict:
 
 def judge_site(store, run: dict, site: dict, *, as_of: date, profile, calendar,
                rubric=None) -> dict:
-    from checks.enquiry_metrics import board_metrics
     from checks.scoring import score_site
     from checks.verdict import site_verdict
 
@@ -73,7 +72,7 @@ def judge_site(store, run: dict, site: dict, *, as_of: date, profile, calendar,
     verdict = site_verdict(current, profile=prof, unverified=unverified,
                            unreachable=ctx.unreachable)
     scorecard = score_site(current, rubric, verdict) if rubric is not None else None
-    boards = _board_stats(store, ctx, board_metrics)
+    boards = _board_stats(store, ctx)
     details = {"verdict": verdict, "scorecard": scorecard, "columns": _column_summary(ctx, rows),
                "unreachable": ctx.unreachable,
                "estimated_workdays": sorted(getattr(calendar, "estimated_years", set()) or [])}
@@ -146,7 +145,8 @@ def _column_summary(ctx: SiteContext, rows: list[dict]) -> list[dict]:
     return out
 
 
-def _board_stats(store, ctx: SiteContext, board_metrics) -> list[dict]:
+def _board_stats(store, ctx: SiteContext) -> list[dict]:
+    from checks.enquiry_metrics import board_metrics
     from checks.rules_enquiries import deadline_for
     out = []
     by_board: dict[str, list[dict]] = {}

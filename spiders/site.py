@@ -254,7 +254,7 @@ class SiteSpider(scrapy.Spider):
         main = page.blocks[0] if page.blocks else None
         if page.is_info_page:
             role = "static"
-        elif page.kind == "column_list" or main is not None:
+        elif main is not None and main.items:
             role = "list"
         elif page.exempt_note or not self._is_container(response, page, name):
             role = "list"   # a column page with nothing listed: blank, or exempt with its note
