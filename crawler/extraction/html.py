@@ -40,21 +40,19 @@ def strip_invisible(doc: lxml.html.HtmlElement) -> None:
 
 
 def visible_text(el, *, skip=None) -> str:
-    """Text of an element without script/style, optionally without one sub-element (the title link)."""
-    parts: list[str] = []
-
-    def walk(node):
-        if not isinstance(node.tag, str) or node.tag in INVISIBLE_TAGS or node is skip:
-            return
-        if node.text:
-            parts.append(node.text)
-        for child in node:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-
-    walk(el)
-    return clean_text("".join(parts))
+    """Text of an element (scripts are stripped beforehand), optionally without one sub-element's text."""
+    try:
+        text = el.text_content()
+    except (AttributeError, ValueError):
+        return ""
+    if skip is not None:
+        try:
+            inner = skip.text_content()
+        except (AttributeError, ValueError):
+            inner = ""
+        if inner:
+            text = text.replace(inner, " ", 1)
+    return clean_text(text)
 
 
 def usable_href(href: str | None) -> bool:

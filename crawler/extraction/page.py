@@ -10,7 +10,7 @@ from crawler.extraction.dates import DateWindow, normalise
 from crawler.extraction.encoding import decode_body
 from crawler.extraction.html import clean_text, meta_map, parse_html, strip_invisible, visible_text
 from crawler.extraction.lists import generic, hanweb, jiyuehua, pagers, trs
-from crawler.extraction.lists.common import looks_like_article_url, shown_dated
+from crawler.extraction.lists.common import fix_month_day_years, looks_like_article_url, shown_dated
 from crawler.extraction.model import Block, PageResult, Pagination
 
 HOME_PATH_RE = re.compile(r"^/?(?:(?:index|default|home|main)\.(?:s?html?|jsp|aspx?|php))?$", re.I)
@@ -110,6 +110,8 @@ def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding
         adapter_blocks.insert(0, static)
     dom_blocks = generic.find_blocks(doc, url, window)
     blocks = adapter_blocks + _dedupe_against(adapter_blocks, dom_blocks)
+    for b in blocks:
+        fix_month_day_years(b.items)
 
     body_el = doc.find("body")
     text = visible_text(body_el if body_el is not None else doc)
@@ -130,7 +132,7 @@ def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding
     elif has_article_meta:
         kind = "article"
     elif list_signal or (big_block >= 5 and not looks_like_article_url(url)) or (
-            "columnname" in meta and big_block >= 1):
+            "columnname" in meta and not looks_like_article_url(url)):
         kind = "column_list"
     elif looks_like_article_url(url):
         kind = "article"
@@ -157,7 +159,7 @@ def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding
     exempt = None
     if total_items == 0 or kind in ("column_list", "other"):
         m = EXEMPT_RE.search(norm_text)
-        if m and (total_items == 0 or len(blocks[0].items) == 0):
+        if m and (total_items == 0 or not blocks or len(blocks[0].items) == 0):
             exempt = m.group(0).strip()
     is_info = kind in ("other", "article", "column_list") and big_block < 3 and not adapter_blocks and (
         bool(INFO_NAME_RE.search(column_name or "") or INFO_NAME_RE.search(title or "")))

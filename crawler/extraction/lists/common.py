@@ -123,3 +123,26 @@ def list_like(entries: list[Entry]) -> bool:
     if med >= 14 and n >= 3:
         return True
     return (med >= 5 and articleish >= 0.6) or (med >= 9 and articleish >= 0.3)
+
+
+def fix_month_day_years(entries: list[Entry]) -> None:
+    """Month-day dates in a newest-first list: a later row showing a later month-day belongs to the
+    previous year (a list reading 11-20, 08-16, 03-27 spans two years, not one)."""
+    md = [e for e in entries if e.date_source == "list:month-day" and e.date]
+    if len(md) < 2:
+        return
+    keys = [(e.date.month, e.date.day) for e in md]
+    descending = sum(1 for a, b in zip(keys, keys[1:]) if a >= b)
+    if descending < 0.7 * (len(keys) - 1):
+        return  # not a newest-first list: leave the as-of based years alone
+    year = md[0].date.year
+    prev = keys[0]
+    for e, key in zip(md[1:], keys[1:]):
+        if key > prev:
+            year -= 1
+        prev = key
+        try:
+            e.date = e.date.replace(year=year)
+        except ValueError:  # 29 Feb
+            e.date = None
+            e.date_source = None

@@ -82,12 +82,12 @@ def name_and_more(container, base_url: str, doc_ids: dict) -> tuple[str | None, 
     node = container
     for _ in range(4):
         parent = node.getparent()
-        if parent is None:
+        if parent is None or parent.tag == "html":
             break
         prev = node.getprevious()
         steps = 0
         while prev is not None and steps < 3:
-            if isinstance(prev.tag, str):
+            if isinstance(prev.tag, str) and prev.tag != "head":
                 text = _heading_text(prev)
                 if more is None:
                     more = _more_link(prev, base_url)
@@ -127,19 +127,18 @@ def find_blocks(doc, base_url: str, window: DateWindow, *, exclude=None) -> list
             candidates.append((el, got[1]))
     # innermost container wins each title link
     owner: dict = {}
-    record_of: dict = {}
+    links: dict = {}
     for container, recs in candidates:  # document order: outer first, so inner overwrites
         for rec in recs:
-            link = pick_link(rec)
+            link = links[rec] if rec in links else links.setdefault(rec, pick_link(rec))
             if link is not None and link not in exclude:
                 owner[link] = container
-                record_of[(container, link)] = rec
     doc_ids = {el.get("id"): el for el in doc.iter() if isinstance(el.tag, str) and el.get("id")}
     blocks: list[Block] = []
     for container, recs in candidates:
         entries = []
         for rec in recs:
-            link = pick_link(rec)
+            link = links.get(rec)
             if link is None or owner.get(link) is not container:
                 continue
             e = entry_from_record(rec, base_url, window, link=link)

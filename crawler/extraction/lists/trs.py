@@ -81,4 +81,7 @@ def static_groups_block(doc, url: str, window: DateWindow) -> Block | None:
                 entries.append(e)
     if not entries:
         return None
+    for g in groups:  # read once; keep the generic finder from reading them again
+        if g.getparent() is not None:
+            g.drop_tree()
     return Block(name=None, more_url=None, items=entries, method="trs-static-groups")

@@ -1,0 +1,53 @@
+"""Property tests: extractors never raise on arbitrary input and never return implausible dates."""
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crawler.extraction import extract_page
+from crawler.extraction.dates import MIN_DATE, DateWindow, date_from_url, find_dates, parse_date
+
+AS_OF = dt.date(2026, 11, 27)
+LATEST = AS_OF + dt.timedelta(days=DateWindow(AS_OF).margin_days)
+DATEISH = st.text(alphabet="0123456789-/.年月日 :[]〇一二三四五六七八九十０１２３", max_size=40)
+TAGS = st.sampled_from(["<li>", "</li>", "<ul>", "</ul>", "<a href='./202611/t20261120_1.html'>", "</a>",
+                        "<span>", "</span>", "<tr><td>", "</td></tr>", "<script type='text/xml'><datastore>",
+                        "<record><![CDATA[", "]]></record>", "</datastore></script>", "var listData = {articleList:[",
+                        "createPageHTML(", "<!--", "-->", "<meta name='PubDate' content='", "'>", "更多", "共3页"])
+HTMLISH = st.lists(st.one_of(TAGS, DATEISH, st.text(max_size=10)), max_size=40).map("".join)
+
+
+def plausible(d):
+    return d is None or MIN_DATE <= d <= LATEST
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(DATEISH, st.text()))
+def test_parse_date_never_raises_and_stays_in_window(text):
+    assert plausible(parse_date(text, as_of=AS_OF))
+    assert all(plausible(d) for d in find_dates(text, as_of=AS_OF))
+    assert plausible(date_from_url(text, as_of=AS_OF))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 99), st.integers(1, 12), st.integers(1, 28))
+def test_no_two_digit_year_guess(yy, month, day):
+    text = f"{yy:02d}-{month:02d}-{day:02d}"
+    d = parse_date(text, as_of=AS_OF)
+    # a yy-mm-dd string is never read as year yy (neither 19yy nor 20yy)
+    assert d is None
+    # a bare month-day takes the as-of year (or the year before), never one derived from digits
+    md = parse_date(f"{month:02d}-{day:02d}", as_of=AS_OF)
+    assert md is not None and md.year in (AS_OF.year, AS_OF.year - 1)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(HTMLISH, st.binary(max_size=300)))
+def test_extract_page_never_raises_on_odd_html(body):
+    r = extract_page(body, "http://demo.gov.cn/col/index.html", as_of=AS_OF)
+    for b in r.blocks:
+        for e in b.items:
+            assert plausible(e.date)
+    assert plausible(r.latest_date)
+    assert r.date is None or plausible(r.date.value)
+    r.to_json()
