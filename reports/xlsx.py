@@ -10,7 +10,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from reports.labels import INCOMPLETE_BANNER, SEVERITY_ORDER, severity_label
+from reports.labels import INCOMPLETE_BANNER, SEVERITY_ORDER
 from reports.safe import http_url
 from reports.tables import board_figures, percent, scorecard_rows
 

@@ -15,7 +15,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_reports import make_store, rule_texts  # noqa: E402,F401
+from test_reports import make_store, set_test_rule_texts  # noqa: E402
 
 from reports import build_model, digest_markdown  # noqa: E402
 from reports.notify import (DINGTALK_MAX_BYTES, WECOM_MAX_BYTES, dingtalk_signed, notify,  # noqa: E402
@@ -73,7 +73,8 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def model(tmp_path, rule_texts):  # noqa: F811
+def model(tmp_path, monkeypatch):
+    set_test_rule_texts(monkeypatch)
     store, run = make_store(tmp_path)
     m = build_model(store, run)
     store.close()

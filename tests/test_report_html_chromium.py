@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_reports import make_store, rule_texts  # noqa: E402,F401  (fixture re-exported)
+from test_reports import make_store, set_test_rule_texts  # noqa: E402
 
 from reports import write_all  # noqa: E402
 
@@ -46,7 +46,8 @@ def console_lines(stderr: str) -> list[str]:
 
 
 @pytest.fixture
-def report(tmp_path, rule_texts):  # noqa: F811
+def report(tmp_path, monkeypatch):
+    set_test_rule_texts(monkeypatch)
     store, run = make_store(tmp_path)
     paths = write_all(store, run, tmp_path / "out", formats=("html",))
     store.close()

@@ -137,11 +137,16 @@ def make_store(path: Path, third_incomplete: bool = False) -> tuple[Store, int]:
     return store, runs[-1]
 
 
-@pytest.fixture
-def rule_texts(monkeypatch):
+def set_test_rule_texts(monkeypatch) -> None:
+    """Fixed wording for COLUMN_STALE whatever the real registry says (shared by the report tests)."""
     labels._rules()   # builtins first, so our test wording is not overwritten by a late import
     monkeypatch.setitem(registry.RULES, "COLUMN_STALE", registry.Rule(
         "COLUMN_STALE", "栏目不更新", "国办发〔2017〕47号 附件", "veto", "及时更新栏目内容", 10))
+
+
+@pytest.fixture
+def rule_texts(monkeypatch):
+    set_test_rule_texts(monkeypatch)
 
 
 @pytest.fixture
