@@ -339,7 +339,7 @@ def build_model(as_of: date, variant: int = 0) -> SiteModel:
                paragraphs=STATIC_TEXT["jiucuo"]))
     add(Column("xzxx", "县长信箱", "/hdjl/xzxx/index.html", "board", section="hdjl", column_type="互动交流"))
 
-    return SiteModel(as_of=as_of, variant=variant, columns=cols, letters=_letters(as_of, variant),
+    return SiteModel(as_of=as_of, variant=variant, columns=cols, letters=build_letters(as_of, variant),
                      home_cutoff=as_of - timedelta(days=20))
 
 
@@ -353,7 +353,7 @@ OVERDUE_LETTER = 22
 LATE_LETTER = 52
 
 
-def _letters(as_of: date, variant: int) -> list[Letter]:
+def build_letters(as_of: date, variant: int) -> list[Letter]:
     rng = _rng("xzxx", "letters")
     out = []
     for n, (ago, took) in enumerate(reversed(LETTERS)):
