@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -59,6 +60,7 @@ def usable_href(href: str | None) -> bool:
     return bool(href and href.strip() and not BAD_HREF_RE.match(href))
 
 
+@lru_cache(maxsize=8192)
 def resolve(base: str, href: str) -> str:
     try:
         return urljoin(base, href.strip().replace("\\", "/"))
@@ -66,6 +68,7 @@ def resolve(base: str, href: str) -> str:
         return href.strip()
 
 
+@lru_cache(maxsize=8192)
 def site_host(url: str) -> str:
     host = (urlsplit(url).hostname or "").lower()
     return host[4:] if host.startswith("www.") else host

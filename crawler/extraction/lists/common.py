@@ -35,8 +35,14 @@ def looks_like_article_url(url: str) -> bool:
 
 def pick_link(record):
     """The title link of a record: the one with the longest visible text (or @title)."""
+    anchors = record.findall(".//a") if record.tag != "a" else [record]
+    if len(anchors) == 1:
+        a = anchors[0]
+        if usable_href(a.get("href")) and not is_more_text(visible_text(a)):
+            return a
+        return None
     best, best_len = None, -1
-    for a in record.iter("a"):
+    for a in anchors:
         href = a.get("href")
         if not usable_href(href):
             continue
