@@ -255,3 +255,16 @@ def test_rules_markdown_shows_current_thresholds(profile):
     assert "thresholds.key_stale_veto = 3" in page
     assert "| `dynamic` | 动态要闻 | 14天 |" in page
     assert "6个月（仅一级栏目）" in page and "政府信息公开指南" in page
+
+
+def test_gb2015_applies_six_months_to_every_level():
+    gb2015 = load_profile("gb2015")
+    assert gb2015.name == "gb2015" and gb2015.thresholds["key_stale_veto"] == 5
+    result = gb2015.stale(gb2015.categories["notice"], date(2026, 5, 26), AS_OF, 2)
+    assert result["stale"] is True
+    assert gb2015.classify("公示公告").code == "notice"
+
+
+def test_family_planning_is_not_a_planning_column(profile):
+    assert profile.classify("计划生育") is None
+    assert profile.classify("年度计划").code == "planning"
