@@ -71,7 +71,7 @@ def judge_site(store, run: dict, site: dict, *, as_of: date, profile, calendar,
     unverified = sum(1 for r in current if r["code"] == "EXTRACTION_FAILED")
     verdict = site_verdict(current, profile=prof, unverified=unverified,
                            unreachable=ctx.unreachable)
-    scorecard = score_site(current, rubric, verdict) if rubric is not None else None
+    scorecard = score_site(current, rubric, verdict) if rubric is not None and not ctx.unreachable else None
     boards = _board_stats(store, ctx)
     details = {"verdict": verdict, "scorecard": scorecard, "columns": _column_summary(ctx, rows),
                "unreachable": ctx.unreachable,

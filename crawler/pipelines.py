@@ -66,6 +66,7 @@ class StorePipeline:
                   counted_items = (select count(*) from items i where i.run_id = columns.run_id
                                    and i.site_id = columns.site_id and i.column_key = columns.key),
                   newest_date = (select max(i.date) from items i where i.run_id = columns.run_id
-                                 and i.site_id = columns.site_id and i.column_key = columns.key)
+                                 and i.site_id = columns.site_id and i.column_key = columns.key
+                                 and i.date <= (select as_of from runs where id = columns.run_id))
                 where run_id = ?""", [self.run_id])
         self.store.close()

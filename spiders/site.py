@@ -33,7 +33,7 @@ class SiteSpider(scrapy.Spider):
 
     def __init__(self, sites: list[dict], as_of: date, mode: str = "sweep",
                  known: dict[str, list[dict]] | None = None, max_pages: int = 3000,
-                 max_depth: int = 5, *args, **kwargs):
+                 max_depth: int = 5, future_margin_days: int = 400, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.sites = {s["id"]: s for s in sites}
         self.as_of = as_of
@@ -41,10 +41,14 @@ class SiteSpider(scrapy.Spider):
         self.known = known or {}
         self.max_pages = max_pages
         self.max_depth = max_depth
+        # dates up to this far past the as-of day are kept (FUTURE_DATE judges them);
+        # beyond it (2099) they are implausible and dropped by the extractor
+        self.future_margin_days = future_margin_days
         self.seen: dict[str, set[str]] = {sid: set() for sid in self.sites}
         self.requested: dict[str, set[str]] = {sid: set() for sid in self.sites}
         self.budget = Counter()
         self.column_pages: Counter = Counter()
+        self.item_seen: dict[tuple[str, str], set] = {}
         self.over_budget = Counter()
 
     # -- helpers ----------------------------------------------------------------------------------
@@ -87,7 +91,9 @@ class SiteSpider(scrapy.Spider):
         if ctype:
             m = re.search(rb"charset=([\w-]+)", ctype, re.I)
             enc = m.group(1).decode("ascii", "ignore") if m else None
-        return extract_page(response.body, response.url, as_of=self.as_of, header_encoding=enc)
+        return extract_page(response.body, response.url, as_of=self.as_of, header_encoding=enc,
+                            margin_days=self.future_margin_days,
+                            request_formdata=response.meta.get("formdata"))
 
     def _http_error(self, response) -> str | None:
         if response.status >= 400:
@@ -116,8 +122,7 @@ class SiteSpider(scrapy.Spider):
                          level=0, source="home", method=",".join(sorted({b.method for b in page.blocks})) or None,
                          item_count=len(entries))
         self.column_pages[(sid, HOME_KEY)] += 1
-        for e in entries:
-            yield self._entry(sid, HOME_KEY, e, response.url)
+        yield from self._entries(sid, HOME_KEY, entries, response.url)
         known = self.known.get(sid)
         if self.mode == "daily" and known:
             yield from self._daily_requests(response, page, known)
@@ -269,8 +274,7 @@ class SiteSpider(scrapy.Spider):
                          status=status, item_count=pag.total_items if role == "list" else None,
                          pages_total=pag.total_pages, note=page.exempt_note)
         self.column_pages[(sid, key)] += 1
-        for e in items:
-            yield self._entry(sid, key, e, response.url)
+        yield from self._entries(sid, key, items, response.url)
         if role == "list" and self.mode == "sweep" and not meta.get("fixed"):
             yield from self._pages(response, page, key)
         if meta.get("fixed"):
@@ -301,7 +305,8 @@ class SiteSpider(scrapy.Spider):
             if allowed(pr["url"], self.sites[sid]) and self._take(sid, ident):
                 yield FormRequest(pr["url"], formdata=pr.get("formdata") or {},
                                   callback=self.parse_list_page, errback=self.page_failed,
-                                  meta=dict(base), dont_filter=True)
+                                  meta=dict(base, formdata=pr.get("formdata") or {}),
+                                  dont_filter=True)
         if not pag.page_urls and not pag.post_requests and pag.next_page_href:
             nxt = response.urljoin(pag.next_page_href)
             if allowed(nxt, self.sites[sid]) and self._take(sid, nxt):
@@ -319,8 +324,7 @@ class SiteSpider(scrapy.Spider):
             return
         self.column_pages[(sid, key)] += 1
         main = page.blocks[0] if page.blocks else None
-        for e in main.items if main else []:
-            yield self._entry(sid, key, e, response.url)
+        yield from self._entries(sid, key, main.items if main else [], response.url)
         if response.meta.get("sequential") and page.pagination.next_page_href:
             nxt = response.urljoin(page.pagination.next_page_href)
             if allowed(nxt, self.sites[sid]) and self._take(sid, nxt):
@@ -340,6 +344,16 @@ class SiteSpider(scrapy.Spider):
                          level=meta.get("level"), source=meta.get("source"),
                          role="board" if meta.get("page_kind") == "board" else "list",
                          status="failed", error=fetch.error)
+
+    def _entries(self, sid, key, entries, page_url):
+        """Items of a column, once each: Hanweb groups and re-listed pages overlap."""
+        seen = self.item_seen.setdefault((sid, key), set())
+        for e in entries:
+            ident = e.url or (e.title, e.date)
+            if ident in seen:
+                continue
+            seen.add(ident)
+            yield self._entry(sid, key, e, page_url)
 
     def _entry(self, sid, key, e, page_url) -> EntryItem:
         return EntryItem(site_id=sid, column_key=key, title=(e.title_full or e.title or "").strip(),
