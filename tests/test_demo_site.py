@@ -204,6 +204,7 @@ def test_board_list_and_detail_pages(site):
     pending = next(l for l in letters if (AS_OF - l.submitted.date()).days == OVERDUE_LETTER)
     detail = page_text(site, pending.url)
     assert "来信时间" in detail and "答复时间" not in detail and "答复单位" not in detail
+    assert len({l.title for l in letters}) == len(letters)    # one title, one letter
     answered = next(l for l in letters if l.replied)
     detail = page_text(site, answered.url)
     assert answered.replied.strftime("%Y-%m-%d %H:%M") in detail and "答复单位" in detail

@@ -149,6 +149,9 @@ def _title(kind: str, rng: random.Random, d: date) -> str:
         "keyarea": [f"青溪县{topic}领域信息公开（{y}年第{d.month}期）", f"{town}{topic}资金使用情况公示"],
         "emergency": [f"{town}开展{topic}应急演练", f"青溪县{topic}应急预案（{y}年修订）", f"{dept}发布{topic}预警信息"],
         "supervise": [f"{dept}{y}年“双随机、一公开”抽查结果公示", f"{dept}{topic}监督检查情况通报"],
+        "guide": [f"{rng.choice(['不动产登记', '社会保障卡申领', '城乡居民医保参保', '个体工商户登记', '建设工程规划许可', '残疾人证办理'])}办事指南",
+                  f"{dept}政务服务事项办事指南（{y}年版）"],
+        "fees": [f"青溪县行政事业性收费目录清单（{y}年版）", f"{dept}行政事业性收费项目及标准公示"],
         "stats": [f"青溪县{y}年{d.month}月主要经济指标", f"青溪县{y - 1}年国民经济和社会发展统计公报"],
     }
     return rng.choice(patterns[kind])
@@ -246,16 +249,9 @@ STATIC_TEXT = {
     "ysqgk": ["公民、法人或者其他组织可以向青溪县人民政府办公室申请获取政府信息。",
               "申请方式：当面申请、邮寄申请、在线申请。受理地址：青溪县人民路1号县政府办公室。",
               "答复期限：能够当场答复的当场答复；不能当场答复的，自收到申请之日起20个工作日内予以答复。"],
-    "sfml": ["青溪县行政事业性收费目录清单：",
-             "一、不动产登记费：住宅类每件80元，非住宅类每件550元（县自然资源局）。",
-             "二、考试考务费：按省定标准执行（县人力资源和社会保障局）。",
-             "目录清单之外的行政事业性收费一律不得执行。"],
     "zjqx": ["青溪县位于浙江省西部，总面积1452平方公里，辖5镇3乡，户籍人口31.2万人。",
              "青溪县山清水秀，森林覆盖率78%，是国家生态县和全国休闲农业与乡村旅游示范县。",
              "全县经济社会持续健康发展，特色农业、生态旅游和绿色制造业成为主导产业。"],
-    "bsfw": ["青溪县政务服务中心提供“一窗受理、集成服务”，工作日上午8:30—12:00，下午14:30—17:30办理业务。",
-             "办事指南：各事项的设定依据、申请条件、办理材料、办理地点、办理时间、联系电话和办理流程详见窗口公示。",
-             "咨询电话：0571-6000100。"],
     "jiucuo": ["欢迎您对本网站的内容和功能提出纠错意见。",
                "请写明问题页面地址和问题描述，我们将在3个工作日内处理并答复。"],
     "jgzn": ["青溪县人民政府办公室是县政府的办事机构，主要职责：",
@@ -289,7 +285,8 @@ def build_model(as_of: date, variant: int = 0) -> SiteModel:
     c = add(Column("tzgg", "通知公告", "/tzgg/index.html", "trs", column_type="通知公告"))
     c.items = _trs_items(c, "notice", as_of, 215, 20, (5, 15), 27000)          # COLUMN_STALE ~7 months
     add(Column("zjqx", "走进青溪", "/zjqx/index.html", "static", column_type="概况信息", paragraphs=STATIC_TEXT["zjqx"]))
-    add(Column("bsfw", "办事服务", "/bsfw/index.html", "static", column_type="办事服务", paragraphs=STATIC_TEXT["bsfw"]))
+    c = add(Column("bsfw", "办事服务", "/bsfw/index.html", "trs", column_type="办事服务"))
+    c.items = _trs_items(c, "guide", as_of, 5, 16, (5, 15), 37000)
 
     # 政务公开 tree.
     for key, name in (("gkzn", "政府信息公开指南"), ("gkzd", "政府信息公开制度"), ("fdzdgk", "法定主动公开内容"),
@@ -325,8 +322,8 @@ def build_model(as_of: date, variant: int = 0) -> SiteModel:
                                           ("yjgl", "应急管理", "emergency", 8, 35000), ("jdjc", "监督检查", "supervise", 10, 36000)):
         c = add(Column(key, name, f"/zwgk/{key}/index.html", "trs", section="zwgk", column_type=name))
         c.items = _trs_items(c, kind, as_of, newest, 16, (4, 12), base)
-    add(Column("sfml", "行政事业性收费", "/zwgk/sfml/index.html", "static", section="zwgk", column_type="收费目录",
-               paragraphs=STATIC_TEXT["sfml"]))
+    c = add(Column("sfml", "行政事业性收费", "/zwgk/sfml/index.html", "trs", section="zwgk", column_type="收费目录"))
+    c.items = _trs_items(c, "fees", as_of, 20, 8, (30, 90), 38000)
     c = add(Column("tjxx", "统计信息", "/zwgk/tjxx/index.html", "trs", section="zwgk", column_type="统计"))
     if variant == 1:                                                           # COLUMN_BLANK resolved
         c.items = _trs_items(c, "stats", as_of, 1, 1, (1, 1), 30000)
@@ -355,6 +352,8 @@ LATE_LETTER = 52
 
 def build_letters(as_of: date, variant: int) -> list[Letter]:
     rng = _rng("xzxx", "letters")
+    # Distinct (town, issue) pairs: two letters with one title would look like one letter to a reader.
+    pairs = rng.sample([(t, i) for t in TOWNS for i in ISSUES], len(LETTERS))
     out = []
     for n, (ago, took) in enumerate(reversed(LETTERS)):
         day = as_of - timedelta(days=ago)
@@ -365,7 +364,7 @@ def build_letters(as_of: date, variant: int) -> list[Letter]:
         if took is not None:
             rd = day + timedelta(days=took)
             replied = datetime(rd.year, rd.month, rd.day, rng.randint(9, 17), rng.randint(0, 59))
-        town, issue = rng.choice(TOWNS), rng.choice(ISSUES)
+        town, issue = pairs[n]
         number = f"QX{day:%Y%m%d}{101 + n:03d}"
         unit = rng.choice(DEPTS) if replied else None
         out.append(Letter(
