@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from crawler.extraction.board_labels import clean, read_labels
+from crawler.extraction.board_labels import GENERIC_LABELS, clean, label_pairs
 from crawler.extraction.board_pager import (
     expand_pages, find_totals, html_pager, json_endpoints, json_pages,
 )
@@ -192,7 +192,7 @@ def _header_map(cells: list[Tag]) -> dict[str, int]:
     return mapping
 
 
-def _tables(soup: BeautifulSoup, url: str, as_of: dt.date, used: set[int]) -> list[Letter]:
+def _tables(soup: BeautifulSoup, url: str, as_of: dt.date, used: set[int], board_like: bool) -> list[Letter]:
     letters: list[Letter] = []
     for table in soup.find_all("table"):
         rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
@@ -201,7 +201,9 @@ def _tables(soup: BeautifulSoup, url: str, as_of: dt.date, used: set[int]) -> li
             cells = _row_cells(tr)
             if header is None:
                 mapping = _header_map(cells)
-                if "title" in mapping and len(mapping) >= 2:
+                # A 标题 | 日期 table is an ordinary news list unless the page reads as a board.
+                if "title" in mapping and len(mapping) >= 2 and (
+                        board_like or {"status", "replied", "number"} & set(mapping)):
                     header = mapping
                     used.add(id(tr))
                 continue
@@ -236,7 +238,7 @@ def _tables(soup: BeautifulSoup, url: str, as_of: dt.date, used: set[int]) -> li
 
 # ---------------------------------------------------------------- list rows
 
-def _list_rows(soup: BeautifulSoup, url: str, as_of: dt.date, used: set[int]) -> list[Letter]:
+def _list_rows(soup: BeautifulSoup, url: str, as_of: dt.date, used: set[int], board_like: bool) -> list[Letter]:
     letters: list[Letter] = []
     for el in soup.find_all(["li", "tr", "dl"]):
         if id(el) in used or el.find(["li", "tr", "dl"]) is not None:
@@ -258,7 +260,7 @@ def _list_rows(soup: BeautifulSoup, url: str, as_of: dt.date, used: set[int]) ->
             if dates:
                 submitted = dates[0]
                 replied = dates[1] if len(dates) > 1 else None
-        if status_text is None and submitted is None:
+        if status_text is None and (submitted is None or not board_like):
             continue
         title = clean(anchor.get("title"))
         if not title:
@@ -427,7 +429,8 @@ def extract_board(body: bytes | str, url: str, *, as_of: dt.date, content_type: 
                 return BoardPage()
     soup = _soup(text)
     used: set[int] = set()
-    letters = _tables(soup, url, as_of, used) + _list_rows(soup, url, as_of, used)
+    board_like = is_board_page(soup.get_text(" "))
+    letters = _tables(soup, url, as_of, used, board_like) + _list_rows(soup, url, as_of, used, board_like)
     unique: dict[str, Letter] = {}
     for letter in letters:
         unique.setdefault(letter.key, letter)
@@ -449,7 +452,11 @@ def extract_letter(body: bytes | str, url: str, *, as_of: dt.date, content_type:
     """One letter's detail page. No reply block, or one with no date and no text, means pending."""
     text = _decode(body, content_type)
     soup = _soup(text)
-    found = read_labels(soup)
+    pairs = label_pairs(soup)
+    found: dict[str, list[str]] = {}
+    for _, fld, value in pairs:
+        found.setdefault(fld, []).append(value)
+    letter_like = any(label not in GENERIC_LABELS for label, _, _ in pairs)
 
     def first(name: str) -> str | None:
         for value in found.get(name, []):
@@ -470,7 +477,12 @@ def extract_letter(body: bytes | str, url: str, *, as_of: dt.date, content_type:
     status_text = first("status")
     status = normalise_status(status_text)
     if status == "unknown":
-        status = "answered" if (replied or reply_text) else "pending"
+        if replied or reply_text:
+            status = "answered"
+        elif letter_like:
+            # A letter page without a (filled) reply block: not answered yet.
+            status = "pending"
+        # else: not recognisably a letter page (a news article behind a list link): stays unknown.
     number = first("number")
     number = number.split(" ")[0] if number else None
     return Letter(key=_letter_key(number, url, title or "", submitted), number=number, title=title or "",
