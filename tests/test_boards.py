@@ -324,3 +324,14 @@ def test_extractors_never_raise_on_arbitrary_html(html):
     letter = extract_letter(html, "http://x.gov.cn/a/1.html", as_of=AS_OF)
     assert letter.status in {"answered", "pending", "rejected", "unknown"}
     assert isinstance(board_links(html, "http://x.gov.cn/"), list)
+
+
+def test_news_pages_are_not_read_as_letters():
+    """A 标题 | 发布日期 news table and an article behind a list link must not become (pending) letters."""
+    news = """<html><body><h2>通知公告</h2><table><tr><th>标题</th><th>发布日期</th></tr>
+      <tr><td><a href="1.html">关于做好国庆假期安全工作的通知</a></td><td>2026-09-28</td></tr></table>
+      <ul><li><a href="2.html">县政府常务会议召开</a><span>2026-10-12</span></li></ul></body></html>"""
+    assert extract_board(news, "http://x.gov.cn/tzgg/", as_of=AS_OF).letters == []
+    article = """<html><body><h1>县政府常务会议召开</h1><p>发布时间：2026-10-12</p><p>编号：2026-001</p>
+      <p>会议研究了……</p></body></html>"""
+    assert extract_letter(article, "http://x.gov.cn/2.html", as_of=AS_OF).status == "unknown"
