@@ -62,7 +62,7 @@ def home_stale(ctx: SiteContext):
         return
     msg = (f"首页已{days}天未更新（要求{window}天内），首页最新信息日期为{newest.isoformat()}" if newest
            else "首页信息均无发布日期，视为未更新")
-    yield Finding("HOME_STALE", "home", msg, column="首页", url=home["url"],
+    yield Finding("HOME_STALE", "home", msg, column=None, url=home["url"],
                   evidence={"newest_date": newest.isoformat() if newest else None, "days": days,
                             "limit_days": window, "days_over": days - window if days else None,
                             "items_read": len(items)})

@@ -27,14 +27,18 @@ def canonical(url: str) -> str:
     return urlunsplit((p.scheme.lower(), host, path, urlencode(sorted(query)), ""))
 
 
-def column_key(url: str) -> str:
-    """Scheme-less canonical URL with index pages and paging parameters removed."""
+def column_key(url: str, site_url: str | None = None) -> str:
+    """Scheme-less canonical URL with index pages and paging parameters removed; on the site's
+    own host just the path, so keys (and finding fingerprints) survive a port or scheme change."""
     p = urlsplit(canonical(url))
     path = INDEX_RE.sub("/", p.path)
     query = [(k, v) for k, v in parse_qsl(p.query, keep_blank_values=True)
              if k.lower() not in PAGING_PARAMS]
     q = urlencode(sorted(query))
-    return f"{p.netloc}{path}" + (f"?{q}" if q else "")
+    netloc = p.netloc
+    if site_url is not None and (urlsplit(site_url).hostname or "").lower() == (p.hostname or ""):
+        netloc = ""
+    return f"{netloc}{path}" + (f"?{q}" if q else "")
 
 
 def host_of(url: str) -> str:

@@ -158,7 +158,7 @@ class SiteSpider(scrapy.Spider):
         for link in page.nav_links:
             if new >= 5:
                 break
-            if column_key(link.url) not in known_keys and allowed(link.url, self.sites[sid]):
+            if column_key(link.url, self.sites[sid]["url"]) not in known_keys and allowed(link.url, self.sites[sid]):
                 new += 1
                 yield from self._schedule(sid, link.url, link.name, None, 1, link.source, 1)
 
@@ -174,11 +174,11 @@ class SiteSpider(scrapy.Spider):
             boards = []
         board_urls = set()
         for name, url, cls in boards:
-            board_urls.add(column_key(url))
+            board_urls.add(column_key(url, self.sites[sid]["url"]))
             yield from self._schedule(sid, url, name, parent_key, 1, "link", depth, board=True,
                                       board_class=cls)
         for link in page.nav_links:
-            if column_key(link.url) in board_urls:
+            if column_key(link.url, self.sites[sid]["url"]) in board_urls:
                 continue
             level = child_level if child_level is not None else (
                 1 if link.source in ("nav", "more") or parent_key is None else parent_level + 1)
@@ -192,8 +192,8 @@ class SiteSpider(scrapy.Spider):
         site = self.sites[sid]
         if not allowed(url, site):
             return
-        key = column_key(url)
-        if key in self.seen[sid] or key == column_key(site["url"]):
+        key = column_key(url, site["url"])
+        if key in self.seen[sid] or key == column_key(site["url"], site["url"]):
             return
         self.seen[sid].add(key)
         if not self._take(sid, url):
@@ -223,8 +223,8 @@ class SiteSpider(scrapy.Spider):
         if b"ColumnName" not in response.body[:20000] and b"columnname" not in response.body[:20000].lower():
             return True
         own = column_key(response.url)
-        return any(column_key(l.url).startswith(own) and column_key(l.url) != own
-                   for l in page.nav_links)
+        return any(column_key(link.url).startswith(own) and column_key(link.url) != own
+                   for link in page.nav_links)
 
     def _name(self, page, meta) -> str | None:
         link_name = (meta.get("name") or "").strip()

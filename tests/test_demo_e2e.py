@@ -20,7 +20,8 @@ AS_OF = date(2026, 11, 27)
 
 
 def _keys(findings, statuses=("new", "open", "ignored", "accepted")):
-    return Counter((f["site"], f["code"], f["column"]) for f in findings if f["status"] in statuses)
+    return Counter((f["site"], f["code"], f["column"] or None) for f in findings
+                   if f["status"] in statuses)
 
 
 def _json_findings(path):
