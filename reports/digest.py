@@ -86,5 +86,5 @@ def print_digest(model: dict, console: Console | None = None) -> None:
         for label, rows, style in (("新发现", new, "yellow"), ("已整改", resolved, "green")):
             for f in rows:
                 table.add_row(Text(label, style=style), Text(f["severity_label"]), Text(f["title"]),
-                              Text(f["column"]), Text(f["message"]))
+                              Text(f["column"] or ""), Text(f["message"] or ""))
         console.print(table)

@@ -46,7 +46,8 @@ def _finding(row: dict) -> dict:
     return {
         "code": row["code"], "severity": row["severity"],
         "severity_label": severity_label(row["severity"]),
-        "column": row.get("column") or "", "url": row.get("url") or "",
+        # column/url stay None when the rule has none (findings.json shows null)
+        "column": row.get("column"), "url": row.get("url"),
         "message": row.get("message") or "", "evidence": ev,
         "status": row["status"], "status_label": status_label(row["status"]),
         "first_seen": row.get("first_seen") or "", "last_seen": row.get("last_seen") or "",

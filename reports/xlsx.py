@@ -146,9 +146,15 @@ def _summary(w: _Writer, model: dict) -> None:
 
 
 def _site_sheet(w: _Writer, model: dict, s: dict, name: str) -> None:
+    """Header in row 1 so the sheet filters and sorts as a plain table; the title goes in the
+    printed page header instead."""
     ws = w.wb.add_worksheet(name)
-    row = _title(w, ws, f"{s['name']} 整改清单（截至 {model['run']['as_of']}）", model,
-                 len(SITE_COLUMNS))
+    title = f"{s['name']} 整改清单（截至 {model['run']['as_of']}）"
+    if not model["run"]["complete"]:
+        title += f" {INCOMPLETE_BANNER}"
+    ws.set_header(f'&C&"-,Bold"{title.replace("&", "&&")}'[:255])
+    ws.set_footer("&C第 &P 页，共 &N 页")
+    row = 0
     w.header(ws, row, SITE_COLUMNS)
     head = row
     for i, f in enumerate(s["findings"], 1):

@@ -95,7 +95,7 @@ def make_store(path: Path, third_incomplete: bool = False) -> tuple[Store, int]:
                 _finding("LINK_BROKEN", "deduct", IMG, "javascript:alert(1)", FORMULA,
                          {"target": "https://www.qingxi.gov.cn/missing.html", "status": 404},
                          "new", as_of, as_of, "fp-evil"),
-                _finding("UNKNOWN_CODE_X", "warn", "", "", f"{SCRIPT}{EVIL_TITLE}",
+                _finding("UNKNOWN_CODE_X", "warn", None, None, f"{SCRIPT}{EVIL_TITLE}",
                          {"note": IMG}, "new", as_of, as_of, "fp-unknown"),
             ]
         store.replace_findings(run, SITE_A, a, result={
@@ -196,6 +196,8 @@ def test_json_contract(written):
     assert f["evidence"] == {"newest_date": "2026-10-28", "days": 23, "limit_days": 14,
                              "column_key": "bmdt"}
     assert sum(len(s["findings"]) for s in data["sites"]) == 5
+    unknown = site["findings"][3]
+    assert unknown["column"] is None and unknown["url"] is None   # absent, not ""
 
 
 def test_csv_utf8_sig_and_formula_neutralised(written):
@@ -221,7 +223,8 @@ def test_xlsx_sheets_headers_findings_and_no_formulas(written):
     assert long_sheet in names and "青溪县人民政府" in names
 
     ws = wb["青溪县人民政府"]
-    header_row = next(r for r in range(1, 5) if ws.cell(r, 1).value == "序号")
+    header_row = 1   # a plain table: header in row 1, the title in the printed page header
+    assert ws.cell(1, 1).value == "序号" and "青溪县人民政府 整改清单" in ws.oddHeader.center.text
     headers = [c.value for c in ws[header_row]]
     assert headers == ["序号", "网站名称", "网站标识码", "主办单位", "问题类型", "严重程度", "栏目",
                        "问题描述", "网址", "最新信息日期", "超期天数", "依据", "整改要求", "整改时限",
