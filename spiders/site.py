@@ -407,7 +407,9 @@ class SiteSpider(scrapy.Spider):
     def _board_pages(self, response, board, key, name):
         sid = response.meta["site_id"]
         base = {"site_id": sid, "key": key, "board": name, "page_kind": "board-page"}
-        for url in [*(board.page_urls or []), *(board.json_urls or [])]:
+        # boards embedded from another application (iframe) are read like pages of this board
+        for url in [*(board.page_urls or []), *(board.json_urls or []),
+                    *(getattr(board, "frame_urls", None) or [])]:
             if allowed(url, self.sites[sid]) and self._take(sid, url):
                 yield Request(url, callback=self.parse_board_page, errback=self.page_failed,
                               meta=dict(base), dont_filter=True)
