@@ -126,7 +126,7 @@ def closed_port_url() -> str:
 
 
 def run_demo(out: str, *, as_of: date, variant: int = 0, db: str | None = None,
-             quiet: bool = False, progress: bool = True) -> int:
+             quiet: bool = False, progress: bool = True, mode: str = "sweep") -> int:
     from crawler.demo.server import serve_demo
     from crawler.demo.server import demo_sites_yaml
 
@@ -138,7 +138,7 @@ def run_demo(out: str, *, as_of: date, variant: int = 0, db: str | None = None,
         sites_path = out_dir / "demo-sites.yaml"
         sites_path.write_text(demo_sites_yaml(server.base_url, closed_port_url()), encoding="utf-8")
         return run_job(str(sites_path), db, str(out_dir), as_of=as_of, quiet=quiet,
-                       progress=progress,
+                       progress=progress, mode=mode,
                        settings={"DOWNLOAD_TIMEOUT": 5, "RETRY_TIMES": 1})
     finally:
         server.stop()
@@ -191,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", default="demo-output")
     sp.add_argument("--as-of", help="检查日（默认今天）")
     sp.add_argument("--variant", type=int, default=0, help="示例网站版本（0 初始，1 整改后）")
+    sp.add_argument("--mode", choices=("sweep", "daily"), default="sweep")
     sp.add_argument("--db", help="数据库（默认 OUT/govwatch.db）")
     sp.add_argument("--no-progress", action="store_true")
 
@@ -288,7 +289,7 @@ def _dispatch(args) -> int:
         return 0
     if cmd == "demo":
         run_demo(args.out, as_of=_as_of(args.as_of), variant=args.variant, db=args.db,
-                 progress=not args.no_progress)
+                 progress=not args.no_progress, mode=args.mode)
         return 0
     if cmd == "extract":
         from crawler.extraction.cli import extract_command
