@@ -14,7 +14,7 @@ from reports.labels import (EVIDENCE_LABELS, HIDDEN_EVIDENCE, INCOMPLETE_BANNER,
                             STATUS_LABELS, STATUS_ORDER)
 from reports.model import AVAILABILITY_DAYS
 from reports.safe import http_url
-from reports.tables import board_figures, percent, scorecard_rows
+from reports.tables import board_figures, percent, scorecard_view
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -23,7 +23,7 @@ def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
     env.filters["http_url"] = http_url
     env.globals.update(freshness=freshness_bars, trend_line=trend_line, percent=percent,
-                       board_figures=board_figures, scorecard_rows=scorecard_rows)
+                       board_figures=board_figures, scorecard_view=scorecard_view)
     return env
 
 

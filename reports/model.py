@@ -158,6 +158,12 @@ def _monthly(db, crawl_run: int | None, site_id: str, columns: list[dict]) -> di
     return {"months": months, "years": years, "columns": cols, "year_totals": year_totals}
 
 
+def _verdict_reason(details: dict) -> str:
+    """The checks' one-sentence explanation of the verdict (结论说明), when they wrote one."""
+    v = details.get("verdict")
+    return str(v.get("reason") or "") if isinstance(v, dict) else ""
+
+
 def _counts(findings: list[dict]) -> dict:
     active = [f for f in findings if f["status"] in ACTIVE_STATUSES]
     return {
@@ -194,6 +200,7 @@ def build_model(store, run_id: int) -> dict:
             "id": sid, "name": s.get("name") or sid, "url": s.get("url") or "",
             "kind": s.get("kind") or "", "owner": s.get("owner") or "", "code": s.get("code") or "",
             "verdict": result.get("verdict") or "", "score": result.get("score"),
+            "verdict_reason": _verdict_reason(details),
             "rubric": result.get("rubric") or "", "profile": result.get("profile") or "",
             "scorecard": details.get("scorecard"), "details": details,
             "findings": findings, "counts": _counts(findings),

@@ -7,17 +7,26 @@ from __future__ import annotations
 
 import json
 
+from reports.labels import rule_texts
+
 BOARD_KEYS = {
     "received": ("received", "total", "count", "letters"),
     "answered": ("answered", "replied", "answered_count"),
-    "reply_rate": ("reply_rate", "answer_rate", "rate"),
-    "avg_days": ("avg_working_days", "mean_working_days", "avg_days"),
-    "p90_days": ("p90_working_days", "p90_days"),
+    "reply_rate": ("answer_rate", "reply_rate", "rate"),
+    "avg_days": ("mean_workdays", "avg_working_days", "mean_working_days", "avg_days"),
+    "median_days": ("median_workdays", "median_working_days"),
+    "p90_days": ("p90_workdays", "p90_working_days", "p90_days"),
     "overdue": ("overdue_count", "overdue"),
+    "late": ("late_count", "late"),
     "pending": ("pending", "unanswered"),
+    "deadline_days": ("deadline_workdays", "deadline_working_days"),
+    "period": ("period",),
+    "estimated": ("estimated",),
 }
-OVERDUE_LIST_KEYS = ("overdue_letters", "overdue", "letters_overdue")
-LETTER_DAYS_KEYS = ("working_days", "elapsed_working_days", "days", "waited_days")
+# Letters still unanswered past the deadline, then letters answered after it.
+LETTER_LISTS = (("overdue_letters", "超期未答复"), ("overdue", "超期未答复"),
+                ("late_letters", "逾期答复"), ("late", "逾期答复"))
+LETTER_DAYS_KEYS = ("workdays", "working_days", "elapsed_working_days", "days", "waited_days")
 
 SCORE_LABELS = {
     "code": "规则代码", "item": "指标", "name": "指标", "title": "指标", "indicator": "指标",
@@ -36,14 +45,22 @@ def _first(stats: dict, keys: tuple[str, ...]):
 
 
 def board_figures(stats) -> dict:
-    """收到/已答复/答复率/平均与90%用时/超期 and the overdue letters of one board."""
+    """收到/已答复/答复率/用时/超期 and the overdue or late letters of one board."""
     stats = stats if isinstance(stats, dict) else {}
     out = {name: _first(stats, keys) for name, keys in BOARD_KEYS.items()}
-    letters = next((stats[k] for k in OVERDUE_LIST_KEYS if isinstance(stats.get(k), list)), [])
-    out["overdue_letters"] = [dict(l, days=_first(l, LETTER_DAYS_KEYS))
-                              for l in letters if isinstance(l, dict)]
-    if isinstance(out["overdue"], list):
-        out["overdue"] = len(out["overdue"])
+    letters, seen = [], set()
+    for key, kind in LETTER_LISTS:
+        if key in seen or not isinstance(stats.get(key), list):
+            continue
+        seen.add(key)
+        letters += [dict(l, kind=kind, days=_first(l, LETTER_DAYS_KEYS))
+                    for l in stats[key] if isinstance(l, dict)]
+    out["letters"] = letters
+    for name in ("overdue", "late"):
+        if isinstance(out[name], list):
+            out[name] = len(out[name])
+    period = out["period"]
+    out["period"] = " 至 ".join(map(str, period)) if isinstance(period, list) else (period or "")
     return out
 
 
@@ -57,8 +74,61 @@ def percent(value) -> str:
     return f"{pct:.2f}%"
 
 
+def scorecard_view(card) -> dict:
+    """A scorecard as title, summary lines and one table (Chinese headers → cells).
+
+    Reads the checks' rubric scorecard (sections → indicators → deduction lines); any other shape
+    (a list of dicts, a mapping) is shown generically rather than dropped.
+    """
+    if isinstance(card, dict) and isinstance(card.get("indicators"), list):
+        return _rubric_view(card)
+    headers, rows = scorecard_rows(card)
+    return {"title": "", "summary": [], "headers": headers, "rows": rows}
+
+
+def _rubric_view(card: dict) -> dict:
+    sections = {s.get("id"): s for s in card.get("sections") or [] if isinstance(s, dict)}
+    headers = ["板块", "指标", "分值", "扣分", "得分", "扣分明细"]
+    rows = []
+    for ind in card["indicators"]:
+        if not isinstance(ind, dict):
+            continue
+        notes = []
+        for d in ind.get("deductions") or []:
+            if isinstance(d, dict):
+                title = rule_texts(str(d.get("code", "")))["title"]
+                notes.append(f"{title}{d.get('count', '')}处，扣{_num(d.get('amount'))}分"
+                             + ("（已达上限）" if d.get("capped") else ""))
+        if ind.get("cap_applied"):
+            notes.append("本指标扣完为止")
+        if ind.get("assessed") is False:
+            notes.append("未自动检查，按满分计")
+        sec = sections.get(ind.get("section"), {})
+        rows.append({"板块": sec.get("title") or ind.get("section") or "", "指标": ind.get("title") or ind.get("id"),
+                     "分值": ind.get("points"), "扣分": ind.get("deducted"), "得分": ind.get("score"),
+                     "扣分明细": "；".join(notes)})
+    for sec in sections.values():
+        rows.append({"板块": sec.get("title") or sec.get("id"), "指标": "板块小计", "分值": sec.get("points"),
+                     "扣分": None, "得分": sec.get("score"), "扣分明细": ""})
+    summary = [f"总分 {_num(card.get('total'))} 分（满分 {_num(card.get('base'))}，合格线 "
+               f"{_num(card.get('pass_line'))}）"]
+    if card.get("vetoed"):
+        summary.append("存在单项否决问题")
+    if card.get("provisional"):
+        summary.append("结论暂定（部分内容未能核实）")
+    if card.get("summary"):
+        summary.append(str(card["summary"]))
+    return {"title": str(card.get("title") or ""), "summary": summary, "headers": headers, "rows": rows}
+
+
+def _num(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
+
+
 def scorecard_rows(card) -> tuple[list[str], list[dict]]:
-    """(Chinese headers, rows) for any scorecard shape: list of dicts, {"items": [...]}, or a mapping."""
+    """(Chinese headers, rows) for a generic scorecard: list of dicts, {"items": [...]}, a mapping."""
     if isinstance(card, dict) and isinstance(card.get("items"), list):
         rows = [r for r in card["items"] if isinstance(r, dict)]
         extra = {k: v for k, v in card.items() if k != "items" and not isinstance(v, (dict, list))}

@@ -12,7 +12,7 @@ import xlsxwriter
 
 from reports.labels import INCOMPLETE_BANNER, SEVERITY_ORDER
 from reports.safe import http_url
-from reports.tables import board_figures, percent, scorecard_rows
+from reports.tables import board_figures, percent, scorecard_view
 
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 MAX_SHEET_NAME = 31
@@ -29,7 +29,7 @@ SITE_COLUMNS = (  # header, width
 SUMMARY_COLUMNS = (
     ("序号", 6), ("网站名称", 22), ("网站标识码", 14), ("主办单位", 18), ("网址", 30),
     ("结论", 10), ("得分", 8), ("单项否决", 9), ("扣分", 7), ("提示", 7), ("待整改合计", 10),
-    ("本次新发现", 10), ("本次已整改", 10), ("近7天访问失败率", 14),
+    ("本次新发现", 10), ("本次已整改", 10), ("近7天访问失败率", 14), ("结论说明", 40),
 )
 
 
@@ -132,7 +132,7 @@ def _summary(w: _Writer, model: dict) -> None:
         w.url(ws, row, 4, s["url"])
         rest = [s["verdict"], s["score"], *[cnt["by_severity"][k] for k in SEVERITY_ORDER],
                 cnt["active"], cnt["new"], cnt["resolved"],
-                percent(av["ratio"]) if av["count"] else "无探测记录"]
+                percent(av["ratio"]) if av["count"] else "无探测记录", s["verdict_reason"]]
         for c, v in enumerate(rest, 5):
             w.cell(ws, row, c, v)
     t = model["totals"]
@@ -202,14 +202,17 @@ def _disclosure(w: _Writer, model: dict) -> None:
     _page_setup(ws, head, len(cols))
 
 
+BOARD_COLUMNS = (("网站名称", 20), ("留言板", 18), ("网址", 30), ("统计期间", 22), ("收到", 7),
+                 ("已答复", 7), ("答复率", 9), ("平均答复用时(工作日)", 11), ("90%答复用时(工作日)", 11),
+                 ("答复时限(工作日)", 10), ("超期未答复", 9), ("逾期答复", 9))
+
+
 def _boards(w: _Writer, model: dict) -> None:
     ws = w.wb.add_worksheet("留言办理")
-    cols = [("网站名称", 20), ("留言板", 18), ("网址", 30), ("收到", 8), ("已答复", 8),
-            ("答复率", 9), ("平均答复用时(工作日)", 12), ("90%答复用时(工作日)", 12), ("超期", 8)]
-    row = _title(w, ws, "留言办理统计", model, len(cols))
-    w.header(ws, row, cols)
+    row = _title(w, ws, "留言办理统计", model, len(BOARD_COLUMNS))
+    w.header(ws, row, BOARD_COLUMNS)
     head = row
-    overdue = []
+    letters = []
     for s in model["sites"]:
         for b in s["boards"]:
             fig = board_figures(b["stats"])
@@ -217,50 +220,62 @@ def _boards(w: _Writer, model: dict) -> None:
             for c, v in enumerate([s["name"], b["board"] or b["board_key"]]):
                 w.cell(ws, row, c, v)
             w.url(ws, row, 2, b["url"])
-            for c, v in enumerate([fig["received"], fig["answered"], percent(fig["reply_rate"]),
-                                   fig["avg_days"], fig["p90_days"], fig["overdue"]], 3):
+            for c, v in enumerate([fig["period"], fig["received"], fig["answered"],
+                                   percent(fig["reply_rate"]), fig["avg_days"], fig["p90_days"],
+                                   fig["deadline_days"], fig["overdue"], fig["late"]], 3):
                 w.cell(ws, row, c, v)
-            overdue.extend((s, b, l) for l in fig["overdue_letters"])
-    ws.autofilter(head, 0, max(head, row), len(cols) - 1)
+            letters.extend((s, b, l) for l in fig["letters"])
+    ws.autofilter(head, 0, max(head, row), len(BOARD_COLUMNS) - 1)
     row += 2
-    ws.write_string(row, 0, f"超期未答复留言（{len(overdue)}件）", w.title)
+    ws.write_string(row, 0, f"超期及逾期答复留言（{len(letters)}件）", w.title)
     row += 1
     # The letter table shares the statistics table's column widths.
-    w.header(ws, row, [(h, 0) for h in ("网站名称", "留言板", "编号", "标题", "提交日期",
-                                        "已用工作日", "状态")], widths=False)
-    for s, b, letter in overdue:
+    w.header(ws, row, [(h, 0) for h in ("网站名称", "留言板", "编号", "标题", "提交日期", "答复日期",
+                                        "已用工作日", "类型", "状态")], widths=False)
+    for s, b, letter in letters:
         row += 1
         w.cell(ws, row, 0, s["name"])
         w.cell(ws, row, 1, b["board"] or b["board_key"])
         w.cell(ws, row, 2, letter.get("number"))
         w.url(ws, row, 3, letter.get("url"), letter.get("title") or letter.get("url"))
         w.cell(ws, row, 4, letter.get("submitted"))
-        w.cell(ws, row, 5, letter.get("days"))
-        w.cell(ws, row, 6, letter.get("status_text") or letter.get("status"))
-    _page_setup(ws, head, len(cols))
+        w.cell(ws, row, 5, letter.get("replied"))
+        w.cell(ws, row, 6, letter.get("days"))
+        w.cell(ws, row, 7, letter["kind"])
+        w.cell(ws, row, 8, letter.get("status_text") or letter.get("status"))
+    _page_setup(ws, head, len(BOARD_COLUMNS))
 
 
 def _scores(w: _Writer, model: dict) -> None:
     ws = w.wb.add_worksheet("评分")
-    row = _title(w, ws, "评分明细", model, 8)
-    ws.set_column(0, 0, 28)
-    ws.set_column(1, 8, 14)
+    row = _title(w, ws, "评分明细", model, 6)
+    ws.set_column(0, 0, 16)
+    ws.set_column(1, 1, 22)
+    ws.set_column(2, 4, 9)
+    ws.set_column(5, 5, 60)
     for s in model["sites"]:
         row += 1
-        ws.write_string(row, 0, f"{s['name']}：结论 {s['verdict'] or '未评定'}，得分 "
-                                f"{'' if s['score'] is None else s['score']}（{s['rubric']}）", w.title)
-        headers, rows = scorecard_rows(s["scorecard"])
-        if not rows:
+        score = "" if s["score"] is None else s["score"]
+        ws.write_string(row, 0, f"{s['name']}：结论 {s['verdict'] or '未评定'}，得分 {score}"
+                                f"（{s['rubric'] or '无评分细则'}）", w.title)
+        if s["verdict_reason"]:
+            row += 1
+            ws.write_string(row, 0, s["verdict_reason"], w.note)
+        view = scorecard_view(s["scorecard"])
+        for line in ([view["title"]] if view["title"] else []) + view["summary"]:
+            row += 1
+            ws.write_string(row, 0, line, w.note)
+        if not view["rows"]:
             row += 1
             ws.write_string(row, 0, "无评分明细", w.note)
             row += 1
             continue
         row += 1
-        for c, h in enumerate(headers):
+        for c, h in enumerate(view["headers"]):
             ws.write_string(row, c, h, w.head)
-        for r in rows:
+        for r in view["rows"]:
             row += 1
-            for c, h in enumerate(headers):
+            for c, h in enumerate(view["headers"]):
                 w.cell(ws, row, c, r[h])
         row += 1
     ws.set_landscape()

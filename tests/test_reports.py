@@ -14,6 +14,7 @@ from checks import registry
 from crawler.store import Store
 from reports import build_model, print_digest, print_summary, write_all
 from reports import labels
+from reports.tables import scorecard_view
 from reports.xlsx import sheet_names
 
 FORMULA = '=HYPERLINK("http://x","y")'
@@ -23,6 +24,20 @@ EVIL_TITLE = "</script><script>document.title='pwned'</script>"
 SITE_A = "qingxi-county"
 SITE_B = "qingxi-nyj"
 LONG_NAME = "青溪县农业农村局/林业局[试点]:政府信息公开专栏网站名称很长很长很长"
+
+
+SCORECARD = {  # the shape checks/scoring.py writes
+    "rubric": "gb2019", "title": "扣分指标（测试）", "base": 100.0, "pass_line": 60.0, "total": 74.5,
+    "vetoed": True, "provisional": False, "summary": "存在单项否决问题，判定为不合格。",
+    "sections": [{"id": "publish", "title": "发布解读", "points": 45.0, "score": 37.0}],
+    "indicators": [
+        {"id": "publish.overview", "title": "概况信息", "section": "publish", "points": 3.0,
+         "deductions": [], "deducted": 0.0, "cap_applied": False, "score": 3.0, "assessed": False},
+        {"id": "publish.dynamic", "title": "动态要闻", "section": "publish", "points": 6.0,
+         "deductions": [{"code": "COLUMN_STALE", "count": 1, "per": 2.0, "amount": 2.0, "cap": None,
+                         "capped": False}],
+         "deducted": 2.0, "cap_applied": False, "score": 4.0, "assessed": True}],
+}
 
 
 def _finding(code, severity, column, url, message, evidence, status, first_seen, last_seen, fp):
@@ -100,10 +115,8 @@ def make_store(path: Path, third_incomplete: bool = False) -> tuple[Store, int]:
             ]
         store.replace_findings(run, SITE_A, a, result={
             "verdict": "不合格", "score": 72.5 + n, "rubric": "gb2019", "profile": "gb2019",
-            "details": json.dumps({"scorecard": [
-                {"item": "首页可用性", "max": 10, "score": 10},
-                {"item": "栏目更新", "max": 40, "score": 25, "note": "部门动态超期"}]},
-                ensure_ascii=False)})
+            "details": json.dumps({"verdict": {"verdict": "不合格", "reason": "存在单项否决问题：栏目不更新。"},
+                                   "scorecard": SCORECARD}, ensure_ascii=False)})
         store.replace_findings(run, SITE_B, [] if n == 1 else [
             _finding("ENQUIRY_OVERDUE", "deduct", "局长信箱", "https://nyj.qingxi.gov.cn/xx/1.html",
                      "留言“关于灌溉补贴”已超期未答复（22个工作日）",
@@ -114,13 +127,18 @@ def make_store(path: Path, third_incomplete: bool = False) -> tuple[Store, int]:
         store.insert_batch("board_stats", [{
             "run_id": run, "site_id": SITE_B, "board_key": "jzxx", "board": "局长信箱",
             "url": "https://nyj.qingxi.gov.cn/xx/",
-            "stats": json.dumps({"received": 40, "answered": 38, "reply_rate": 0.95,
-                                 "avg_working_days": 4.2, "p90_working_days": 9.0,
-                                 "overdue": 1, "overdue_letters": [{
-                                     "number": "XX2026-0021", "title": f"关于灌溉补贴{SCRIPT}",
-                                     "url": "https://nyj.qingxi.gov.cn/xx/1.html",
-                                     "submitted": "2026-10-20", "working_days": 22,
-                                     "status": "pending"}]}, ensure_ascii=False)}])
+            "stats": json.dumps({
+                "received": 40, "answered": 38, "pending": 2, "answer_rate": 0.95,
+                "median_workdays": 3, "mean_workdays": 4.2, "p90_workdays": 9,
+                "deadline_workdays": 15, "period": ["2025-11-27", "2026-11-27"],
+                "overdue": [{"number": "XX2026-0021", "title": f"关于灌溉补贴{SCRIPT}",
+                             "url": "https://nyj.qingxi.gov.cn/xx/1.html", "submitted": "2026-10-20",
+                             "replied": None, "status": "pending", "status_text": "待回复",
+                             "workdays": 22}],
+                "late": [{"number": "XX2026-0007", "title": "关于农机补贴申领",
+                          "url": "javascript:alert(1)", "submitted": "2026-08-03",
+                          "replied": "2026-09-10", "status": "answered", "status_text": "已回复",
+                          "workdays": 27}]}, ensure_ascii=False)}])
         store.finish_run(run, complete=True)
     store.insert_batch("probes", [
         {"site_id": SITE_A, "url": "https://www.qingxi.gov.cn/", "at": f"2026-11-2{d}T09:00:00+08:00",
@@ -176,7 +194,8 @@ def test_model_lifecycle_trend_and_stats(tmp_path, rule_texts):
     bmdt = next(c for c in a["monthly"]["columns"] if c["key"] == "bmdt")
     assert bmdt["years"] == {"2025": 1, "2026": 3} and bmdt["months"]["2026-10"] == 2
     assert a["monthly"]["year_totals"]["2026"] == 6
-    assert a["scorecard"][1]["score"] == 25
+    assert a["scorecard"]["indicators"][1]["score"] == 4.0
+    assert a["verdict_reason"] == "存在单项否决问题：栏目不更新。"
     b = next(s for s in m["sites"] if s["id"] == SITE_B)
     assert b["boards"][0]["stats"]["received"] == 40
     assert m["totals"]["new"] == 3 and m["totals"]["resolved"] == 1
@@ -260,14 +279,20 @@ def test_xlsx_sheets_headers_findings_and_no_formulas(written):
     assert any(r[1] == "合计：2026年主动公开政府信息6条" for r in stats)
 
     boards = [[c.value for c in r] for r in wb["留言办理"].iter_rows()]
-    assert any(r[1] == "局长信箱" and r[3:9] == [40, 38, "95.00%", 4.2, 9, 1] for r in boards)
-    letter = next(r for r in wb["留言办理"].iter_rows() if r[2].value == "XX2026-0021")
-    assert letter[3].value == f"关于灌溉补贴{SCRIPT}"
-    assert letter[3].hyperlink.target == "https://nyj.qingxi.gov.cn/xx/1.html"
+    assert any(r[1] == "局长信箱" and r[3:12] == ["2025-11-27 至 2026-11-27", 40, 38, "95.00%", 4.2,
+                                               9, 15, 1, 1] for r in boards)
+    letters = {r[2].value: r for r in wb["留言办理"].iter_rows() if r[2].value in ("XX2026-0021", "XX2026-0007")}
+    assert letters["XX2026-0021"][3].value == f"关于灌溉补贴{SCRIPT}"
+    assert letters["XX2026-0021"][3].hyperlink.target == "https://nyj.qingxi.gov.cn/xx/1.html"
+    assert [c.value for c in letters["XX2026-0021"]][6:9] == [22, "超期未答复", "待回复"]
+    assert letters["XX2026-0007"][3].hyperlink is None and letters["XX2026-0007"][7].value == "逾期答复"
 
     scores = [[c.value for c in r] for r in wb["评分"].iter_rows()]
-    assert ["指标", "分值", "得分", "说明"] == scores[[r[0] for r in scores].index("指标")][:4]
-    assert any(r[:4] == ["栏目更新", 40, 25, "部门动态超期"] for r in scores)
+    assert ["板块", "指标", "分值", "扣分", "得分", "扣分明细"] in scores
+    assert ["发布解读", "动态要闻", 6, 2, 4, "栏目不更新1处，扣2分"] in scores
+    assert ["发布解读", "概况信息", 3, 0, 3, "未自动检查，按满分计"] in scores
+    assert any(r[0] == "存在单项否决问题：栏目不更新。" for r in scores)
+    assert any(str(r[0]).startswith("总分 74.5 分（满分 100，合格线 60）") for r in scores)
 
 
 class _Collector(HTMLParser):
@@ -311,7 +336,8 @@ def test_html_escapes_page_text_and_is_self_contained(written):
     assert not any(t == "link" for t in tags)
     assert tags.count("svg") >= 3   # overall trend, site trend, freshness bars
     assert "部门动态" in html and "30天 / 14天" in html
-    assert "超期留言" in html and "XX2026-0021" in html and "95.00%" in html
+    assert "超期及逾期答复留言" in html and "XX2026-0021" in html and "95.00%" in html
+    assert "栏目不更新1处，扣2分" in html and "存在单项否决问题：栏目不更新。" in html
     assert "本次巡检未完成" not in html
 
 
@@ -353,6 +379,14 @@ def test_write_all_rejects_unknown_format(tmp_path, rule_texts):
     with pytest.raises(ValueError, match="pdf"):
         write_all(store, run, tmp_path / "out", formats=("json", "pdf"))
     store.close()
+
+
+def test_scorecard_view_generic_shapes():
+    view = scorecard_view([{"item": "首页可用性", "max": 10, "score": 10, "ok": True}])
+    assert view["headers"] == ["指标", "分值", "得分", "ok"]
+    assert view["rows"] == [{"指标": "首页可用性", "分值": 10, "得分": 10, "ok": "是"}]
+    assert scorecard_view({"链接可用性": 8})["rows"] == [{"指标": "链接可用性", "得分": 8}]
+    assert scorecard_view(None)["rows"] == []
 
 
 def test_sheet_names_unique_and_legal():
