@@ -124,11 +124,16 @@ def extraction_failed(ctx: SiteContext):
         if col["status"] != "failed":
             continue
         name = col["name"] or col["url"]
+        cat = ctx.category(col) if col.get("name") else None
         yield Finding("EXTRACTION_FAILED", col["key"],
                       f"栏目“{name}”无法核实：{col.get('error') or '页面无法读取'}",
                       column=name, url=col["url"],
                       evidence={"error": col.get("error"), "column_key": col["key"],
-                                "role": col.get("role")})
+                                "role": col.get("role"),
+                                "category": cat.code if cat else None,
+                                # unknown column: it could be a key column (for 无法判定)
+                                "key": bool(cat.key) if cat else True,
+                                "should_update": bool(cat.should_update) if cat else True})
 
 
 @rule("FUTURE_DATE", title="发布日期晚于检查日", basis=f"{GB2019} 单项否决指标“严重问题”（伪造发稿日期）",
@@ -182,7 +187,8 @@ def column_low_volume(ctx: SiteContext):
                           f"栏目“{name}”{month_start.year}年{month_start.month}月仅发布{n}条信息（要求每月至少{need}条）",
                           column=name, url=col["url"],
                           evidence={"month": month_start.strftime("%Y-%m"), "count": n,
-                                    "required": need, "column_key": col["key"]})
+                                    "required": need, "column_key": col["key"],
+                                    "category": cat.code})
 
 
 YEAR_RE = re.compile(r"(20\d{2})\s*年")
