@@ -10,7 +10,7 @@ from pathlib import Path
 import jinja2
 
 from reports.charts import freshness_bars, trend_line
-from reports.labels import (EVIDENCE_LABELS, HIDDEN_EVIDENCE, INCOMPLETE_BANNER, MODE_LABELS, SEVERITY_LABELS, SEVERITY_ORDER,
+from reports.labels import (EVIDENCE_LABELS, INCOMPLETE_BANNER, MODE_LABELS, SEVERITY_LABELS, SEVERITY_ORDER,
                             STATUS_LABELS, STATUS_ORDER)
 from reports.model import AVAILABILITY_DAYS
 from reports.safe import http_url
@@ -40,8 +40,7 @@ def render_html(model: dict) -> str:
         mode_label=MODE_LABELS.get(run["mode"], run["mode"]),
         severity_order=SEVERITY_ORDER, severity_labels=SEVERITY_LABELS,
         status_order=STATUS_ORDER, status_labels=STATUS_LABELS,
-        availability_days=AVAILABILITY_DAYS, evidence_labels=EVIDENCE_LABELS,
-        hidden_evidence=HIDDEN_EVIDENCE)
+        availability_days=AVAILABILITY_DAYS, evidence_labels=EVIDENCE_LABELS)
 
 
 def write_html(model: dict, path: str | Path) -> Path:

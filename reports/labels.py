@@ -16,7 +16,8 @@ STATUS_ORDER = ("new", "open", "resolved", "ignored", "accepted")
 # Findings an office still has to act on (counted in trends and severity totals).
 ACTIVE_STATUSES = ("new", "open")
 INCOMPLETE_BANNER = "本次巡检未完成，结果不完整"
-MODE_LABELS = {"crawl": "采集", "check": "检查", "run": "巡检", "demo": "演示"}
+MODE_LABELS = {"sweep": "全面巡检", "daily": "日常监测", "crawl": "采集", "check": "检查",
+               "run": "巡检", "demo": "演示"}
 
 
 def severity_label(code: str | None) -> str:
@@ -70,8 +71,11 @@ def days_between(earlier: str | None, later: str | None) -> int | None:
 # Evidence keys shown in the HTML/XLSX; unknown keys are shown as they are.
 EVIDENCE_LABELS = {
     "newest_date": "最新信息日期", "days": "距今天数", "limit_days": "时限天数",
-    "overdue_days": "超期天数", "status": "HTTP状态", "target": "失效链接", "submitted": "提交日期",
-    "working_days": "已用工作日", "limit": "时限", "count": "数量", "note": "说明",
-    "title": "标题", "page_url": "所在页面", "error": "错误",
+    "days_over": "超期天数", "overdue_days": "超期天数", "item_count": "条目数",
+    "submitted": "提交日期", "replied": "答复日期", "workdays": "已用工作日",
+    "working_days": "已用工作日", "limit_workdays": "时限(工作日)", "deadline": "答复期限",
+    "number": "编号", "status_text": "办理状态", "status": "HTTP状态", "target": "失效链接",
+    "error": "错误", "expected": "应设栏目", "count": "数量", "probes": "探测次数",
+    "failed": "失败次数", "ratio": "失败率", "resolved_on": "整改日期", "category_title": "栏目类别",
+    "titles": "标题", "note": "说明", "limit": "时限", "title": "标题", "page_url": "所在页面",
 }
-HIDDEN_EVIDENCE = ("column_key",)
