@@ -395,3 +395,15 @@ def test_sheet_names_unique_and_legal():
     assert len(set(n.lower() for n in names)) == len(names)
     assert all(0 < len(n) <= 31 for n in names)
     assert names[5] == "quoted"
+
+
+def test_empty_unfinished_run_still_writes_every_report(tmp_path):
+    store = Store(tmp_path / "g.db")
+    run = store.start_run("sweep", "2026-11-27")
+    paths = write_all(store, run, tmp_path / "out")
+    data = json.loads(paths["json"].read_text(encoding="utf-8"))
+    assert data["complete"] is False and data["sites"] == []
+    assert "本次巡检未完成，结果不完整" in paths["html"].read_text(encoding="utf-8")
+    assert openpyxl.load_workbook(paths["xlsx"]).sheetnames == ["汇总", "公开统计", "留言办理", "评分"]
+    assert paths["csv"].read_text(encoding="utf-8-sig").count("\n") == 1   # header only
+    store.close()
