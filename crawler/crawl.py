@@ -34,12 +34,29 @@ def known_columns(store: Store, site_ids: list[str], before_run: int) -> dict[st
     return out
 
 
+def rebase(known: dict[str, list[dict]], sites: list[dict]) -> dict[str, list[dict]]:
+    """A column on the site's own host (site-relative key) is fetched on the site's current
+    origin: a site that moved to https or another port keeps its columns."""
+    from urllib.parse import urlsplit, urlunsplit
+    origin = {s["id"]: urlsplit(s["url"]) for s in sites}
+    for sid, cols in known.items():
+        o = origin.get(sid)
+        if o is None:
+            continue
+        for c in cols:
+            if c["key"].startswith("/"):
+                u = urlsplit(c["url"])
+                c["url"] = urlunsplit((o.scheme, o.netloc, u.path, u.query, ""))
+    return known
+
+
 def crawl(db_path: str | Path, run_id: int, sites: list[dict], as_of: date, mode: str = "sweep",
           progress: bool = True, settings: dict | None = None, timeout: float | None = None) -> int:
     """Crawl in a child process; returns its exit code (0 when the crawl finished)."""
     store = Store(db_path)
     try:
-        known = known_columns(store, [s["id"] for s in sites], run_id) if mode == "daily" else {}
+        known = rebase(known_columns(store, [s["id"] for s in sites], run_id), sites) \
+            if mode == "daily" else {}
     finally:
         store.close()
     job = {"db": str(db_path), "run_id": run_id, "sites": sites, "as_of": as_of.isoformat(),
