@@ -62,3 +62,18 @@ def test_article_dates(rel):
     url, want = ARTICLE_TRUTH[rel]
     r = extract_page((CORPUS / "raw" / rel).read_bytes(), url, as_of=DEFAULT_AS_OF)
     assert r.date is not None and r.date.value == dt.date.fromisoformat(want), r.date
+
+
+@pytest.mark.parametrize("rel", sorted(ARTICLE_TRUTH), ids=lambda s: s[-40:])
+def test_real_article_is_not_an_information_page(rel):
+    url = ARTICLE_TRUTH[rel][0]
+    r = extract_page((CORPUS / "raw" / rel).read_bytes(), url, as_of=DEFAULT_AS_OF)
+    assert not r.is_info_page and r.kind == "article"
+
+
+@pytest.mark.parametrize("label_path", LABELS, ids=lambda p: p.name[:40])
+def test_real_list_page_or_homepage_is_not_an_information_page(label_path):
+    label = json.loads(label_path.read_text(encoding="utf-8"))
+    r = extract_page((CORPUS / "raw" / label["file"]).read_bytes(), label["page_url"],
+                     as_of=as_of_for(label["file"]))
+    assert not r.is_info_page and r.kind == label["kind"]

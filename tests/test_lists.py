@@ -130,6 +130,59 @@ def test_static_information_page_and_exempt_note():
     assert empty.kind == "column_list" and "本栏目无相关信息" in empty.exempt_note
 
 
+@pytest.mark.parametrize("name, url", [
+    ("info_trs_editor.html", "http://demo.gov.cn/zwgk/ysqgk/"),     # TRS_Editor prose, name in no list
+    ("static_info.html", "http://demo.gov.cn/zwgk/jgzn/"),
+])
+def test_prose_page_without_dated_list_is_an_information_page(name, url):
+    r = page(name, url)
+    assert r.is_info_page and r.kind == "other" and r.exempt_note is None
+
+
+@pytest.mark.parametrize("name", ["empty_list.html", "empty_table_no_data.html"])
+def test_empty_list_container_with_pager_is_a_blank_column_list(name):
+    r = page(name, "http://demo.gov.cn/zwgk/tjxx/")
+    assert r.kind == "column_list" and not r.is_info_page
+    assert not (r.blocks and r.blocks[0].items)
+    assert r.exempt_note is None  # a bare 暂无信息 explains nothing: the column is blank
+
+
+def test_section_page_with_intro_text_is_not_an_information_page():
+    r = page("section_index.html", "http://demo.gov.cn/zwgk/index.html")
+    assert not r.is_info_page
+
+
+def test_dated_text_without_column_meta_is_an_article_not_an_information_page():
+    r = page("undeclared_dated_text.html", "http://demo.gov.cn/zwgk/aqjc/")
+    assert not r.is_info_page
+    assert r.date.value == dt.date(2026, 11, 20)
+
+
+def test_list_page_is_not_an_information_page():
+    r = page("trs_list.html", "http://demo.gov.cn/zwgk/tzgg/")
+    assert r.kind == "column_list" and not r.is_info_page and len(r.blocks[0].items) == 3
+
+
+def test_demo_site_information_pages_and_empty_list():
+    from crawler.demo.site import build_site
+    site = build_site(AS_OF, 0)
+    got = {}
+    for path in ("/zwgk/jgzn/index.html", "/zwgk/ysqgk/index.html", "/zwgk/fdzdgk/index.html",
+                 "/zwgk/tjxx/index.html", "/zwgk/zdxm/index.html", "/zwgk/index.html", "/zwgk/xzcf/index.html"):
+        status, headers, body = site.handle("GET", path, {}, {})
+        assert status == 200, path
+        got[path] = extract_page(body, "http://127.0.0.1:8000" + path, as_of=AS_OF)
+    for path in ("/zwgk/jgzn/index.html", "/zwgk/ysqgk/index.html", "/zwgk/fdzdgk/index.html"):
+        assert got[path].is_info_page, path
+    blank = got["/zwgk/tjxx/index.html"]
+    assert blank.kind == "column_list" and not blank.is_info_page and blank.exempt_note is None
+    assert not (blank.blocks and blank.blocks[0].items)
+    exempt = got["/zwgk/zdxm/index.html"]
+    assert not exempt.is_info_page and exempt.exempt_note.startswith("备注说明")
+    assert not got["/zwgk/index.html"].is_info_page
+    assert not got["/zwgk/xzcf/index.html"].is_info_page and got["/zwgk/xzcf/index.html"].blocks[0].items
+
+
 def test_extract_command_json_shape(tmp_path):
     out = extract_command(str(PAGES / "trs_list.html"), "http://demo.gov.cn/zwgk/tzgg/", AS_OF)
     json.dumps(out, ensure_ascii=False)

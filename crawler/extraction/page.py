@@ -5,7 +5,7 @@ import datetime as dt
 import re
 from urllib.parse import urlsplit
 
-from crawler.extraction import article, navigation
+from crawler.extraction import article, info, navigation
 from crawler.extraction.dates import DateWindow, normalise
 from crawler.extraction.encoding import decode_body
 from crawler.extraction.html import clean_text, meta_map, parse_html, strip_invisible, visible_text
@@ -15,10 +15,10 @@ from crawler.extraction.model import Block, PageResult, Pagination
 
 HOME_PATH_RE = re.compile(r"^/?(?:(?:index|default|home|main)\.(?:s?html?|jsp|aspx?|php))?$", re.I)
 XML_RESPONSE_RE = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?<datastore", re.I)
-EXEMPT_RE = re.compile(r"(暂无(?:相关)?(?:信息|数据|内容|记录|公开信息)|本(?:栏目|单位|部门)[^。，,]{0,12}(?:暂)?无[^。]{0,30}(?:信息|事项|内容)"
-                       r"|备注说明[:：]?[^。]{0,60}|无此类信息|没有相关信息)")
-INFO_NAME_RE = re.compile(r"(机构职能|机构概况|职能职责|工作职责|主要职责|内设机构|领导信息|领导简介|领导分工|"
-                          r"公开指南|信息公开指南|公开制度|机构设置|单位简介|部门简介|联系方式|办公地址)")
+# Only an explanation exempts an empty column (R-COL-6): a 备注说明 note, or a statement that this
+# unit/column has no such information or duty. A bare 暂无信息 is a blank column, not an exemption.
+EXEMPT_RE = re.compile(r"(备注说明[:：]?[^。]{0,60}|(?:本|我)(?:栏目|单位|部门|机关|局|委|办|县|市|区|镇|乡|街道)"
+                       r"[^。，,]{0,12}(?:暂)?(?:无|未)[^。]{0,30}(?:职能|职责|事项|业务|原因|由于)[^。]{0,40})")
 BOARD_NAME_RE = re.compile(r"(信箱|留言|咨询投诉|网民留言|来信|12345|问政)")
 DEFAULT_MARGIN_DAYS = 2
 
@@ -62,6 +62,33 @@ def _latest(blocks: list[Block]) -> dt.date | None:
         return max(shown)
     every = [e.date for b in blocks for e in b.items if e.date]
     return max(every) if every else None
+
+
+PUBLICATION_SOURCES = ("meta:", "label:", "table:")
+
+
+def _is_info_page(doc, raw: str, url: str, kind: str, meta: dict, blocks: list[Block],
+                  adapter_blocks: list[Block], pagination: Pagination, exempt: str | None, date,
+                  window: DateWindow) -> bool:
+    """Prose in the content area, no list of dated links, and not an article.
+
+    An article is a page with ArticleTitle meta or an article URL, or one showing a publication date
+    while not declaring itself a column (ColumnName meta): a column page that shows a single dated text
+    is still that column's content, never a blank column.
+    """
+    if adapter_blocks or any(shown_dated(b.items) >= 2 for b in blocks) or (pagination.total_pages or 0) > 1:
+        return False
+    if "articletitle" in meta or (kind == "article" and looks_like_article_url(url)):
+        return False
+    chars = info.prose_chars(doc)
+    if chars - (len(exempt) if exempt else 0) < info.MIN_PROSE_CHARS:
+        return False
+    if "columnname" not in meta:
+        if date is None:
+            date = article.page_date(doc, raw, url, meta, window, use_dateparser=False)
+        if date is not None and date.source.startswith(PUBLICATION_SOURCES):
+            return False
+    return info.child_column_links(doc, url) < info.MIN_CHILD_COLUMNS
 
 
 def _is_home(url: str) -> bool:
@@ -161,10 +188,11 @@ def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding
         m = EXEMPT_RE.search(norm_text)
         if m and (total_items == 0 or not blocks or len(blocks[0].items) == 0):
             exempt = m.group(0).strip()
-    is_info = kind in ("other", "article", "column_list") and big_block < 3 and not adapter_blocks and (
-        bool(INFO_NAME_RE.search(column_name or "") or INFO_NAME_RE.search(title or "")))
-    if is_info and kind == "column_list":
+    is_info = kind in ("other", "article", "column_list") and _is_info_page(
+        doc, raw, url, kind, meta, blocks, adapter_blocks, pagination, exempt, date, window)
+    if is_info:
         kind = "other"
+        exempt = None
 
     if kind == "column_list" and pagination.total_items is None and pagination.total_pages in (1, None) \
             and blocks:
