@@ -24,7 +24,7 @@ def _dated(items: list[dict]) -> list[date]:
       deadline_days=10,
       description="动态要闻类栏目超过2周、一级通知公告/政策文件类栏目超过6个月、人事/规划计划类栏目超过1年未更新。"
                   "动态要闻与一级通知公告/政策文件类栏目合计不更新达到5个、应更新栏目不更新达到10个的，单项否决。",
-      options=("categories.*.window", "categories.*.level1_only"))
+      options=("key_stale_veto", "should_update_veto"))
 def column_stale(ctx: SiteContext):
     for col in _usable(ctx):
         cat = ctx.category(col)
@@ -67,7 +67,8 @@ def _window_text(window: dict | None) -> str:
 
 @rule("COLUMN_BLANK", title="空白栏目", basis=f"{GB2019} 单项否决指标“空白栏目”",
       severity="deduct", remedy="在栏目中发布相关信息；确无信息的应说明原因（备注说明），或将栏目撤并。",
-      description="栏目存在但没有任何信息条目（页面带有“备注说明”的除外）。空白栏目达到5个的，单项否决。")
+      description="栏目存在但没有任何信息条目（页面带有“备注说明”的除外）。空白栏目达到5个的，单项否决。",
+      options=("blank_veto",))
 def column_blank(ctx: SiteContext):
     for col in _usable(ctx):
         if col["status"] == "exempt":
@@ -157,15 +158,16 @@ def future_date(ctx: SiteContext):
 
 
 @rule("COLUMN_LOW_VOLUME", title="栏目信息量不足", basis="省级政府网站考评细则（如“每月至少两条动态信息”）",
-      severity="deduct", remedy="按考评要求保证栏目每月发布信息的数量。",
+      severity="warn", remedy="按考评要求保证栏目每月发布信息的数量。",
       description="评分细则要求某类栏目每月至少发布N条信息，上一个完整月份未达到。",
-      options=("low_volume",))
+      options=("low_volume_per_month",))
 def column_low_volume(ctx: SiteContext):
-    spec = (getattr(ctx.profile, "thresholds", {}) or {}).get("low_volume") or \
-        getattr(ctx.profile, "low_volume", None)
-    if not spec:
+    thresholds = getattr(ctx.profile, "thresholds", {}) or {}
+    per_month = thresholds.get("low_volume_per_month")
+    if not per_month:
         return
-    specs = spec if isinstance(spec, list) else [spec]
+    specs = [{"min_per_month": per_month,
+              "categories": thresholds.get("low_volume_categories") or ["dynamic"]}]
     month_end = ctx.as_of.replace(day=1) - timedelta(days=1)
     month_start = month_end.replace(day=1)
     for s in specs:
