@@ -1,0 +1,395 @@
+"""Crawl-cost benchmark: govwatch's sweep against a bare Scrapy spider on the same generated site.
+
+    .venv/bin/python bench/crawl.py [--pages 5000] [--sites 1] [--profile] [--keep DIR]
+
+Serves `bench/sitegen.py`'s pre-rendered portal on loopback (aiohttp, its own thread), then in
+one run measures:
+  0. the server alone: a concurrent aiohttp fetch loop over every page a sweep makes;
+  1. `govwatch crawl --mode sweep` through `crawler.crawl.crawl` (its own child process, as the CLI);
+  2. a bare Scrapy spider with the same settings that fetches the very same requests (GET and the
+     Hanweb dataproxy POSTs) by following the generator's link graph, parsing nothing;
+  3. a `--mode daily` run after the sweep, its requests per site against columns + boards + 5.
+Each measured crawl runs in a child reaped with os.wait4, so its peak RSS and CPU are its own.
+The server's request counter gives the steady rate (first to last request) and checks that the
+govwatch sweep fetched exactly the pages the site has; the main process's CPU time during a phase
+is the server's (the main thread only waits), so "server busy" shows whether it could bottleneck.
+`--profile` re-runs the sweep under cProfile and prints where the time goes.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import io
+import json
+import os
+import pstats
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = Path(__file__).resolve().parent
+sys.path[:0] = [str(ROOT), str(BENCH)]
+
+from sitegen import AsyncServer, GenSite, build_site, req_key, request_key  # noqa: E402
+
+ROBOTS_KEY = request_key("GET", "/robots.txt")
+TARGET_RATIO = 0.8
+FETCH_CONCURRENCY = 16     # crawler.settings.CONCURRENT_REQUESTS
+
+
+# -- children -----------------------------------------------------------------------------------------
+def _measure(argv: list[str]) -> dict:
+    """Run a child to completion; its wall time, peak RSS (MiB, with its descendants) and CPU seconds.
+    A child that prints one JSON line on stdout last adds it under "out"."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, env=_child_env(), text=True)
+    out = proc.stdout.read()
+    _, status, ru = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - t0
+    lines = [ln for ln in out.splitlines() if ln.startswith("{")]
+    return {"rc": proc.returncode, "wall": wall, "rss_mb": ru.ru_maxrss / 1024,
+            "cpu": ru.ru_utime + ru.ru_stime, "out": json.loads(lines[-1]) if lines else {}}
+
+
+def _child_env() -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(BENCH), env.get("PYTHONPATH", "")])
+    return env
+
+
+def _write_job(job: dict) -> str:
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
+        json.dump(job, f, ensure_ascii=False)
+        return f.name
+
+
+def child_govwatch(job: dict) -> dict:
+    """The sweep/daily exactly as `govwatch crawl` runs it (crawl() starts the Scrapy process)."""
+    from crawler.crawl import crawl
+    t0 = time.perf_counter()
+    code = crawl(job["db"], job["run_id"], job["sites"], dt.date.fromisoformat(job["as_of"]), job["mode"],
+                 progress=False, settings=job["settings"])
+    return {"crawl_seconds": time.perf_counter() - t0, "code": code}
+
+
+def child_govwatch_profiled(job: dict) -> dict:
+    """The same crawl in this process under cProfile (crawl() would hide it in a grandchild)."""
+    from crawler import crawl as crawl_mod
+    spider_job = {"db": job["db"], "run_id": job["run_id"], "sites": job["sites"], "as_of": job["as_of"],
+                  "mode": job["mode"], "known": {}, "progress": False, "settings": job["settings"]}
+    path = _write_job(spider_job)
+    prof = cProfile.Profile()
+    t0 = time.perf_counter()
+    try:
+        prof.runcall(crawl_mod._run_job, path)
+    finally:
+        os.unlink(path)
+    seconds = time.perf_counter() - t0
+    prof.dump_stats(job["profile_out"])
+    return {"crawl_seconds": seconds}
+
+
+def child_bare(job: dict) -> dict:
+    """Fetch the same requests with the same Scrapy settings and nothing else: no parsing, no items."""
+    import scrapy
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.http import FormRequest, Request
+    from scrapy.settings import Settings
+
+    graph: dict[str, list] = job["graph"]
+    home_key = request_key("GET", "/")
+
+    class BareSpider(scrapy.Spider):
+        name = "bare"
+        fetched = 0
+
+        async def start(self):
+            for base in job["bases"]:
+                yield Request(base, callback=self.parse, meta={"k": home_key, "base": base.rstrip("/")},
+                              dont_filter=True, priority=100)
+
+        def parse(self, response):
+            BareSpider.fetched += 1
+            base = response.meta["base"]
+            for method, target, form in graph.get(response.meta["k"], []):
+                meta = {"k": req_key((method, target, form)), "base": base}
+                if method == "POST":
+                    yield FormRequest(base + target, formdata=form, callback=self.parse, meta=meta,
+                                      dont_filter=True)
+                else:
+                    yield Request(base + target, callback=self.parse, meta=meta, dont_filter=True)
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("ITEM_PIPELINES", {})
+    settings.set("EXTENSIONS", {})
+    t0 = time.perf_counter()
+    process = CrawlerProcess(settings)
+    process.crawl(BareSpider)
+    process.start()
+    return {"crawl_seconds": time.perf_counter() - t0, "fetched": BareSpider.fetched}
+
+
+def child_fetch(job: dict) -> dict:
+    """The server alone: `concurrency` aiohttp clients over every request of a sweep, `rounds` times."""
+    import asyncio
+
+    import aiohttp
+
+    reqs = [r for _ in range(job["rounds"]) for r in job["requests"]]
+
+    async def run():
+        queue = list(reversed(reqs))
+        bad = 0
+        conn = aiohttp.TCPConnector(limit=job["concurrency"])
+        async with aiohttp.ClientSession(connector=conn) as session:
+            async def worker():
+                nonlocal bad
+                while queue:
+                    method, target, form = queue.pop()
+                    url = job["base"].rstrip("/") + target
+                    async with session.request(method, url, data=form) as resp:
+                        await resp.read()
+                        bad += resp.status != 200
+            t0 = time.perf_counter()
+            await asyncio.gather(*(worker() for _ in range(job["concurrency"])))
+            return time.perf_counter() - t0, bad
+
+    seconds, bad = asyncio.run(run())
+    return {"seconds": seconds, "requests": len(reqs), "non_200": bad}
+
+
+CHILDREN = {"govwatch": child_govwatch, "govwatch-profiled": child_govwatch_profiled, "bare": child_bare,
+            "fetch": child_fetch}
+
+
+# -- phases -------------------------------------------------------------------------------------------
+class Phase:
+    """Server-side view of one measured run: requests served, steady rate, server CPU share."""
+
+    def __init__(self, server: AsyncServer):
+        self.server = server
+
+    def __enter__(self):
+        self.server.reset()
+        self.cpu0 = _self_cpu()
+        self.t0 = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.t0
+        self.server_cpu = _self_cpu() - self.cpu0
+        self.served = Counter(self.server.served)
+        first, last = self.server.first, self.server.last
+        self.requests = sum(n for (_, k), n in self.served.items() if k != ROBOTS_KEY)
+        self.span = (last - first) if first is not None and last is not None else 0.0
+        self.steady = self.requests / self.span if self.span > 0 else 0.0
+
+
+def _self_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
+
+
+def _run_child(kind: str, job: dict) -> dict:
+    path = _write_job(job)
+    try:
+        return _measure([sys.executable, str(Path(__file__).resolve()), "--child", kind, path])
+    finally:
+        os.unlink(path)
+
+
+def _store_counts(db: str, run_id: int) -> dict:
+    from crawler.store import Store
+    store = Store(db)
+    try:
+        one = lambda sql: store.db.execute(sql, [run_id]).fetchone()[0]  # noqa: E731
+        return {
+            "fetches": one("select count(*) from fetches where run_id = ?"),
+            "items": one("select count(*) from items where run_id = ?"),
+            "distinct_items": one("select count(*) from (select distinct site_id, column_key, url "
+                                  "from items where run_id = ?)"),
+            "columns": one("select count(*) from columns where run_id = ? and key != '__home__'"),
+            "enquiries": one("select count(*) from enquiries where run_id = ?"),
+            "failed": one("select count(*) from fetches where run_id = ? and (error is not null or status >= 400)"),
+        }
+    finally:
+        store.close()
+
+
+def _diff(site: GenSite, served: Counter, hosts: list[str]) -> tuple[int, int, list[str]]:
+    """(missing, extra) requests of a sweep against what the site has; a few examples of each."""
+    expected = Counter((h, req_key(r)) for h in hosts for r in site.expected)
+    got = Counter({k: n for k, n in served.items() if k[1] != ROBOTS_KEY})
+    missing, extra = expected - got, got - expected
+    examples = [f"missing {k[1]}" for k in list(missing)[:5]] + [f"extra {k[1]} ×{n}" for k, n in list(extra.items())[:5]]
+    return sum(missing.values()), sum(extra.values()), examples
+
+
+def _sites(server: AsyncServer) -> list[dict]:
+    from sitegen import SITE_NAME
+    return [{"id": f"bench-{i + 1}", "name": f"{SITE_NAME}{i + 1}", "url": url, "kind": "portal"}
+            for i, url in enumerate(server.base_urls)]
+
+
+def _profile_report(path: str, top: int = 28) -> str:
+    out = io.StringIO()
+    stats = pstats.Stats(path, stream=out)
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    return out.getvalue()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--pages", type=int, default=5000, help="requests a full sweep of one site makes")
+    ap.add_argument("--sites", type=int, default=1, help="sites, each on its own loopback host 127.0.0.N")
+    ap.add_argument("--as-of", default=None, help="as-of day (default 2026-11-27)")
+    ap.add_argument("--keep", default=None, help="directory for the SQLite store (kept); default a temp dir")
+    ap.add_argument("--profile", action="store_true", help="also run the sweep under cProfile and print the top")
+    ap.add_argument("--skip-bare", action="store_true")
+    args = ap.parse_args(argv)
+    if args.pages < 100 or not 1 <= args.sites <= 50:
+        ap.error("--pages must be ≥ 100 and --sites between 1 and 50")
+
+    from crawler.store import Store
+    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+    t0 = time.perf_counter()
+    site = build_site(args.pages, **({"as_of": as_of} if as_of else {}))
+    as_of = site.as_of
+    mem_site = sum(len(b) for _, _, b in site.pages.values()) / 1e6
+    print(f"generated site: {len(site.expected)} sweep requests per site, {len(site.columns)} columns "
+          f"({', '.join(f'{f} {n}' for f, n in Counter(c.family for c in site.columns).most_common())}), "
+          f"deepest column {max(c.fetches for c in site.columns)} requests, {mem_site:.1f} MB pre-rendered "
+          f"in {time.perf_counter() - t0:.1f}s")
+    hosts = [f"127.0.0.{i + 1}" for i in range(args.sites)]
+    workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="govwatch-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    db = str(workdir / "bench.db")
+    for suffix in ("", "-wal", "-shm"):
+        Path(db + suffix).unlink(missing_ok=True)
+    settings = {"GOVWATCH_MAX_PAGES": len(site.expected) * 2 + 100, "GOVWATCH_PROGRESS": False}
+    rows: list[tuple] = []
+    notes: list[str] = []
+
+    with AsyncServer(site, hosts) as server:
+        sites = _sites(server)
+        # 0. the server alone
+        with Phase(server) as ph0:
+            srv = _run_child("fetch", {"base": server.base_urls[0], "requests": site.expected, "rounds": 1,
+                                       "concurrency": FETCH_CONCURRENCY})
+        srv_rate = srv["out"]["requests"] / srv["out"]["seconds"]
+        print(f"server alone: {srv['out']['requests']} requests in {srv['out']['seconds']:.2f}s = "
+              f"{srv_rate:.0f} pages/s ({FETCH_CONCURRENCY} concurrent aiohttp clients, "
+              f"non-200 {srv['out']['non_200']}; server busy {ph0.server_cpu / ph0.wall:.0%} of a core)")
+
+        # 1. govwatch sweep
+        store = Store(db)
+        store.upsert_sites(sites)
+        sweep_id = store.start_run("sweep", as_of.isoformat(), "bench")
+        store.close()
+        job = {"db": db, "run_id": sweep_id, "sites": sites, "as_of": as_of.isoformat(), "mode": "sweep",
+               "settings": settings}
+        with Phase(server) as ph1:
+            gw = _run_child("govwatch", job)
+        store = Store(db)
+        store.finish_run(sweep_id, complete=gw["rc"] == 0 and gw["out"].get("code") == 0)
+        store.close()
+        counts = _store_counts(db, sweep_id)
+        gw_wall = gw["out"].get("crawl_seconds", gw["wall"])
+        missing, extra, examples = _diff(site, ph1.served, hosts)
+        rows.append(("govwatch sweep", ph1.requests, gw_wall, ph1.requests / gw_wall, ph1.steady,
+                     gw["rss_mb"], gw["cpu"], ph1.server_cpu / ph1.wall))
+        notes.append(f"govwatch sweep: {counts['fetches']} fetches stored, {counts['items']} items "
+                     f"({counts['distinct_items']} distinct), {counts['columns']} columns, "
+                     f"{counts['enquiries']} enquiries, {counts['failed']} failed fetches; "
+                     f"vs the site: {missing} requests missing, {extra} extra")
+        notes += [f"  {e}" for e in examples]
+
+        # 2. bare Scrapy
+        bare = None
+        if not args.skip_bare:
+            graph = {k: v for k, v in site.graph.items()}
+            with Phase(server) as ph2:
+                bare = _run_child("bare", {"bases": server.base_urls, "graph": graph})
+            bare_wall = bare["out"].get("crawl_seconds", bare["wall"])
+            rows.append(("bare Scrapy", ph2.requests, bare_wall, ph2.requests / bare_wall, ph2.steady,
+                         bare["rss_mb"], bare["cpu"], ph2.server_cpu / ph2.wall))
+            b_missing, b_extra, _ = _diff(site, ph2.served, hosts)
+            notes.append(f"bare Scrapy: {b_missing} requests missing, {b_extra} extra (rc {bare['rc']})")
+
+        # 3. daily after the sweep
+        store = Store(db)
+        daily_id = store.start_run("daily", as_of.isoformat(), "bench")
+        store.close()
+        with Phase(server) as ph3:
+            dl = _run_child("govwatch", dict(job, run_id=daily_id, mode="daily"))
+        store = Store(db)
+        store.finish_run(daily_id, complete=dl["rc"] == 0)
+        known = {s["id"]: Counter(r[0] for r in store.db.execute(
+            "select role from columns where run_id = ? and site_id = ? and role in ('list','static','board') "
+            "and key != '__home__'", [sweep_id, s["id"]])) for s in sites}
+        store.close()
+        dl_wall = dl["out"].get("crawl_seconds", dl["wall"])
+        rows.append(("govwatch daily", ph3.requests, dl_wall, ph3.requests / dl_wall, ph3.steady,
+                     dl["rss_mb"], dl["cpu"], ph3.server_cpu / ph3.wall))
+        for s, host in zip(sites, hosts):
+            n = sum(c for (h, k), c in ph3.served.items() if h == host and k != ROBOTS_KEY)
+            cols = known[s["id"]]["list"] + known[s["id"]]["static"]
+            boards = known[s["id"]]["board"]
+            bound = cols + boards + 5
+            verdict = "within" if n - 1 <= bound else "OVER"
+            notes.append(f"daily {s['id']}: {n} requests = homepage + {n - 1} (bound columns {cols} + boards "
+                         f"{boards} + 5 = {bound}: {verdict})")
+
+        prof_text = None
+        if args.profile:
+            store = Store(db)
+            prof_id = store.start_run("sweep", as_of.isoformat(), "bench-profile")
+            store.close()
+            prof_out = str(workdir / "sweep.prof")
+            with Phase(server) as ph4:
+                pr = _run_child("govwatch-profiled", dict(job, run_id=prof_id, profile_out=prof_out))
+            notes.append(f"profiled sweep: {ph4.requests} requests in {pr['out'].get('crawl_seconds', 0):.1f}s "
+                         f"(cProfile overhead included); stats in {prof_out}")
+            prof_text = _profile_report(prof_out)
+
+    print()
+    head = ("run", "requests", "wall s", "pages/s", "steady/s", "peak RSS MiB", "CPU s", "server busy")
+    fmt = "{:<16} {:>9} {:>8} {:>8} {:>9} {:>13} {:>7} {:>12}"
+    print(fmt.format(*head))
+    for name, req, wall, rate, steady, rss, cpu, busy in rows:
+        print(fmt.format(name, req, f"{wall:.1f}", f"{rate:.0f}", f"{steady:.0f}", f"{rss:.0f}", f"{cpu:.1f}",
+                         f"{busy:.0%}"))
+    print()
+    for n in notes:
+        print(n)
+    if bare is not None:
+        ratio = rows[0][3] / rows[1][3]
+        steady_ratio = rows[0][4] / rows[1][4] if rows[1][4] else 0
+        ok = "meets" if ratio >= TARGET_RATIO else "BELOW"
+        print(f"\ngovwatch / bare: {ratio:.2f}× by wall time, {steady_ratio:.2f}× steady "
+              f"({ok} the {TARGET_RATIO}× target); CPU per page {rows[0][6] / max(rows[0][1], 1) * 1000:.2f} ms "
+              f"vs {rows[1][6] / max(rows[1][1], 1) * 1000:.2f} ms")
+    print(f"server alone {srv_rate:.0f} pages/s = {srv_rate / max(r[3] for r in rows):.1f}× the fastest crawl")
+    if prof_text:
+        print("\n" + prof_text)
+    if not args.keep:
+        for suffix in ("", "-wal", "-shm"):
+            Path(db + suffix).unlink(missing_ok=True)
+    return 0 if gw["rc"] == 0 else 1
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        _job = json.loads(Path(sys.argv[3]).read_text(encoding="utf-8"))
+        print(json.dumps(CHILDREN[sys.argv[2]](_job)))
+        sys.exit(0)
+    sys.exit(main())
