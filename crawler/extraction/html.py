@@ -5,7 +5,6 @@ import re
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html
 from lxml import etree
 
 from crawler.extraction.dates import normalise
@@ -22,19 +21,59 @@ BAD_HREF_RE = re.compile(r"^\s*(?:javascript:|mailto:|tel:|#|data:|about:)", re.
 INVISIBLE_TAGS = {"script", "style", "noscript", "template", "head", "title"}
 
 
-def parse_html(text: str) -> lxml.html.HtmlElement:
+# Plain etree elements, not lxml.html's: HtmlElement resolves its Python class through a Python callback
+# for every element proxy, a measurable share of a list page's time. Comments are dropped while parsing
+# (commented-out old blocks must never be read).
+STRING_XPATH = etree.XPath("string()", smart_strings=False)
+EMPTY_HTML = "<html><body></body></html>"
+
+
+def _parser() -> etree.HTMLParser:
+    return etree.HTMLParser(remove_comments=True, remove_pis=True)
+
+
+def parse_html(text: str) -> etree._Element:
     """Parse any text into an lxml tree; odd input gives an empty <html>, never an exception."""
     text = XML_DECL_RE.sub("", text or "")
-    if not text.strip():
-        return lxml.html.document_fromstring("<html><body></body></html>")
-    try:
-        doc = lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError):
-        doc = lxml.html.document_fromstring("<html><body></body></html>")
+    doc = None
+    if text.strip():
+        try:
+            doc = etree.fromstring(text, _parser())
+        except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+            doc = None
+    if doc is None or not isinstance(doc.tag, str):
+        doc = etree.fromstring(EMPTY_HTML, _parser())
     return doc
 
 
-def strip_invisible(doc: lxml.html.HtmlElement) -> None:
+def drop_tree(el) -> None:
+    """Remove an element and its content, keeping the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+class LinkTexts(dict):
+    """Visible text of each anchor of one page, computed once: the list finder, the pager reader and
+    column discovery all look at the same anchors."""
+
+    def __init__(self):
+        super().__init__()
+        self.scores: dict = {}  # anchor -> title-link score (None: unusable href or a 更多 link)
+
+    def __missing__(self, a) -> str:
+        text = self[a] = visible_text(a)
+        return text
+
+
+def strip_invisible(doc) -> None:
     """Drop comments (commented-out old blocks must not be read) and script/style bodies."""
     etree.strip_elements(doc, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     etree.strip_elements(doc, "script", "style", "noscript", "template", with_tail=False)
@@ -43,13 +82,13 @@ def strip_invisible(doc: lxml.html.HtmlElement) -> None:
 def visible_text(el, *, skip=None) -> str:
     """Text of an element (scripts are stripped beforehand), optionally without one sub-element's text."""
     try:
-        text = el.text_content()
-    except (AttributeError, ValueError):
+        text = STRING_XPATH(el)
+    except (TypeError, ValueError, etree.XPathError):
         return ""
     if skip is not None:
         try:
-            inner = skip.text_content()
-        except (AttributeError, ValueError):
+            inner = STRING_XPATH(skip)
+        except (TypeError, ValueError, etree.XPathError):
             inner = ""
         if inner:
             text = text.replace(inner, " ", 1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urldefrag
 
-from crawler.extraction.html import attr_classes, clean_text, resolve, same_site, usable_href, visible_text
+from crawler.extraction.html import LinkTexts, attr_classes, clean_text, resolve, same_site, usable_href, visible_text
 from crawler.extraction.lists.common import ATTACHMENT_RE, looks_like_article_url
 from crawler.extraction.model import Block, Link
 
@@ -25,10 +25,13 @@ def breadcrumb(doc, url: str) -> list[Link]:
     for el in doc.iter():
         if not isinstance(el.tag, str) or el.tag in ("html", "body", "script", "style"):
             continue
-        cls_hit = BREADCRUMB_CLASS_RE.search(attr_classes(el))
+        names = el.get("class") or el.get("id")
+        cls_hit = names is not None and BREADCRUMB_CLASS_RE.search(attr_classes(el))
         if not cls_hit:
-            own = clean_text(el.text or "")
-            if not BREADCRUMB_TEXT_RE.search(own) or el.tag == "a":
+            own = el.text
+            if not own or ("位置" not in own and "页面" not in own):
+                continue  # cheap test first: most elements have neither
+            if not BREADCRUMB_TEXT_RE.search(clean_text(own)) or el.tag == "a":
                 continue
             holder = el if el.find(".//a") is not None else el.getparent()
         else:
@@ -46,7 +49,8 @@ def breadcrumb(doc, url: str) -> list[Link]:
     return []
 
 
-def nav_links(doc, url: str, blocks: list[Block], crumbs: list[Link]) -> list[Link]:
+def nav_links(doc, url: str, blocks: list[Block], crumbs: list[Link],
+              texts: LinkTexts | None = None) -> list[Link]:
     """Candidate column links, resolved, on-site, not articles, de-duplicated (first source wins)."""
     out: list[Link] = []
     seen: set[str] = set()
@@ -63,6 +67,7 @@ def nav_links(doc, url: str, blocks: list[Block], crumbs: list[Link]) -> list[Li
         seen.add(absolute)
         out.append(Link(name=name, url=absolute, source=source))
 
+    done: set = set()  # nested menus hold the same anchors: weigh each once (the outermost menu wins)
     for el in doc.iter("ul", "div", "nav", "dl", "table"):
         classes = attr_classes(el)
         source = "nav" if el.tag == "nav" or NAV_CLASS_RE.search(classes) else (
@@ -70,7 +75,10 @@ def nav_links(doc, url: str, blocks: list[Block], crumbs: list[Link]) -> list[Li
         if source is None:
             continue
         for a in el.iter("a"):
-            add(visible_text(a) or a.get("title") or "", a.get("href"), source)
+            if a in done:
+                continue
+            done.add(a)
+            add((texts[a] if texts is not None else visible_text(a)) or a.get("title") or "", a.get("href"), source)
     for b in blocks:
         if b.more_url and b.name:
             add(b.name, b.more_url, "more")

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from crawler.extraction import article, info, navigation
 from crawler.extraction.dates import DateWindow, normalise
 from crawler.extraction.encoding import decode_body
-from crawler.extraction.html import clean_text, meta_map, parse_html, strip_invisible, visible_text
+from crawler.extraction.html import LinkTexts, clean_text, meta_map, parse_html, strip_invisible, visible_text
 from crawler.extraction.lists import generic, hanweb, jiyuehua, pagers, trs
 from crawler.extraction.lists.common import fix_month_day_years, looks_like_article_url, shown_dated
 from crawler.extraction.model import Block, PageResult, Pagination
@@ -118,7 +118,7 @@ def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding
     doc = parse_html(raw)
     meta = meta_map(doc)
     title_el = doc.find(".//title")
-    title = clean_text(title_el.text_content()) if title_el is not None else None
+    title = visible_text(title_el) if title_el is not None else None
 
     adapter_blocks: list[Block] = []
     pags: list[Pagination | None] = []
@@ -132,20 +132,18 @@ def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding
     pags.append(trs.pagination(raw, url))
 
     strip_invisible(doc)
-    static = trs.static_groups_block(doc, url, window)
+    texts = LinkTexts()
+    static = trs.static_groups_block(doc, url, window, texts)
     if static:
         adapter_blocks.insert(0, static)
-    dom_blocks = generic.find_blocks(doc, url, window)
+    dom_blocks = generic.find_blocks(doc, url, window, texts=texts)
     blocks = adapter_blocks + _dedupe_against(adapter_blocks, dom_blocks)
     for b in blocks:
         fix_month_day_years(b.items)
 
     body_el = doc.find("body")
     text = visible_text(body_el if body_el is not None else doc)
-    if not any(p is not None for p in pags):
-        pags.append(pagers.pagination(doc, url, text))
-    else:
-        pags.append(pagers.pagination(doc, url, text))
+    pags.append(pagers.pagination(doc, url, text, texts))
     pagination = _merge_pagination(pags)
 
     crumbs = navigation.breadcrumb(doc, url)
@@ -201,6 +199,6 @@ def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding
     result = PageResult(
         kind=kind, title=title, column_name=column_name, breadcrumb=crumbs, blocks=blocks,
         pagination=pagination, latest_date=_latest(blocks), date=date,
-        nav_links=navigation.nav_links(doc, url, blocks, crumbs), is_info_page=is_info,
+        nav_links=navigation.nav_links(doc, url, blocks, crumbs, texts), is_info_page=is_info,
         exempt_note=exempt, encoding=encoding, rejected_dates=window.rejected, url=url)
     return result

@@ -6,7 +6,7 @@ import statistics
 
 from crawler.extraction.dates import (DateWindow, date_from_url_with_source, find_full_dates, normalise,
                                       parse_short_year, resolve_month_day, year_from_url, MONTH_DAY_RE)
-from crawler.extraction.html import clean_text, resolve, usable_href, visible_text
+from crawler.extraction.html import LinkTexts, clean_text, resolve, usable_href, visible_text
 from crawler.extraction.model import Entry
 
 TRUNCATED_RE = re.compile(r"(\.{2,}|…+|。。+)\s*$")
@@ -33,36 +33,46 @@ def looks_like_article_url(url: str) -> bool:
     return bool(ARTICLE_URL_RE.search(path))
 
 
-def pick_link(record):
+def link_score(a, texts: LinkTexts) -> float | None:
+    """How strongly an anchor reads as a record's title link (its text length), None when it cannot be
+    one. Memoised per page: records nest, so the same anchor is weighed for every enclosing record."""
+    scores = texts.scores
+    if a in scores:
+        return scores[a]
+    score = None
+    if usable_href(a.get("href")):
+        text = texts[a]
+        if not is_more_text(text):
+            score = len(text) or len(a.get("title") or "") * 0.5
+    scores[a] = score
+    return score
+
+
+def pick_link(record, texts: LinkTexts | None = None):
     """The title link of a record: the one with the longest visible text (or @title)."""
-    anchors = record.findall(".//a") if record.tag != "a" else [record]
-    if len(anchors) == 1:
-        a = anchors[0]
-        if usable_href(a.get("href")) and not is_more_text(visible_text(a)):
-            return a
-        return None
+    if texts is None:
+        texts = LinkTexts()
+    if record.tag == "a":
+        return record if link_score(record, texts) is not None else None
     best, best_len = None, -1
-    for a in anchors:
-        href = a.get("href")
-        if not usable_href(href):
-            continue
-        text = visible_text(a)
-        if is_more_text(text):
-            continue
-        n = len(text) or len(a.get("title") or "") * 0.5
-        if n > best_len:
+    for a in record.iter("a"):
+        n = link_score(a, texts)
+        if n is not None and n > best_len:
             best, best_len = a, n
     return best
 
 
-def entry_from_record(record, base_url: str, window: DateWindow, link=None) -> Entry | None:
+def entry_from_record(record, base_url: str, window: DateWindow, link=None,
+                      texts: LinkTexts | None = None) -> Entry | None:
     """Entry of one list record; the shown date wins, then a tooltip date, then the URL date."""
-    a = link if link is not None else pick_link(record)
+    if texts is None:
+        texts = LinkTexts()
+    a = link if link is not None else pick_link(record, texts)
     if a is None:
         return None
     href = a.get("href").strip()
     url = resolve(base_url, href)
-    text = visible_text(a)
+    text = texts[a]
     attr_title = clean_text(a.get("title") or "")
     title, title_full = text, None
     if not title:

@@ -9,7 +9,9 @@ import re
 from collections import Counter
 
 from crawler.extraction.dates import DateWindow, normalise
-from crawler.extraction.html import attr_classes, resolve, usable_href, visible_text
+from lxml import etree
+
+from crawler.extraction.html import LinkTexts, attr_classes, resolve, usable_href, visible_text
 from crawler.extraction.lists.common import entry_from_record, is_more_text, list_like, pick_link
 from crawler.extraction.model import Block
 
@@ -19,37 +21,54 @@ HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 HEADING_CLASS_RE = re.compile(r"(tit|title|hd|head|bt|name|caption|lanmu|lm)", re.I)
 TAB_PANEL_RE = re.compile(r"^con_?([a-z]+)_?(\d+)$", re.I)
 MORE_CLASS_RE = re.compile(r"more", re.I)
+MORE_WORD_RE = re.compile(r"(更多|more|MORE|More)\s*[>»+]*")
 MAX_HEADING_LEN = 16
+ID_XPATH = etree.XPath("//*[@id]")
 
 
-def _records(container) -> tuple[str, list] | None:
-    kids = [c for c in container if isinstance(c.tag, str) and c.tag in RECORD_TAGS]
+def _records(container, linked: set) -> list | None:
+    """The container's children of its most common record tag that hold a usable link."""
+    kids = [c for c in container if c in linked and c.tag in RECORD_TAGS]
     if not kids:
         return None
-    with_links = [c for c in kids if any(usable_href(a.get("href")) for a in c.iter("a"))]
-    if not with_links:
-        return None
-    tag = Counter(c.tag for c in with_links).most_common(1)[0][0]
-    recs = [c for c in with_links if c.tag == tag]
-    return tag, recs
+    first = kids[0].tag
+    if all(c.tag == first for c in kids):
+        return kids
+    tag = Counter(c.tag for c in kids).most_common(1)[0][0]
+    return [c for c in kids if c.tag == tag]
 
 
-def _heading_text(el) -> str:
+def linked_elements(doc) -> set:
+    """Every element holding a usable link, found in one upward walk per anchor (rather than a
+    subtree scan per candidate container, which is quadratic in the nesting depth)."""
+    linked: set = set()
+    for a in doc.iter("a"):
+        if not usable_href(a.get("href")):
+            continue
+        el = a
+        while el is not None and el not in linked:
+            linked.add(el)
+            el = el.getparent()
+    return linked
+
+
+def _heading_text(el, texts: LinkTexts | None = None) -> str:
+    texts = LinkTexts() if texts is None else texts
     text = visible_text(el)
     for a in el.iter("a"):
-        t = visible_text(a)
+        t = texts[a]
         if is_more_text(t):
             text = text.replace(t, "")
-    text = re.sub(r"(更多|more|MORE|More)\s*[>»+]*", "", text).strip(" >»+|")
+    text = MORE_WORD_RE.sub("", text).strip(" >»+|")
     return text
 
 
-def _more_link(el, base_url: str) -> str | None:
+def _more_link(el, base_url: str, texts: LinkTexts) -> str | None:
     for a in el.iter("a"):
         href = a.get("href")
         if not usable_href(href):
             continue
-        t = visible_text(a)
+        t = texts[a]
         if is_more_text(t) or MORE_CLASS_RE.search(a.get("class") or "") or (
                 not t and MORE_CLASS_RE.search(attr_classes(a.getparent()))):
             return resolve(base_url, href)
@@ -69,12 +88,14 @@ def _tab_header(container, doc_ids: dict):
     return None
 
 
-def name_and_more(container, base_url: str, doc_ids: dict) -> tuple[str | None, str | None]:
+def name_and_more(container, base_url: str, doc_ids: dict,
+                  texts: LinkTexts | None = None) -> tuple[str | None, str | None]:
     """Heading text and 更多 link of a block: tab header, else the nearest short text before it."""
-    more = _more_link(container, base_url)
+    texts = LinkTexts() if texts is None else texts
+    more = _more_link(container, base_url, texts)
     tab = _tab_header(container, doc_ids)
     if tab is not None:
-        name = _heading_text(tab) or None
+        name = _heading_text(tab, texts) or None
         if more is None:
             a = next((a for a in tab.iter("a") if usable_href(a.get("href"))), None)
             more = resolve(base_url, a.get("href")) if a is not None else None
@@ -88,9 +109,9 @@ def name_and_more(container, base_url: str, doc_ids: dict) -> tuple[str | None, 
         steps = 0
         while prev is not None and steps < 3:
             if isinstance(prev.tag, str) and prev.tag != "head":
-                text = _heading_text(prev)
+                text = _heading_text(prev, texts)
                 if more is None:
-                    more = _more_link(prev, base_url)
+                    more = _more_link(prev, base_url, texts)
                 if text and len(text) <= MAX_HEADING_LEN and not prev.findall(".//li"):
                     return text, more
                 if text:
@@ -102,38 +123,57 @@ def name_and_more(container, base_url: str, doc_ids: dict) -> tuple[str | None, 
                 break
             if isinstance(child.tag, str) and (child.tag in HEADING_TAGS or HEADING_CLASS_RE.search(
                     attr_classes(child))):
-                text = _heading_text(child)
+                text = _heading_text(child, texts)
                 if more is None:
-                    more = _more_link(child, base_url)
+                    more = _more_link(child, base_url, texts)
                 if text and len(text) <= MAX_HEADING_LEN:
                     return text, more
         if more is None:
             for child in parent:
                 if child is not node and isinstance(child.tag, str) and child.tag not in RECORD_TAGS | {"ul", "table"}:
-                    more = _more_link(child, base_url) or more
+                    more = _more_link(child, base_url, texts) or more
         node = parent
     return None, more
 
 
-def find_blocks(doc, base_url: str, window: DateWindow, *, exclude=None) -> list[Block]:
+class _LazyIds(dict):
+    """id → element, built on first use (only tabbed homepages need it)."""
+
+    def __init__(self, doc):
+        super().__init__()
+        self._doc = doc
+        self._built = False
+
+    def get(self, key, default=None):
+        if not self._built:
+            self._built = True
+            for el in ID_XPATH(self._doc):
+                self[el.get("id")] = el  # the last of duplicate ids wins, as a dict build would
+        return super().get(key, default)
+
+
+def find_blocks(doc, base_url: str, window: DateWindow, *, exclude=None,
+                texts: LinkTexts | None = None) -> list[Block]:
     """All list-like blocks of a page in document order."""
     exclude = exclude or set()
+    texts = LinkTexts() if texts is None else texts
+    linked = linked_elements(doc)
     candidates = []  # (container, records)
-    for el in doc.iter():
-        if not isinstance(el.tag, str) or el.tag not in CONTAINER_TAGS:
+    for el in doc.iter(*CONTAINER_TAGS):
+        if el not in linked:
             continue
-        got = _records(el)
-        if got:
-            candidates.append((el, got[1]))
+        recs = _records(el, linked)
+        if recs:
+            candidates.append((el, recs))
     # innermost container wins each title link
     owner: dict = {}
     links: dict = {}
     for container, recs in candidates:  # document order: outer first, so inner overwrites
         for rec in recs:
-            link = links[rec] if rec in links else links.setdefault(rec, pick_link(rec))
+            link = links[rec] if rec in links else links.setdefault(rec, pick_link(rec, texts))
             if link is not None and link not in exclude:
                 owner[link] = container
-    doc_ids = {el.get("id"): el for el in doc.iter() if isinstance(el.tag, str) and el.get("id")}
+    doc_ids = _LazyIds(doc)
     blocks: list[Block] = []
     for container, recs in candidates:
         entries = []
@@ -141,7 +181,7 @@ def find_blocks(doc, base_url: str, window: DateWindow, *, exclude=None) -> list
             link = links.get(rec)
             if link is None or owner.get(link) is not container:
                 continue
-            e = entry_from_record(rec, base_url, window, link=link)
+            e = entry_from_record(rec, base_url, window, link=link, texts=texts)
             if e:
                 entries.append(e)
         if not entries:
@@ -150,7 +190,7 @@ def find_blocks(doc, base_url: str, window: DateWindow, *, exclude=None) -> list
             continue
         if not list_like(entries):
             continue
-        name, more = name_and_more(container, base_url, doc_ids)
+        name, more = name_and_more(container, base_url, doc_ids, texts)
         method = "table" if container.tag in ("table", "tbody") else "generic-dom"
         blocks.append(Block(name=name, more_url=more, items=entries, method=method))
     return blocks

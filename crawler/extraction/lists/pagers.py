@@ -5,7 +5,7 @@ import math
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from crawler.extraction.html import resolve, usable_href, visible_text
+from crawler.extraction.html import LinkTexts, resolve, usable_href, visible_text
 from crawler.extraction.model import Pagination
 
 TOTAL_ITEMS_RE = re.compile(r"共\s*(\d+)\s*(?:条|篇|项|个|记录)")
@@ -14,6 +14,7 @@ PER_PAGE_RE = re.compile(r"每页\s*(\d+)\s*(?:条|篇|项)")
 NEXT_TEXT_RE = re.compile(r"^\s*(下一页|下页|后一页|next|>|›|»)\s*$", re.I)
 LAST_TEXT_RE = re.compile(r"^\s*(尾页|末页|最后一页|last|»»)\s*$", re.I)
 PAGE_PARAM_RE = re.compile(r"^(page|pagenum|pageno|pageindex|curpage|currpage|p|pn|cpage|page_no)$", re.I)
+YEAR_MIN, YEAR_MAX = 1990, 2100
 INDEX_N_RE = re.compile(r"^(.*/)?([\w-]+)_(\d+)\.(s?html?)$")
 
 
@@ -39,7 +40,16 @@ def _page_param_urls(url: str, last_href: str | None, total_pages: int) -> list[
     return []
 
 
-def pagination(doc, url: str, text: str) -> Pagination | None:
+def _pager_numbers(page_links: dict[int, str]) -> dict[int, str]:
+    """Digit links that form a pager: at least two, starting at page 1 or 2. A year link ("2018" in an
+    archive menu) is not a page number, or a homepage would claim thousands of pages."""
+    nums = {n: h for n, h in page_links.items() if n >= 1 and not YEAR_MIN <= n <= YEAR_MAX}
+    if len(nums) < 2 or min(nums) > 2:
+        return {}
+    return nums
+
+
+def pagination(doc, url: str, text: str, texts: LinkTexts | None = None) -> Pagination | None:
     """A pager read from visible text and links; None when the page shows none."""
     items = int(m.group(1)) if (m := TOTAL_ITEMS_RE.search(text)) else None
     pages = None
@@ -52,13 +62,14 @@ def pagination(doc, url: str, text: str) -> Pagination | None:
         href = a.get("href")
         if not usable_href(href):
             continue
-        t = visible_text(a) or (a.get("title") or "")
+        t = (texts[a] if texts is not None else visible_text(a)) or (a.get("title") or "")
         if next_href is None and NEXT_TEXT_RE.match(t):
             next_href = href.strip()
         elif last_href is None and LAST_TEXT_RE.match(t):
             last_href = href.strip()
         elif t.isdigit() and len(t) < 5:
             page_links[int(t)] = href.strip()
+    page_links = _pager_numbers(page_links)
     if pages is None and items and per:
         pages = math.ceil(items / per)
     if pages is None and page_links:

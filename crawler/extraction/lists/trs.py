@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from crawler.extraction.dates import DateWindow
 from crawler.extraction.html import resolve
+from crawler.extraction.html import LinkTexts, drop_tree
 from crawler.extraction.lists.common import entry_from_record
 from crawler.extraction.model import Block, Pagination
 
@@ -68,7 +69,7 @@ def pagination(raw: str, url: str) -> Pagination | None:
     return None
 
 
-def static_groups_block(doc, url: str, window: DateWindow) -> Block | None:
+def static_groups_block(doc, url: str, window: DateWindow, texts: LinkTexts | None = None) -> Block | None:
     """The Fujian 动静结合 list: every li under the `$showStatic(N)` groups, in order, as one list."""
     groups = [el for el in doc.iter("div") if (el.get("ms-visible") or "").startswith(SHOW_STATIC_MARK)]
     if not groups:
@@ -76,12 +77,12 @@ def static_groups_block(doc, url: str, window: DateWindow) -> Block | None:
     entries = []
     for g in groups:
         for li in g.iter("li"):
-            e = entry_from_record(li, url, window)
+            e = entry_from_record(li, url, window, texts=texts)
             if e:
                 entries.append(e)
     if not entries:
         return None
     for g in groups:  # read once; keep the generic finder from reading them again
         if g.getparent() is not None:
-            g.drop_tree()
+            drop_tree(g)
     return Block(name=None, more_url=None, items=entries, method="trs-static-groups")
