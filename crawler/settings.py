@@ -38,3 +38,15 @@ GOVWATCH_DB = None
 GOVWATCH_RUN_ID = None
 GOVWATCH_BATCH_SIZE = 200
 GOVWATCH_PROGRESS = True
+
+# Fault guards (crawler/middlewares.py): WAF challenges and binary bodies become failed fetches
+# (无法核实), oversized bodies are cut at GOVWATCH_BODY_CAP, traps and off-site redirects are refused.
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.TrapGuardMiddleware": 120,
+    "crawler.middlewares.WafChallengeMiddleware": 540,
+    "crawler.middlewares.BodyGuardMiddleware": 545,
+}
+GOVWATCH_BODY_CAP = 5 * 1024 * 1024
+GOVWATCH_MAX_URL_LENGTH = 1024
+GOVWATCH_MAX_SEGMENT_REPEAT = 3
+GOVWATCH_CALENDAR_FUTURE_YEARS = 1
