@@ -1,7 +1,7 @@
 """`govwatch` command line: thin shells over the same functions the tests call.
 
 Exit codes: 0 the run completed (with or without findings); 2 bad usage or configuration;
-1 an internal failure.
+1 an internal failure; 3 the database is in use by another govwatch process (crawler.lock).
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from crawler.lock import DatabaseBusy
 from crawler.sitesfile import SitesFileError, load_sites
 
 
@@ -49,14 +50,26 @@ def run_job(sites_file: str, db: str, out: str | None, *, as_of: date, mode: str
             site_id: str | None = None, profile: str = "gb2019", rubric: str | None = "gb2019",
             holidays: str | None = None, notify: str | None = None, progress: bool = True,
             settings: dict | None = None, quiet: bool = False) -> int:
-    """Crawl, check, report: returns the run id."""
-    from checks.engine import judge_run
-    from crawler.crawl import crawl
+    """Crawl, check, report: returns the run id. One job per database (crawler.lock)."""
+    from crawler.lock import db_lock
 
     sites = _select(load_sites(sites_file), site_id)
     _validate_profile(profile, rubric, holidays)
+    with db_lock(db, what="巡检"):
+        return _run_locked(sites, sites_file, db, out, as_of=as_of, mode=mode, profile=profile,
+                           rubric=rubric, holidays=holidays, notify=notify, progress=progress,
+                           settings=settings, quiet=quiet)
+
+
+def _run_locked(sites, sites_file, db, out, *, as_of, mode, profile, rubric, holidays, notify,
+                progress, settings, quiet) -> int:
+    from checks.engine import judge_run
+    from crawler.crawl import crawl
+    from crawler.lock import close_interrupted_runs
+
     store = _store(db)
     try:
+        close_interrupted_runs(store)
         store.upsert_sites(sites)
         run_id = store.start_run(mode, as_of.isoformat(), str(sites_file), profile)
     finally:
@@ -231,6 +244,9 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, SitesFileError) as e:
         print(str(e), file=sys.stderr)
         return 2
+    except DatabaseBusy as e:
+        print(str(e), file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 1
@@ -241,6 +257,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args) -> int:
+    if args.command in ("crawl", "check", "report"):
+        from crawler.lock import db_lock
+        with db_lock(args.db, what=args.command):
+            return _dispatch_unlocked(args)
+    return _dispatch_unlocked(args)
+
+
+def _dispatch_unlocked(args) -> int:
     cmd = args.command
     if cmd == "run":
         run_job(args.sites, args.db, args.out, as_of=_as_of(args.as_of), mode=args.mode,

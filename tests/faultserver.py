@@ -61,6 +61,7 @@ FAULTS: dict[str, Fault] = {f.name: f for f in [
     Fault("control", "no fault (healthy control site)", faulty_column=False),
     Fault("timeout", "column never answers (read timeout)"),
     Fault("slow_drip", "column body dripped 1 byte / 0.5 s past the timeout"),
+    Fault("slow", "column answers only after 30 s (past the timeout; crash tests kill during it)"),
     Fault("http_503", "column answers 503 on every try"),
     Fault("conn_reset", "column connection reset (RST) after the request"),
     Fault("refused", "column on a closed port (connection refused)"),
@@ -186,7 +187,9 @@ class _RawHandler(BaseHTTPRequestHandler):
             self.connection.close()
             return
         if path.startswith("/slow/"):           # answers, but only after a pause (crash tests)
+            owner._hit(path)
             owner.stopping.wait(owner.slow_seconds)
+            path = path[len("/slow"):]
         status, headers, body = owner.handle("GET", path, {}, {})
         self.send_response(status)
         for k, v in headers.items():
@@ -293,6 +296,7 @@ class FaultServer:
             "timeout": f"{self.raw_url}hang/tzgg/",
             "slow_drip": f"{self.raw_url}drip/tzgg/",
             "conn_reset": f"{self.raw_url}reset/tzgg/",
+            "slow": f"{self.raw_url}slow{prefix}tzgg/",
             "refused": f"{self.closed_url}tzgg/",
             "robots": f"{prefix}private/tzgg/",
         }.get(fault, f"{prefix}tzgg/" if FAULTS[fault].faulty_column else None)

@@ -31,6 +31,7 @@ NETWORK = [f for f in FAULTS if f not in CONTENT]
 EXPECT: dict[str, tuple[set, str | None]] = {
     "control": (set(), None),
     "timeout": ({(EF, FAULTY)}, r"DownloadTimeoutError.*took longer than 2"),
+    "slow": ({(EF, FAULTY)}, r"DownloadTimeoutError.*took longer than 2"),
     "slow_drip": ({(EF, FAULTY)}, r"DownloadTimeoutError.*took longer than 2"),
     "http_503": ({(EF, FAULTY)}, r"^HTTP 503$"),
     "conn_reset": ({(EF, FAULTY)}, r"ConnectionLost|Connection.*(?:reset|lost|closed)|ResponseFailed"),
