@@ -37,7 +37,7 @@ def test_item_recall_and_precision_over_labelled_pages(rows):
 def test_newest_date_per_labelled_block(rows):
     ok = sum(r["blocks_ok"] for r in rows)
     total = sum(r["blocks"] for r in rows)
-    assert ok / total >= 0.90
+    assert ok / total >= 0.95
 
 
 def test_every_matched_item_date_is_exact(rows):

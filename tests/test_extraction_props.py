@@ -51,3 +51,24 @@ def test_extract_page_never_raises_on_odd_html(body):
     assert plausible(r.latest_date)
     assert r.date is None or plausible(r.date.value)
     r.to_json()
+
+
+HREF_PART = st.sampled_from(["", "/", "./", "../", ".", "..", "//", "?", "#", "a", "b.html", "index.shtml",
+                             "http://x.gov.cn", "https://y.gov.cn/", "mailto:", "t2026_1.htm", "?id=3", "#top",
+                             "%20", " ", "\\", ":", "art/2026/1/2/art_1_2.html", "javascript:void(0)"])
+BASES = st.sampled_from(["http://demo.gov.cn/zwgk/tzgg/", "http://demo.gov.cn/zwgk/tzgg/index.html",
+                         "https://demo.gov.cn", "http://demo.gov.cn/list.jsp?p=1/2", "http://demo.gov.cn/a/./b/",
+                         "http://demo.gov.cn:8080/x/y.aspx?c=1#f", "https://demo.gov.cn/a/../c/"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(BASES, st.lists(HREF_PART, max_size=6).map("".join))
+def test_fast_link_resolution_equals_urljoin(base, href):
+    from urllib.parse import urljoin
+
+    from crawler.extraction.html import resolve
+    try:
+        want = urljoin(base, href.strip().replace("\\", "/"))
+    except ValueError:
+        want = href.strip().replace("\\", "/")
+    assert resolve(base, href) == want

@@ -99,12 +99,47 @@ def usable_href(href: str | None) -> bool:
     return bool(href and href.strip() and not BAD_HREF_RE.match(href))
 
 
+@lru_cache(maxsize=256)
+def _base_parts(base: str) -> tuple[str, str] | None:
+    """(origin, folder) of a plain http(s) page URL, for joining simple hrefs without urljoin."""
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc or "/." in parts.path:
+        return None
+    return f"{parts.scheme}://{parts.netloc}", parts.path[:parts.path.rfind("/") + 1] or "/"
+
+
+def _simple_join(base: str, href: str) -> str | None:
+    """The join of the common href shapes (absolute, /rooted, plain relative) is a concatenation;
+    None for anything needing urljoin (dot segments, //host, query-only, other schemes)."""
+    if not href or "/." in href or href.startswith(("//", "?", "#", "../")) or href.endswith(("#", "?")) or "?#" in href:
+        return None
+    if href.startswith(("http://", "https://")):
+        return href if href.count("/") >= 3 and "//" not in href[8:] else None
+    head = href.split("/", 1)[0]
+    if ":" in head or "//" in href:  # urljoin drops empty path segments
+        return None
+    got = _base_parts(base)
+    if got is None:
+        return None
+    if href.startswith("./"):
+        href = href[2:]
+        if not href or href.startswith((".", "/")):
+            return None
+    elif href.startswith("."):
+        return None
+    return got[0] + href if href.startswith("/") else got[0] + got[1] + href
+
+
 @lru_cache(maxsize=8192)
 def resolve(base: str, href: str) -> str:
+    href = href.strip().replace("\\", "/")
+    joined = _simple_join(base, href)
+    if joined is not None:
+        return joined
     try:
-        return urljoin(base, href.strip().replace("\\", "/"))
+        return urljoin(base, href)
     except ValueError:
-        return href.strip()
+        return href
 
 
 @lru_cache(maxsize=8192)

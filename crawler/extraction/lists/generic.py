@@ -15,7 +15,7 @@ from crawler.extraction.html import LinkTexts, attr_classes, resolve, usable_hre
 from crawler.extraction.lists.common import entry_from_record, is_more_text, list_like, pick_link
 from crawler.extraction.model import Block
 
-RECORD_TAGS = {"li", "tr", "dd", "dt", "div", "p", "span", "section", "article", "h3", "h4", "h5"}
+RECORD_TAGS = {"li", "tr", "dd", "dt", "div", "p", "span", "section", "article", "h3", "h4", "h5", "a"}
 CONTAINER_TAGS = {"ul", "ol", "table", "tbody", "dl", "div", "section", "td", "article", "form", "span", "p"}
 HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 HEADING_CLASS_RE = re.compile(r"(tit|title|hd|head|bt|name|caption|lanmu|lm)", re.I)
@@ -33,9 +33,18 @@ def _records(container, linked: set) -> list | None:
         return None
     first = kids[0].tag
     if all(c.tag == first for c in kids):
-        return kids
-    tag = Counter(c.tag for c in kids).most_common(1)[0][0]
-    return [c for c in kids if c.tag == tag]
+        recs = kids
+    else:
+        tag = Counter(c.tag for c in kids).most_common(1)[0][0]
+        recs = [c for c in kids if c.tag == tag]
+    if recs[0].tag == "a" and not all(_picture_link(a) for a in recs):
+        return None  # bare anchors are records only as a picture/video strip (text-less, titled links)
+    return recs
+
+
+def _picture_link(a) -> bool:
+    """A link shown as a picture: no text of its own, its title in @title."""
+    return bool((a.get("title") or "").strip()) and not "".join(a.itertext()).strip()
 
 
 def linked_elements(doc) -> set:
