@@ -292,26 +292,32 @@ class SiteSpider(scrapy.Spider):
         except Exception:  # noqa: BLE001
             return False
 
-    def _pages(self, response, page, key):
+    def _follow_pages(self, response, base: dict, callback, urls, posts, next_href):
+        """Every other page of a list or board: known GET pages, form POSTs, else the 下一页 chain."""
         sid = response.meta["site_id"]
-        pag = page.pagination
-        base = {"site_id": sid, "key": key, "page_kind": "list-page"}
-        for url in pag.page_urls or []:
-            if allowed(url, self.sites[sid]) and self._take(sid, url):
-                yield Request(url, callback=self.parse_list_page, errback=self.page_failed,
-                              meta=dict(base), dont_filter=True)
-        for pr in pag.post_requests or []:
-            ident = pr["url"] + "#" + "&".join(f"{k}={v}" for k, v in sorted(pr.get("formdata", {}).items()))
-            if allowed(pr["url"], self.sites[sid]) and self._take(sid, ident):
-                yield FormRequest(pr["url"], formdata=pr.get("formdata") or {},
-                                  callback=self.parse_list_page, errback=self.page_failed,
-                                  meta=dict(base, formdata=pr.get("formdata") or {}),
+        site = self.sites[sid]
+        for url in urls:
+            if allowed(url, site) and self._take(sid, url):
+                yield Request(url, callback=callback, errback=self.page_failed, meta=dict(base),
+                              dont_filter=True)
+        for pr in posts:
+            form = pr.get("formdata") or {}
+            ident = pr["url"] + "#" + "&".join(f"{k}={v}" for k, v in sorted(form.items()))
+            if allowed(pr["url"], site) and self._take(sid, ident):
+                yield FormRequest(pr["url"], formdata=form, callback=callback,
+                                  errback=self.page_failed, meta=dict(base, formdata=form),
                                   dont_filter=True)
-        if not pag.page_urls and not pag.post_requests and pag.next_page_href:
-            nxt = response.urljoin(pag.next_page_href)
-            if allowed(nxt, self.sites[sid]) and self._take(sid, nxt):
-                yield Request(nxt, callback=self.parse_list_page, errback=self.page_failed,
+        if not urls and not posts and next_href:
+            nxt = response.urljoin(next_href)
+            if allowed(nxt, site) and self._take(sid, nxt):
+                yield Request(nxt, callback=callback, errback=self.page_failed,
                               meta=dict(base, sequential=True), dont_filter=True)
+
+    def _pages(self, response, page, key):
+        pag = page.pagination
+        base = {"site_id": response.meta["site_id"], "key": key, "page_kind": "list-page"}
+        yield from self._follow_pages(response, base, self.parse_list_page, pag.page_urls or [],
+                                      pag.post_requests or [], pag.next_page_href)
 
     def parse_list_page(self, response):
         sid, key = response.meta["site_id"], response.meta["key"]
@@ -405,25 +411,13 @@ class SiteSpider(scrapy.Spider):
                 yield self._enquiry(sid, key, name, letter)
 
     def _board_pages(self, response, board, key, name):
-        sid = response.meta["site_id"]
-        base = {"site_id": sid, "key": key, "board": name, "page_kind": "board-page"}
+        base = {"site_id": response.meta["site_id"], "key": key, "board": name,
+                "page_kind": "board-page"}
         # boards embedded from another application (iframe) are read like pages of this board
-        for url in [*(board.page_urls or []), *(board.json_urls or []),
-                    *(getattr(board, "frame_urls", None) or [])]:
-            if allowed(url, self.sites[sid]) and self._take(sid, url):
-                yield Request(url, callback=self.parse_board_page, errback=self.page_failed,
-                              meta=dict(base), dont_filter=True)
-        for pr in board.post_requests or []:
-            ident = pr["url"] + "#" + "&".join(f"{k}={v}" for k, v in sorted(pr.get("formdata", {}).items()))
-            if allowed(pr["url"], self.sites[sid]) and self._take(sid, ident):
-                yield FormRequest(pr["url"], formdata=pr.get("formdata") or {},
-                                  callback=self.parse_board_page, errback=self.page_failed,
-                                  meta=dict(base), dont_filter=True)
-        if board.next_page_url and not board.page_urls and not board.post_requests:
-            nxt = response.urljoin(board.next_page_url)
-            if allowed(nxt, self.sites[sid]) and self._take(sid, nxt):
-                yield Request(nxt, callback=self.parse_board_page, errback=self.page_failed,
-                              meta=dict(base, sequential=True), dont_filter=True)
+        urls = [*(board.page_urls or []), *(board.json_urls or []),
+                *(getattr(board, "frame_urls", None) or [])]
+        yield from self._follow_pages(response, base, self.parse_board_page, urls,
+                                      board.post_requests or [], board.next_page_url)
 
     def parse_board_page(self, response):
         from crawler.extraction.boards import extract_board
