@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from crawler.store import Store, now_iso
 
-UA = "Mozilla/5.0 (compatible; govwatch/0.1; 政务公开监测 probe)"
+UA = "Mozilla/5.0 (compatible; govwatch/0.1 probe; +https://github.com/govwatch/govwatch)"
 
 
 def probe_url(url: str, timeout: float = 15.0) -> dict:

@@ -5,8 +5,8 @@ BOT_NAME = "govwatch"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
-USER_AGENT = ("Mozilla/5.0 (compatible; govwatch/0.1; 政务公开监测; "
-              "+https://github.com/govwatch/govwatch)")
+# ASCII only: HTTP header values are latin-1 on the wire
+USER_AGENT = "Mozilla/5.0 (compatible; govwatch/0.1; +https://github.com/govwatch/govwatch)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4

@@ -17,7 +17,7 @@ from scrapy.http import FormRequest, Request
 
 from crawler.extraction import extract_page
 from crawler.items import ColumnItem, EnquiryItem, EntryItem, FetchItem
-from crawler.urls import allowed, column_key
+from crawler.urls import allowed, canonical, column_key
 
 HOME_KEY = "__home__"
 SECTION_NAME_RE = re.compile(r"^(?:政务公开|信息公开|政府信息公开|政府信息公开目录|公开目录|信息公开目录|"
@@ -76,6 +76,7 @@ class SiteSpider(scrapy.Spider):
 
     def _take(self, site_id: str, url: str) -> bool:
         """Count a request against the site's page budget; refuse duplicates and overruns."""
+        url = canonical(url)
         if url in self.requested[site_id]:
             return False
         if self.budget[site_id] >= self.max_pages:
@@ -201,7 +202,10 @@ class SiteSpider(scrapy.Spider):
         meta = {"site_id": sid, "key": key, "name": name, "parent_key": parent_key,
                 "level": level, "source": source, "depth": depth, "fixed": fixed,
                 "page_kind": "board" if board else "column", "board_class": board_class}
-        yield Request(url, callback=self.parse_board if board else self.parse_column,
+        # a board-sounding name (回应关切, 人大代表建议) may be an ordinary list: the page decides,
+        # unless the sites file says it is a board
+        explicit_board = board and source in ("sites-file",) or (board and fixed)
+        yield Request(url, callback=self.parse_board if explicit_board else self.parse_column,
                       errback=self.column_failed, meta=meta, dont_filter=True)
 
     # -- columns ----------------------------------------------------------------------------------
@@ -251,7 +255,9 @@ class SiteSpider(scrapy.Spider):
             return
         if page.kind == "article":
             return  # an article is not a column; its links were already known
-        if page.kind == "message_board" or self._looks_like_board(response):
+        has_list = bool(page.blocks and page.blocks[0].items)
+        if page.kind == "message_board" or self._looks_like_board(response) or \
+                (meta.get("page_kind") == "board" and not has_list):
             yield from self.parse_board(response, page=page)
             return
         name = self._name(page, meta)

@@ -12,7 +12,8 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from bs4 import BeautifulSoup, Tag
 
 NEXT_WORDS = {"下一页", "下页", "后一页", ">", ">>", "›", "»", "下一页>", "下一页>>", "next", "Next"}
-OTHER_PAGER_WORDS = {"尾页", "末页", "最后一页", "首页", "第一页", "上一页", "上页", "前一页", "<", "<<", "‹", "«"}
+# 首页/第一页 are left out: page 1 is the page in hand, and a breadcrumb's 首页 is the homepage
+OTHER_PAGER_WORDS = {"尾页", "末页", "最后一页", "上一页", "上页", "前一页", "<", "<<", "‹", "«"}
 PAGER_TEXT_RE = re.compile(r"下一页|下页|尾页|末页|上一页|共\s*\d+\s*页")
 PAGER_ATTR_RE = re.compile(r"page|pag|fenye|pager|pg|pages|pagination|turn", re.I)
 DIGITS_RE = re.compile(r"^\[?\s*(\d{1,4})\s*\]?$")

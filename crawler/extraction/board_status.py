@@ -27,7 +27,7 @@ OTHER_NAME_RE = re.compile(r"提案|议案|办理结果公开|复文")
 MORE_RE = re.compile(r"^(?:更多|more|MORE|More|查看更多)\W*$")
 CONSULT_NAME_RE = re.compile(
     r"信箱|咨询|投诉|建议|建言|留言|12345|互动交流|政民互动|问政|诉求|来信|有问必答|网民|民声|热线|找错|"
-    r"写信|我要写信|回应关切|群众呼声|百姓")
+    r"写信|我要写信|群众呼声|百姓")
 EXCLUDED_URL_RE = re.compile(r"zxft|fangtan|interview|dczj|zjdc|survey|wsxf|xinfang|xfxx|jubao|jjjc", re.I)
 CONSULT_URL_RE = re.compile(r"leadermail|mailbox|guestbook|liuyan|lyb|zxzx|zxts|12345|hdjl|zmhd|szxx|xzxx|"
                             r"qzxx|jzxx|sjxx|letter|consult|complain|gbook|message", re.I)
