@@ -39,14 +39,8 @@ def _week_stamps(n: int) -> list[str]:
     return [(start + i * step).strftime("%Y-%m-%dT%H:%M:%S+08:00") for i in range(n)]
 
 
-ASCII_UA = "Mozilla/5.0 (compatible; govwatch/0.1; probe)"
-
-
 @pytest.fixture()
-def setup(tmp_path, monkeypatch):
-    # crawler/probe.py's UA holds Chinese, which http.client cannot send (latin-1): every real probe
-    # fails. The threshold tests run with an ASCII UA; test_healthy_site_probe_succeeds shows the bug.
-    monkeypatch.setattr("crawler.probe.UA", ASCII_UA)
+def setup(tmp_path):
     profile = tmp_path / "profile.yaml"
     profile.write_text(PROFILE, encoding="utf-8")
     with LoopbackServer(FlakyHome()) as srv:
@@ -111,10 +105,8 @@ def test_probes_outside_the_week_do_not_count(setup):
     assert _judge(store, site, profile) == []
 
 
-@pytest.mark.xfail(strict=True, reason="crawler/probe.py: UA contains 政务公开监测; urllib sends headers "
-                   "as latin-1, so every probe fails with UnicodeEncodeError (→ a false 站点无法访问 veto "
-                   "after a week). Fix: an ASCII UA.")
 def test_healthy_site_probe_succeeds(tmp_path):
+    """Regression: a non-ASCII User-Agent made urllib fail every probe (a false veto after a week)."""
     store = Store(tmp_path / "p.db")
     with LoopbackServer(FlakyHome()) as srv:
         (row,) = probe_sites(store, [{"id": "ok", "url": srv.base_url}], timeout=5)
@@ -122,8 +114,7 @@ def test_healthy_site_probe_succeeds(tmp_path):
     assert row["ok"] == 1 and row["status"] == 200, row
 
 
-def test_refused_and_timeout_probes_fail_with_reasons(tmp_path, monkeypatch):
-    monkeypatch.setattr("crawler.probe.UA", ASCII_UA)
+def test_refused_and_timeout_probes_fail_with_reasons(tmp_path):
     store = Store(tmp_path / "p.db")
     with FaultServer(AS_OF, with_tls=True) as fs:
         sites = [{"id": "refused", "url": closed_port_url()},
