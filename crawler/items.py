@@ -50,6 +50,14 @@ class EntryItem:
 
 
 @dataclass
+class EntryBatch:
+    """All entries one list page yielded: one Scrapy item per page, not per entry, because the
+    per-item signal/middleware cost dominated a sweep (bench/crawl.py --profile)."""
+    entries: list[EntryItem]
+    table = "items"
+
+
+@dataclass
 class EnquiryItem:
     site_id: str
     board_key: str

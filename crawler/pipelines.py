@@ -46,12 +46,13 @@ class StorePipeline:
         table = getattr(item, "table", None)
         if table is None:
             return item
-        data = _flat_row(item)
-        data["run_id"] = self.run_id
-        if table == "fetches":
-            data["fetched_at"] = now_iso()
-        self.pending[table].append(data)
-        self.pending_count += 1
+        for one in getattr(item, "entries", None) or (item,):
+            data = _flat_row(one)
+            data["run_id"] = self.run_id
+            if table == "fetches":
+                data["fetched_at"] = now_iso()
+            self.pending[table].append(data)
+            self.pending_count += 1
         if self.pending_count >= self.batch_size:
             self.flush()
         return item

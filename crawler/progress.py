@@ -53,7 +53,7 @@ class ProgressDisplay:
         self._refresh()
 
     def item(self, item, response, spider):
-        self.items += 1
+        self.items += len(getattr(item, "entries", None) or (item,))
         self._refresh()
 
     def error(self, failure, response, spider):

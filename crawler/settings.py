@@ -25,6 +25,7 @@ LOG_LEVEL = "CRITICAL"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
+LOG_FORMATTER = "crawler.logformatter.QuietLogFormatter"
 
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 500,

@@ -16,7 +16,7 @@ import scrapy
 from scrapy.http import FormRequest, Request
 
 from crawler.extraction import extract_page
-from crawler.items import ColumnItem, EnquiryItem, EntryItem, FetchItem
+from crawler.items import ColumnItem, EnquiryItem, EntryBatch, EntryItem, FetchItem
 from crawler.urls import allowed, canonical, column_key
 
 HOME_KEY = "__home__"
@@ -360,12 +360,15 @@ class SiteSpider(scrapy.Spider):
     def _entries(self, sid, key, entries, page_url):
         """Items of a column, once each: Hanweb groups and re-listed pages overlap."""
         seen = self.item_seen.setdefault((sid, key), set())
+        batch = []
         for e in entries:
             ident = e.url or (e.title, e.date)
             if ident in seen:
                 continue
             seen.add(ident)
-            yield self._entry(sid, key, e, page_url)
+            batch.append(self._entry(sid, key, e, page_url))
+        if batch:
+            yield EntryBatch(batch)
 
     def _entry(self, sid, key, e, page_url) -> EntryItem:
         return EntryItem(site_id=sid, column_key=key, title=(e.title_full or e.title or "").strip(),
