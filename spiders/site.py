@@ -86,7 +86,7 @@ class SiteSpider(scrapy.Spider):
         self.budget[site_id] += 1
         return True
 
-    def _extract(self, response):
+    def _extract(self, response, **light):
         enc = None
         ctype = response.headers.get(b"Content-Type")
         if ctype:
@@ -94,7 +94,7 @@ class SiteSpider(scrapy.Spider):
             enc = m.group(1).decode("ascii", "ignore") if m else None
         return extract_page(response.body, response.url, as_of=self.as_of, header_encoding=enc,
                             margin_days=self.future_margin_days,
-                            request_formdata=response.meta.get("formdata"))
+                            request_formdata=response.meta.get("formdata"), **light)
 
     def _http_error(self, response) -> str | None:
         if response.status >= 400:
@@ -321,7 +321,10 @@ class SiteSpider(scrapy.Spider):
 
     def _pages(self, response, page, key):
         pag = page.pagination
-        base = {"site_id": response.meta["site_id"], "key": key, "page_kind": "list-page"}
+        main = page.blocks[0] if page.blocks else None
+        # later pages share page 1's template: the extractor reads just that list there
+        base = {"site_id": response.meta["site_id"], "key": key, "page_kind": "list-page",
+                "locator": getattr(main, "locator", None)}
         yield from self._follow_pages(response, base, self.parse_list_page, pag.page_urls or [],
                                       pag.post_requests or [], pag.next_page_href)
 
@@ -331,7 +334,8 @@ class SiteSpider(scrapy.Spider):
         if self._http_error(response):
             return
         try:
-            page = self._extract(response)
+            page = self._extract(response, continuation=True,
+                                 locator=response.meta.get("locator"))
         except Exception:  # noqa: BLE001
             return
         self.column_pages[(sid, key)] += 1

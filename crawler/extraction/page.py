@@ -105,8 +105,11 @@ def extract_xml_response(raw: str, url: str, window: DateWindow, encoding: str,
 
 
 def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding: str | None = None,
-                 margin_days: int = DEFAULT_MARGIN_DAYS, request_formdata: dict | None = None) -> PageResult:
-    """Read one page. `request_formdata` is the form of a Hanweb dataproxy POST whose response this is."""
+                 margin_days: int = DEFAULT_MARGIN_DAYS, request_formdata: dict | None = None,
+                 continuation: bool = False, locator: str | None = None) -> PageResult:
+    """Read one page. `request_formdata` is the form of a Hanweb dataproxy POST whose response this is.
+    `continuation`: a later page of a list already read (only its items matter); `locator`: where
+    page 1's list sat (Block.locator), a hint for reading the same template."""
     if isinstance(body, bytes):
         raw, encoding = decode_body(body, header_encoding)
     else:
