@@ -55,6 +55,7 @@ def run_job(sites_file: str, db: str, out: str | None, *, as_of: date, mode: str
 
     sites = _select(load_sites(sites_file), site_id)
     _validate_profile(profile, rubric, holidays)
+    _validate_notify(notify)
     with db_lock(db, what="巡检"):
         return _run_locked(sites, sites_file, db, out, as_of=as_of, mode=mode, profile=profile,
                            rubric=rubric, holidays=holidays, notify=notify, progress=progress,
@@ -101,6 +102,11 @@ def _validate_profile(profile: str, rubric: str | None, holidays: str | None) ->
         raise UsageError(f"节假日文件不存在：{holidays}")
 
 
+def _validate_notify(notify: str | None) -> None:
+    if notify and not Path(notify).exists():
+        raise UsageError(f"通知配置文件不存在：{notify}")
+
+
 def _reports(store, run_id: int, out: Path, *, quiet: bool = False, formats=None,
              notify: str | None = None) -> dict:
     import reports
@@ -121,12 +127,18 @@ def _notify(config_path: str, model, paths) -> None:
     import yaml
 
     from reports.notify import notify
-    cfg = yaml.safe_load(Path(config_path).read_text(encoding="utf-8")) or {}
+    try:
+        cfg = yaml.safe_load(Path(config_path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as e:
+        print(f"通知配置无法读取，未发送通知：{config_path}: {e}", file=sys.stderr)
+        return
     digest = Path(paths["md"]).read_text(encoding="utf-8") if "md" in paths else ""
     for r in notify(cfg, model, digest):
-        if not r.get("ok"):
-            logging.getLogger("govwatch").warning("通知发送失败：%s %s", r.get("target"),
-                                                  r.get("error"))
+        if r.get("ok"):
+            print(f"通知已发送：{r.get('kind')} {r.get('target')}", file=sys.stderr)
+        else:
+            print(f"通知发送失败（巡检结果不受影响）：{r.get('kind')} {r.get('target')} "
+                  f"{r.get('error')}", file=sys.stderr)
 
 
 # -- demo -------------------------------------------------------------------------------------------
@@ -139,7 +151,8 @@ def closed_port_url() -> str:
 
 
 def run_demo(out: str, *, as_of: date, variant: int = 0, db: str | None = None,
-             quiet: bool = False, progress: bool = True, mode: str = "sweep") -> int:
+             quiet: bool = False, progress: bool = True, mode: str = "sweep",
+             notify: str | None = None) -> int:
     from crawler.demo.server import serve_demo
     from crawler.demo.server import demo_sites_yaml
 
@@ -151,7 +164,7 @@ def run_demo(out: str, *, as_of: date, variant: int = 0, db: str | None = None,
         sites_path = out_dir / "demo-sites.yaml"
         sites_path.write_text(demo_sites_yaml(server.base_url, closed_port_url()), encoding="utf-8")
         return run_job(str(sites_path), db, str(out_dir), as_of=as_of, quiet=quiet,
-                       progress=progress, mode=mode,
+                       progress=progress, mode=mode, notify=notify,
                        settings={"DOWNLOAD_TIMEOUT": 5, "RETRY_TIMES": 1})
     finally:
         server.stop()
@@ -205,6 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--as-of", help="检查日（默认今天）")
     sp.add_argument("--variant", type=int, default=0, help="示例网站版本（0 初始，1 整改后）")
     sp.add_argument("--mode", choices=("sweep", "daily"), default="sweep")
+    sp.add_argument("--notify", help="通知配置文件（webhook / 邮件）")
     sp.add_argument("--db", help="数据库（默认 OUT/govwatch.db）")
     sp.add_argument("--no-progress", action="store_true")
 
@@ -313,7 +327,7 @@ def _dispatch_unlocked(args) -> int:
         return 0
     if cmd == "demo":
         run_demo(args.out, as_of=_as_of(args.as_of), variant=args.variant, db=args.db,
-                 progress=not args.no_progress, mode=args.mode)
+                 progress=not args.no_progress, mode=args.mode, notify=args.notify)
         return 0
     if cmd == "extract":
         from crawler.extraction.cli import extract_command
