@@ -132,3 +132,30 @@ def test_html_report_written(demo_runs):
     _, outs = demo_runs
     html = (outs[0] / "report.html").read_text(encoding="utf-8")
     assert "青溪县人民政府" in html and "部门动态" in html
+
+
+def _digest_section(text: str, heading: str) -> list[str]:
+    out, inside = [], False
+    for line in text.splitlines():
+        if line.startswith("### "):
+            inside = line[4:].strip() == heading
+        elif line.startswith("## "):
+            inside = False
+        elif inside and line.startswith("- "):
+            out.append(line)
+    return out
+
+
+def test_digest_shows_exactly_what_changed(demo_runs):
+    _, outs = demo_runs
+    text = (outs[2] / "digest.md").read_text(encoding="utf-8")
+    new, resolved = _digest_section(text, "新发现"), _digest_section(text, "已整改")
+    assert len(new) == sum(_planted(1, "new").values())
+    assert len(resolved) == sum(_planted(1, "resolved").values())
+    for (_, code, column) in _planted(1, "new"):
+        assert any(f"· {column}：" in line for line in new), (column, new)
+    for (_, code, column) in _planted(1, "resolved"):
+        assert any(f"· {column}：" in line for line in resolved), (column, resolved)
+    # the run before (no change) has nothing new and nothing resolved
+    quiet = (outs[1] / "digest.md").read_text(encoding="utf-8")
+    assert not _digest_section(quiet, "新发现") and not _digest_section(quiet, "已整改")
