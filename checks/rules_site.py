@@ -28,6 +28,13 @@ def site_unreachable(ctx: SiteContext):
     ratio_limit = float((getattr(ctx.profile, "thresholds", {}) or {}).get("unreachable_share", 0.05))
     probe_veto = avail["probes"] > 0 and avail["ratio"] is not None and avail["ratio"] >= ratio_limit
     home = ctx.home
+    if ctx.unreachable and home is not None and (home.get("error") or "").startswith("WafChallenge"):
+        # people can open a homepage behind a WAF challenge: unverified, not the availability veto
+        yield Finding("SITE_UNREACHABLE", "site",
+                      f"首页被网站防护设备拦截（WAF质询），本次无法核实：{home.get('error')}",
+                      url=ctx.site["url"], evidence={"error": home.get("error"), "waf": True, **avail},
+                      severity="veto" if probe_veto else "warn")
+        return
     if ctx.unreachable:
         err = home.get("error") if home else "未能获取首页"
         msg = f"网站首页无法访问：{err}"

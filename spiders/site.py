@@ -17,7 +17,7 @@ from scrapy.http import FormRequest, Request
 
 from crawler.extraction import extract_page
 from crawler.items import ColumnItem, EnquiryItem, EntryBatch, EntryItem, FetchItem
-from crawler.urls import allowed, canonical, column_key
+from crawler.urls import allowed, canonical, column_key, host_of
 
 HOME_KEY = "__home__"
 SECTION_NAME_RE = re.compile(r"^(?:政务公开|信息公开|政府信息公开|政府信息公开目录|公开目录|信息公开目录|"
@@ -59,8 +59,10 @@ class SiteSpider(scrapy.Spider):
                           priority=100)
 
     def _fetch(self, response, kind: str) -> FetchItem:
+        cut = response.meta.get("govwatch_truncated_from")   # set by BodyGuardMiddleware
+        note = f"正文{cut}字节超过上限，已截断至{len(response.body)}字节" if cut else None
         return FetchItem(site_id=response.meta["site_id"], url=response.url,
-                         status=response.status, error=None,
+                         status=response.status, error=note,
                          elapsed=response.meta.get("download_latency"),
                          bytes=len(response.body), kind=kind)
 
@@ -106,6 +108,9 @@ class SiteSpider(scrapy.Spider):
         sid = response.meta["site_id"]
         site = self.sites[sid]
         self.budget[sid] += 1
+        moved_to = host_of(response.url)   # the homepage redirected: the site lives there now
+        if moved_to != host_of(site["url"]) and moved_to not in (site.get("allow_hosts") or []):
+            site["allow_hosts"] = [*(site.get("allow_hosts") or []), moved_to]
         yield self._fetch(response, "home")
         err = self._http_error(response)
         if err:
@@ -303,6 +308,9 @@ class SiteSpider(scrapy.Spider):
         sid = response.meta["site_id"]
         site = self.sites[sid]
         for url in urls:
+            if self.budget[sid] >= self.max_pages:
+                self.over_budget[sid] += 1
+                break   # a pager claiming 100,000 pages must not cost 100,000 checks
             if allowed(url, site) and self._take(sid, url):
                 yield Request(url, callback=callback, errback=self.page_failed, meta=dict(base),
                               dont_filter=True)
@@ -341,7 +349,8 @@ class SiteSpider(scrapy.Spider):
         self.column_pages[(sid, key)] += 1
         main = page.blocks[0] if page.blocks else None
         yield from self._entries(sid, key, main.items if main else [], response.url)
-        if response.meta.get("sequential") and page.pagination.next_page_href:
+        # a 下一页 chain can start from a page reached through page_urls: follow it in sweeps
+        if self.mode == "sweep" and page.pagination.next_page_href:
             nxt = response.urljoin(page.pagination.next_page_href)
             if allowed(nxt, self.sites[sid]) and self._take(sid, nxt):
                 yield Request(nxt, callback=self.parse_list_page, errback=self.page_failed,

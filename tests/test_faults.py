@@ -164,8 +164,6 @@ def test_huge_body_cut_at_cap_and_still_read(matrix):
     assert col["status"] == "ok" and col["counted_items"] == 6
 
 
-@pytest.mark.xfail(strict=True, reason="spider: FetchItem does not record the truncation the "
-                   "middleware marks in meta['govwatch_truncated_from'] (see report, diff 1)")
 def test_huge_body_truncation_recorded_on_fetch(matrix):
     site = _site(matrix, "huge_body")
     col = site["columns"][FAULTY]
@@ -212,20 +210,14 @@ def test_malformed_list_read_whole(matrix):
     assert col["counted_items"] == 6 and col["newest_date"] == (AS_OF - timedelta(days=1)).isoformat()
 
 
-@pytest.mark.xfail(strict=True, reason="spider: a list page reached through page_urls is not marked "
-                   "sequential, so a 下一页-only pager stops at page 2 (see report, diff 2)")
 def test_next_only_pager_read_to_the_end(matrix):
     assert _col(matrix, "next_chain")["counted_items"] == 30
 
 
-@pytest.mark.xfail(strict=True, reason="spider: allowed() uses the sites-file host, so after the "
-                   "homepage redirects to a new host no column there is followed (see report, diff 3)")
 def test_moved_site_columns_followed(matrix):
     assert _col(matrix, "home_moved", HEALTHY)["counted_items"] == 6
 
 
-@pytest.mark.xfail(strict=True, reason="rules_site: a homepage behind a WAF challenge is reachable "
-                   "for people; it should be 无法核实, not the 站点无法访问 veto (see report, item 4)")
 def test_homepage_waf_challenge_not_a_veto(matrix):
     site = _site(matrix, "home_waf")
     assert all(f["severity"] != "veto" for f in site["findings"])

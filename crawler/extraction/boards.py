@@ -192,10 +192,22 @@ def _header_map(cells: list[Tag]) -> dict[str, int]:
     return mapping
 
 
+def _own_rows(table) -> list:
+    """A table's own rows (directly or via thead/tbody/tfoot), not those of nested tables:
+    looking each row's table up from below was quadratic in the nesting depth (bench/fuzz.py)."""
+    rows = []
+    for child in table.find_all(recursive=False):
+        if child.name == "tr":
+            rows.append(child)
+        elif child.name in ("thead", "tbody", "tfoot"):
+            rows.extend(child.find_all("tr", recursive=False))
+    return rows
+
+
 def _tables(soup: BeautifulSoup, url: str, as_of: dt.date, used: set[int], board_like: bool) -> list[Letter]:
     letters: list[Letter] = []
     for table in soup.find_all("table"):
-        rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+        rows = _own_rows(table)
         header: dict[str, int] | None = None
         for tr in rows:
             cells = _row_cells(tr)
