@@ -1,0 +1,212 @@
+"""Rule boundaries through the real engine and a real SQLite store (no crawl): the data a crawl
+would have stored is written row by row, then judged."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from checks.engine import judge_run
+from crawler.store import Store
+
+AS_OF = date(2026, 11, 27)   # a Friday
+
+
+class Site:
+    """A tiny store builder: one run, one portal site."""
+
+    def __init__(self, tmp_path, kind="portal", as_of=AS_OF):
+        self.store = Store(tmp_path / "r.db")
+        self.store.upsert_sites([{"id": "s", "name": "测试县人民政府", "url": "http://127.0.0.1:9/",
+                                  "kind": kind}])
+        self.run = self.store.start_run("sweep", as_of.isoformat())
+        self.as_of = as_of
+        self.columns, self.items, self.letters = [], [], []
+        self.column("__home__", "首页", role="home", level=0, dates=[as_of - timedelta(days=1)])
+
+    def column(self, key, name, *, role="list", level=1, status="ok", dates=(), error=None, note=None):
+        self.columns.append({"run_id": self.run, "site_id": "s", "key": key, "name": name,
+                             "url": f"http://127.0.0.1:9{key if key.startswith('/') else '/'}",
+                             "level": level, "role": role, "status": status, "error": error,
+                             "note": note, "counted_items": len(dates),
+                             "newest_date": max((d for d in dates if d), default=None) and
+                             max(d for d in dates if d).isoformat()})
+        for i, d in enumerate(dates):
+            self.items.append({"run_id": self.run, "site_id": "s", "column_key": key,
+                               "title": f"{name}信息{i}", "url": f"http://127.0.0.1:9{key}{i}.html",
+                               "date": d.isoformat() if d else None, "date_source": "list:text",
+                               "page_url": key})
+        return self
+
+    def letter(self, key, submitted, replied=None, status="pending", board="/hdjl/"):
+        self.letters.append({"run_id": self.run, "site_id": "s", "board_key": board, "board": "县长信箱",
+                             "letter_key": key, "number": key, "title": f"来信{key}", "category": None,
+                             "url": None, "submitted": submitted.isoformat(),
+                             "replied": replied.isoformat() if replied else None, "status": status,
+                             "status_text": None, "unit": None})
+        return self
+
+    def judge(self, **kw):
+        for table, rows in (("columns", self.columns), ("items", self.items), ("enquiries", self.letters)):
+            self.store.insert_batch(table, rows)
+        self.store.insert_batch("fetches", [{"run_id": self.run, "site_id": "s", "url": "http://127.0.0.1:9/",
+                                             "status": 200, "error": None, "elapsed": 0.1, "bytes": 10,
+                                             "kind": "home", "fetched_at": "x"}])
+        (result,) = judge_run(self.store, self.run, as_of=self.as_of, **kw)
+        return {(f["code"], f["column"]) for f in result["findings"]}, result
+
+    def close(self):
+        self.store.close()
+
+
+@pytest.fixture
+def site(tmp_path):
+    s = Site(tmp_path)
+    yield s
+    s.close()
+
+
+def _standard(s: Site):
+    """Every mandatory column of a portal, fresh, plus a board: judging them yields nothing."""
+    fresh = [AS_OF - timedelta(days=2)]
+    for key, name in (("/gkzn/", "政府信息公开指南"), ("/ndbg/", "政府信息公开年报"), ("/zcwj/", "政策文件"),
+                      ("/zcjd/", "政策解读"), ("/hygq/", "回应关切"), ("/jgzn/", "机构职能"),
+                      ("/tzgg/", "通知公告"), ("/gkzd/", "政府信息公开制度"), ("/fdzdgk/", "法定主动公开内容"),
+                      ("/ysqgk/", "依申请公开")):
+        s.column(key, name, dates=fresh if name != "政府信息公开年报" else [date(2026, 1, 20)])
+    for it in s.items:
+        if it["column_key"] == "/ndbg/":
+            it["title"] = "测试县2025年政府信息公开工作年度报告"
+    s.column("/hdjl/", "县长信箱", role="board", note="consult")
+    return s
+
+
+def test_clean_site_has_no_findings(site):
+    codes, result = _standard(site).judge()
+    extra = {c for c in codes if c[0] != "COLUMN_MISSING"}
+    assert extra == set(), codes
+
+
+@pytest.mark.parametrize("days, stale", [(13, False), (14, False), (15, True)])
+def test_dynamic_column_two_weeks(site, days, stale):
+    _standard(site).column("/gzdt/", "工作动态", dates=[AS_OF - timedelta(days=days)])
+    codes, _ = site.judge()
+    assert (("COLUMN_STALE", "工作动态") in codes) is stale
+
+
+@pytest.mark.parametrize("newest, level, stale", [
+    (date(2026, 5, 27), 1, False), (date(2026, 5, 26), 1, True), (date(2026, 5, 26), 2, False)])
+def test_notice_six_months_first_level_only(site, newest, level, stale):
+    _standard(site).column("/gsgg/", "公示公告", dates=[newest], level=level)
+    codes, _ = site.judge()
+    assert (("COLUMN_STALE", "公示公告") in codes) is stale
+
+
+@pytest.mark.parametrize("newest, stale", [(date(2025, 11, 27), False), (date(2025, 11, 26), True)])
+def test_personnel_one_year(site, newest, stale):
+    _standard(site).column("/rsxx/", "人事任免", dates=[newest], level=2)
+    codes, _ = site.judge()
+    assert (("COLUMN_STALE", "人事任免") in codes) is stale
+
+
+def test_undated_items_count_as_not_updated(site):
+    _standard(site).column("/bmdt/", "部门动态", dates=[None, None])
+    site.columns[-1]["newest_date"] = None
+    codes, result = site.judge()
+    assert ("COLUMN_STALE", "部门动态") in codes
+
+
+def test_failed_column_is_unverified_never_stale_blank_or_missing(site):
+    _standard(site).column("/bmdt/", "部门动态", status="failed", error="HTTP 503")
+    site.column("/kong/", None, status="failed", error="TimeoutError")
+    codes, result = site.judge()
+    assert ("EXTRACTION_FAILED", "部门动态") in codes
+    assert not {c for c in codes if c[0] in ("COLUMN_STALE", "COLUMN_BLANK", "COLUMN_MISSING")}
+
+
+def test_blank_column_and_exemption(site):
+    _standard(site).column("/kong/", "统计信息").column("/zdxm/", "重大建设项目", status="exempt")
+    codes, _ = site.judge()
+    assert ("COLUMN_BLANK", "统计信息") in codes and ("COLUMN_BLANK", "重大建设项目") not in codes
+
+
+def test_missing_column_counts_aliases(site):
+    _standard(site)
+    site.columns = [c for c in site.columns if c["name"] not in ("政策解读", "回应关切")]
+    site.items = [i for i in site.items if i["column_key"] not in ("/zcjd/", "/hygq/")]
+    site.column("/jdhy/", "解读回应", dates=[AS_OF - timedelta(days=3)])
+    codes, _ = site.judge()
+    assert ("COLUMN_MISSING", "回应关切") in codes
+    assert ("COLUMN_MISSING", "政策解读") not in codes
+
+
+@pytest.mark.parametrize("submitted, overdue", [
+    (date(2026, 11, 20), False),   # Fri → 5 working days to Fri 11-27
+    (date(2026, 11, 19), True),    # Thu → 6 working days
+    (date(2026, 9, 28), False),    # judged on 10-9: 9-29, 9-30, (国庆) 10-8, 10-9 = 4 working days
+])
+def test_enquiry_five_working_days(tmp_path, submitted, overdue):
+    as_of = AS_OF if submitted.month == 11 else date(2026, 10, 9)
+    s = _standard(Site(tmp_path, as_of=as_of))
+    s.letter("L1", submitted)
+    codes, _ = s.judge()
+    s.close()
+    assert (("ENQUIRY_UNANSWERED", "县长信箱") in codes) is overdue
+
+
+def test_enquiry_across_national_day(tmp_path):
+    """Submitted Wed 9-30; 10-1..10-7 are holidays, 10-8 Thu and 10-9 Fri are workdays, 10-10 (Sat)
+    is a make-up workday, then 10-12 (Mon): the 5th working day is 10-13, the 6th 10-14."""
+    for as_of, overdue in ((date(2026, 10, 13), False), (date(2026, 10, 14), True)):
+        s = _standard(Site(tmp_path / as_of.isoformat(), as_of=as_of))
+        s.letter("L1", date(2026, 9, 30))
+        codes, _ = s.judge()
+        s.close()
+        assert (("ENQUIRY_UNANSWERED", "县长信箱") in codes) is overdue, as_of
+
+
+def test_late_answer_and_three_month_veto(site):
+    _standard(site).letter("late", date(2026, 11, 2), replied=date(2026, 11, 16), status="answered")
+    site.letter("ok", date(2026, 11, 2), replied=date(2026, 11, 3), status="answered")
+    site.letter("old", date(2026, 8, 26))
+    site.letter("younger", date(2026, 8, 28))
+    codes, result = site.judge()
+    late = [f for f in result["findings"] if f["code"] == "ENQUIRY_LATE"]
+    veto = [f for f in result["findings"] if f["code"] == "ENQUIRY_VETO"]
+    assert [f["evidence"]["letter_key"] for f in late] == ["late"]
+    assert [f["evidence"]["letter_key"] for f in veto] == ["old"]
+    assert result["verdict"] == "不合格"
+
+
+def test_no_enquiry_channel(site):
+    _standard(site)
+    site.columns = [c for c in site.columns if c["role"] != "board"]
+    codes, result = site.judge()
+    assert ("NO_ENQUIRY_CHANNEL", "互动交流渠道") in codes or any(c[0] == "NO_ENQUIRY_CHANNEL" for c in codes)
+
+
+def test_annual_report_due(tmp_path):
+    for as_of, kind, missing in ((date(2026, 3, 31), "portal", False), (date(2026, 4, 1), "portal", True),
+                                 (date(2026, 2, 1), "department", True)):
+        s = Site(tmp_path / f"{as_of}{kind}", kind=kind, as_of=as_of)
+        s.column("/ndbg/", "政府信息公开年报", dates=[date(2025, 1, 20)])
+        s.items[-1]["title"] = "青溪县2024年政府信息公开工作年度报告"
+        codes, _ = s.judge()
+        s.close()
+        assert (("ANNUAL_REPORT_MISSING", "政府信息公开年报") in codes) is missing, (as_of, kind)
+
+
+def test_future_dated_item(site):
+    _standard(site).column("/xzdt/", "乡镇动态", dates=[AS_OF + timedelta(days=40), AS_OF - timedelta(days=1)])
+    codes, result = site.judge()
+    assert ("FUTURE_DATE", "乡镇动态") in codes
+    assert ("COLUMN_STALE", "乡镇动态") not in codes
+
+
+def test_unreachable_site_gets_only_site_unreachable(site):
+    _standard(site)
+    site.columns[0].update(status="failed", error="ConnectionRefusedError")
+    site.column("/kong/", "统计信息")
+    codes, result = site.judge()
+    assert {c[0] for c in codes} == {"SITE_UNREACHABLE"}
+    assert result["score"] is None
