@@ -454,7 +454,7 @@ class SiteSpider(scrapy.Spider):
             return
         self.column_pages[(meta["site_id"], meta["key"])] += 1
         yield from self._letters(response, board, meta["key"], meta.get("board"))
-        if meta.get("sequential"):
+        if self.mode == "sweep":   # a JSON page or a 下一页 chain names the pages after it
             yield from self._board_pages(response, board, meta["key"], meta.get("board"))
 
     def parse_letter(self, response):

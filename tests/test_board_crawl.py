@@ -1,0 +1,104 @@
+"""Boards named only in the sites file are crawled through every page (plain links, a JSON endpoint,
+an ASP.NET postback pager) by the real spider, and judged with each board's own deadline."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from datetime import date
+from http.server import ThreadingHTTPServer
+
+import pytest
+
+from crawler.cli import run_job
+from test_boards import FIXTURES, FixtureHandler  # noqa: E402 (tests dir is on sys.path)
+
+AS_OF = date(2026, 10, 20)
+HOME = ("<html><head><meta charset='utf-8'><title>测试县人民政府</title></head><body>"
+        "<div class='nav'><a href='/index.html'>首页</a></div><p>本站首页（未链接任何信箱）</p>"
+        "</body></html>").encode("utf-8")
+
+
+class Handler(FixtureHandler):
+    def do_GET(self) -> None:  # noqa: N802
+        if self.path in ("/", "/index.html"):
+            self._send(200, HOME, "text/html; charset=utf-8")
+            return
+        super().do_GET()
+
+
+def _expected(*names) -> set[tuple]:
+    out = set()
+    for name in names:
+        for letter in json.loads((FIXTURES / name).read_text(encoding="utf-8"))["letters"]:
+            out.add((letter["number"] or letter["title"], letter["submitted"], letter["replied"],
+                     letter["status"]))
+    return out
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    tmp = tmp_path_factory.mktemp("boards")
+    sites = tmp / "sites.yaml"
+    sites.write_text(f"""sites:
+  - id: boards
+    name: 测试县人民政府
+    url: {base}/
+    kind: township
+    boards:
+      - {{url: {base}/table/list.html, name: 县长信箱, deadline_workdays: 3}}
+      - {{url: {base}/json/index.html, name: 咨询投诉}}
+      - {{url: {base}/aspnet/MailList.aspx, name: 局长信箱}}
+""", encoding="utf-8")
+    db = tmp / "b.db"
+    try:
+        run_job(str(sites), str(db), str(tmp / "out"), as_of=AS_OF, quiet=True, progress=False)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    con = sqlite3.connect(db)
+    con.row_factory = sqlite3.Row
+    yield con, tmp
+    con.close()
+
+
+def _letters(con, board):
+    rows = con.execute("select number, title, submitted, replied, status from enquiries "
+                       "where board = ?", [board]).fetchall()
+    return {(r["number"] or r["title"], r["submitted"], r["replied"], r["status"]) for r in rows}
+
+
+def test_table_board_all_pages(crawled):
+    con, _ = crawled
+    assert _letters(con, "县长信箱") == _expected("table/list.expected.json", "table/list_2.expected.json")
+
+
+def test_json_board_all_pages(crawled):
+    con, _ = crawled
+    assert _letters(con, "咨询投诉") == _expected("json/letters_page1.expected.json",
+                                             "json/letters_page2.expected.json",
+                                             "json/letters_page3.expected.json")
+
+
+def test_postback_board_all_pages(crawled):
+    con, _ = crawled
+    assert _letters(con, "局长信箱") == _expected("aspnet/maillist_p1.expected.json",
+                                             "aspnet/maillist_p2.expected.json")
+
+
+def test_per_board_deadline_and_statistics(crawled):
+    con, tmp = crawled
+    data = json.loads((tmp / "out" / "findings.json").read_text(encoding="utf-8"))
+    unanswered = [f for s in data["sites"] for f in s["findings"] if f["code"] == "ENQUIRY_UNANSWERED"]
+    assert unanswered
+    limits = {f["column"]: f["evidence"]["limit_workdays"] for f in unanswered}
+    assert limits.get("县长信箱", 3) == 3 and all(v == 5 for k, v in limits.items() if k != "县长信箱")
+    stats = {r["board"]: json.loads(r["stats"]) for r in con.execute("select board, stats from board_stats")}
+    assert set(stats) == {"县长信箱", "咨询投诉", "局长信箱"}
+    table = stats["县长信箱"]
+    letters = _letters(con, "县长信箱")
+    assert table["received"] == len(letters)
+    assert table["answered"] == sum(1 for x in letters if x[3] == "answered")
