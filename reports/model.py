@@ -139,6 +139,7 @@ def _monthly(db, crawl_run: int | None, site_id: str, columns: list[dict]) -> di
     rows = db.execute(
         "select column_key, substr(date, 1, 7) as month, count(distinct coalesce(url, title || date)) "
         "from items where run_id = ? and site_id = ? and date is not null and date != '' "
+        "and column_key != '__home__' "   # the homepage repeats items of its columns
         "group by column_key, month", [crawl_run, site_id]).fetchall()
     names = {c["key"]: c["name"] for c in columns}
     by_col: dict[str, dict] = {}
