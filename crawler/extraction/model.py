@@ -41,6 +41,9 @@ class Block:
     more_url: str | None
     items: list[Entry] = field(default_factory=list)
     method: str = "generic-dom"
+    # where the list sat on its page (`lists.locate`): later pages of the same list are read there
+    # directly. Adapter blocks carry "adapter:<method>"; DOM blocks a tag/class/index chain.
+    locator: str | None = None
 
     @property
     def latest_date(self) -> dt.date | None:
@@ -48,8 +51,11 @@ class Block:
         return max(dates) if dates else None
 
     def to_json(self) -> dict:
-        return {"name": self.name, "more_url": self.more_url, "method": self.method,
-                "items": [e.to_json() for e in self.items]}
+        out = {"name": self.name, "more_url": self.more_url, "method": self.method,
+               "items": [e.to_json() for e in self.items]}
+        if self.locator:
+            out["locator"] = self.locator
+        return out
 
 
 @dataclass

@@ -104,12 +104,65 @@ def extract_xml_response(raw: str, url: str, window: DateWindow, encoding: str,
                       encoding=encoding, rejected_dates=window.rejected, url=url)
 
 
+def _best(blocks: list[Block]) -> Block | None:
+    return _main_block_first(blocks)[0] if blocks else None
+
+
+def extract_continuation(raw: str, url: str, window: DateWindow, encoding: str,
+                         request_formdata: dict | None, locator: str | None) -> PageResult:
+    """A later page of a list page 1 already described: only its main list and pager counts.
+
+    No column links, breadcrumb, information-page or exemption tests (page 1 answered those) and no
+    page URLs (page 1 listed them). CMS adapters find their own markers again (集约化 JSON needs no
+    HTML tree at all); a DOM list is read at page 1's container when `locator` names one still
+    there, else by the full search, so a stale hint costs time, never items."""
+    result = PageResult(kind="column_list", encoding=encoding, url=url)
+    blocks: list[Block] = []
+    pags: list[Pagination | None] = []
+    if hanweb.has_datastore(raw):
+        blocks += hanweb.blocks(raw, url, window)
+        pags.append(hanweb.pagination(raw, url, len(blocks[0].items) if blocks else 0, request_formdata,
+                                      with_urls=False))
+    if jiyuehua.has_list_data(raw):
+        blocks += jiyuehua.blocks(raw, url, window)
+        pags.append(jiyuehua.pagination(raw, url, with_urls=False))
+    pags.append(trs.pagination(raw, url, with_urls=False))
+    doc = texts = None
+    if not blocks or trs.SHOW_STATIC_MARK in raw:
+        doc = parse_html(raw)
+        strip_invisible(doc)
+        texts = LinkTexts()
+        static = trs.static_groups_block(doc, url, window, texts)
+        if static:
+            blocks.insert(0, static)
+    main = _best(blocks)
+    if main is None:
+        main = generic.read_located(doc, url, window, locator, texts) if locator else None
+        if main is None:
+            main = _best(generic.find_blocks(doc, url, window, texts=texts))
+    if not any(p is not None for p in pags):
+        if doc is None:
+            doc = parse_html(raw)
+            strip_invisible(doc)
+            texts = LinkTexts()
+        body_el = doc.find("body")
+        text = visible_text(body_el if body_el is not None else doc)
+        pags.append(pagers.pagination(doc, url, text, texts, with_urls=False))
+    if main is not None:
+        fix_month_day_years(main.items)
+        result.blocks = [main]
+    result.pagination = _merge_pagination(pags)
+    result.latest_date = _latest(result.blocks)
+    result.rejected_dates = window.rejected
+    return result
+
+
 def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding: str | None = None,
                  margin_days: int = DEFAULT_MARGIN_DAYS, request_formdata: dict | None = None,
                  continuation: bool = False, locator: str | None = None) -> PageResult:
     """Read one page. `request_formdata` is the form of a Hanweb dataproxy POST whose response this is.
-    `continuation`: a later page of a list already read (only its items matter); `locator`: where
-    page 1's list sat (Block.locator), a hint for reading the same template."""
+    `continuation`: a later page of a list already read (only its main list and pager counts are read,
+    see `extract_continuation`); `locator`: where page 1's main list sat (its Block.locator)."""
     if isinstance(body, bytes):
         raw, encoding = decode_body(body, header_encoding)
     else:
@@ -117,6 +170,8 @@ def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding
     window = DateWindow(as_of, margin_days)
     if XML_RESPONSE_RE.match(raw[:300]):
         return extract_xml_response(raw, url, window, encoding, request_formdata)
+    if continuation:
+        return extract_continuation(raw, url, window, encoding, request_formdata, locator)
 
     doc = parse_html(raw)
     meta = meta_map(doc)

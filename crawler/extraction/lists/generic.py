@@ -6,13 +6,17 @@ page wrapper holding blocks, never swallows its children's items.
 from __future__ import annotations
 
 import re
+import statistics
 from collections import Counter
 
 from crawler.extraction.dates import DateWindow, normalise
 from lxml import etree
 
-from crawler.extraction.html import LinkTexts, attr_classes, resolve, usable_href, visible_text
-from crawler.extraction.lists.common import entry_from_record, is_more_text, list_like, pick_link
+from crawler.extraction.html import (STRING_XPATH, LinkTexts, attr_classes, clean_text, resolve, usable_href,
+                                     visible_text)
+from crawler.extraction.lists import locate
+from crawler.extraction.lists.common import (entry_from_record, is_more_text, list_like, looks_like_article_url,
+                                             pick_link)
 from crawler.extraction.model import Block
 
 RECORD_TAGS = {"li", "tr", "dd", "dt", "div", "p", "span", "section", "article", "h3", "h4", "h5", "a"}
@@ -161,20 +165,26 @@ class _LazyIds(dict):
         return super().get(key, default)
 
 
-def find_blocks(doc, base_url: str, window: DateWindow, *, exclude=None,
-                texts: LinkTexts | None = None) -> list[Block]:
-    """All list-like blocks of a page in document order."""
-    exclude = exclude or set()
-    texts = LinkTexts() if texts is None else texts
-    linked = linked_elements(doc)
-    candidates = []  # (container, records)
-    for el in doc.iter(*CONTAINER_TAGS):
+# Any shown date needs a digit or 年; NFKC (dates.normalise) also makes digits of ①, ², ⅟ and of the
+# CJK compatibility signs (㋀ → 1月, ㏩ → 10日), so those count too.
+MAY_DATE_RE = re.compile(r"[\d年\u00b2\u00b3\u00b9\u00bc-\u00be\u2070-\u209f\u2150-\u218f\u2460-\u24ff"
+                         r"\u2776-\u2793\u3220-\u33ff]")
+
+
+def _candidates(root, linked: set) -> list:
+    """(container, records) for every container under `root` (itself included), document order."""
+    out = []
+    for el in root.iter(*CONTAINER_TAGS):
         if el not in linked:
             continue
         recs = _records(el, linked)
         if recs:
-            candidates.append((el, recs))
-    # innermost container wins each title link
+            out.append((el, recs))
+    return out
+
+
+def _owners(candidates: list, texts: LinkTexts, exclude) -> tuple[dict, dict]:
+    """record → its title link, and title link → the innermost container holding it."""
     owner: dict = {}
     links: dict = {}
     for container, recs in candidates:  # document order: outer first, so inner overwrites
@@ -182,27 +192,112 @@ def find_blocks(doc, base_url: str, window: DateWindow, *, exclude=None,
             link = links[rec] if rec in links else links.setdefault(rec, pick_link(rec, texts))
             if link is not None and link not in exclude:
                 owner[link] = container
+    return links, owner
+
+
+def _may_be_list(pairs: list, base_url: str, texts: LinkTexts) -> bool:
+    """Whether records could pass `list_like` once read, decided without reading them.
+
+    The undated tests of `list_like` (title lengths, article-looking URLs) are computed exactly from
+    the title links; the dated test gets an upper bound (records whose text holds any digit or 年, or
+    whose link tooltip names a date). So a container skipped here would have been dropped anyway: a
+    page's menus, column trees and footer link lists cost one pass over their links instead of the
+    full per-record date reading."""
+    titles = []
+    for _, a in pairs:
+        title = texts[a] or clean_text(a.get("title") or "")
+        if title:
+            titles.append((title, a))
+    n = len(titles)
+    if n == 0:
+        return False
+    if n >= 2:
+        med = statistics.median(len(t) for t, _ in titles)
+        if med >= 14 and n >= 3:
+            return True
+        if med >= 5:
+            art = sum(1 for _, a in titles if looks_like_article_url(resolve(base_url, a.get("href").strip()))) / n
+            if (art >= 0.6) or (med >= 9 and art >= 0.3):
+                return True
+    need = max(1.0, n * 0.5)
+    dated = 0
+    for rec, a in pairs:
+        tip = a.get("title") or ""
+        if ("时间" in tip or "日期" in tip) or MAY_DATE_RE.search(STRING_XPATH(rec) if rec is not a else texts[a]):
+            dated += 1
+            if dated >= need:
+                return True
+    return False
+
+
+def _read_container(container, recs, links: dict, owner: dict, base_url: str, window: DateWindow,
+                    texts: LinkTexts, prefilter: bool = True) -> list:
+    pairs = []
+    for rec in recs:
+        link = links.get(rec)
+        if link is not None and owner.get(link) is container:
+            pairs.append((rec, link))
+    if not pairs or (prefilter and not _may_be_list(pairs, base_url, texts)):
+        return []
+    entries = []
+    for rec, link in pairs:
+        e = entry_from_record(rec, base_url, window, link=link, texts=texts)
+        if e:
+            entries.append(e)
+    return entries
+
+
+def _kept(entries: list) -> bool:
+    if not entries:
+        return False
+    if len(entries) < 2 and not (entries[0].date_source and entries[0].date_source.startswith("list:")):
+        return False
+    return list_like(entries)
+
+
+def find_blocks(doc, base_url: str, window: DateWindow, *, exclude=None,
+                texts: LinkTexts | None = None) -> list[Block]:
+    """All list-like blocks of a page in document order."""
+    exclude = exclude or set()
+    texts = LinkTexts() if texts is None else texts
+    linked = linked_elements(doc)
+    candidates = _candidates(doc, linked)
+    links, owner = _owners(candidates, texts, exclude)
     doc_ids = _LazyIds(doc)
     blocks: list[Block] = []
     for container, recs in candidates:
-        entries = []
-        for rec in recs:
-            link = links.get(rec)
-            if link is None or owner.get(link) is not container:
-                continue
-            e = entry_from_record(rec, base_url, window, link=link, texts=texts)
-            if e:
-                entries.append(e)
-        if not entries:
-            continue
-        if len(entries) < 2 and not (entries and entries[0].date_source and entries[0].date_source.startswith("list:")):
-            continue
-        if not list_like(entries):
+        entries = _read_container(container, recs, links, owner, base_url, window, texts)
+        if not _kept(entries):
             continue
         name, more = name_and_more(container, base_url, doc_ids, texts)
         method = "table" if container.tag in ("table", "tbody") else "generic-dom"
-        blocks.append(Block(name=name, more_url=more, items=entries, method=method))
+        blocks.append(Block(name=name, more_url=more, items=entries, method=method,
+                            locator=locate.locator_of(container)))
     return blocks
+
+
+def read_located(doc, base_url: str, window: DateWindow, locator: str | None,
+                 texts: LinkTexts | None = None) -> Block | None:
+    """The list at `locator` (page 1's main list container) on a later page of the same list, read
+    the way `find_blocks` reads it; None when the container is missing or holds no records."""
+    container = locate.find(doc, locator)
+    if container is None or container.tag not in CONTAINER_TAGS:
+        return None
+    texts = LinkTexts() if texts is None else texts
+    linked = linked_elements(container)
+    if container not in linked:
+        return None
+    candidates = _candidates(container, linked)
+    if not candidates or candidates[0][0] is not container:
+        return None
+    links, owner = _owners(candidates, texts, ())
+    # the container is known to hold the list: a last page with one undated record still counts
+    entries = _read_container(container, candidates[0][1], links, owner, base_url, window, texts,
+                              prefilter=False)
+    if not entries or (len(entries) > 2 and not list_like(entries)):
+        return None
+    method = "table" if container.tag in ("table", "tbody") else "generic-dom"
+    return Block(name=None, more_url=None, items=entries, method=method, locator=locator)
 
 
 def heading_of(el) -> str:

@@ -13,6 +13,7 @@ from lxml import etree
 from crawler.extraction.dates import DateWindow
 from crawler.extraction.html import resolve
 from crawler.extraction.lists.common import entry_from_record
+from crawler.extraction.lists import locate
 from crawler.extraction.model import Block, Pagination
 
 DATASTORE_RE = re.compile(r"<datastore\b[^>]*>(.*?)</datastore>", re.S | re.I)
@@ -53,7 +54,8 @@ def blocks(raw: str, url: str, window: DateWindow) -> list[Block]:
     for m in DATASTORE_RE.finditer(raw):
         entries = _record_entries(m.group(1), url, window)
         if entries:
-            out.append(Block(name=None, more_url=None, items=entries, method="hanweb-datastore"))
+            out.append(Block(name=None, more_url=None, items=entries, method="hanweb-datastore",
+                             locator=locate.adapter("hanweb-datastore")))
     return out
 
 
@@ -87,9 +89,10 @@ def group_requests(proxy_url: str, formdata: dict, total: int | None, per_page: 
     return reqs
 
 
-def pagination(raw: str, url: str, first_block_size: int, request_formdata: dict | None = None
-               ) -> Pagination | None:
-    """Counts and the dataproxy POSTs; on a dataproxy XML response, the remaining groups."""
+def pagination(raw: str, url: str, first_block_size: int, request_formdata: dict | None = None, *,
+               with_urls: bool = True) -> Pagination | None:
+    """Counts and the dataproxy POSTs; on a dataproxy XML response, the remaining groups.
+    `with_urls=False` (a later page: the requests are already known) builds no requests."""
     if not has_datastore(raw):
         return None
     total = _total(raw)
@@ -99,7 +102,7 @@ def pagination(raw: str, url: str, first_block_size: int, request_formdata: dict
         per = _per_page(raw, q)
         pag = Pagination(total_items=total, per_page=per, mechanism="hanweb:dataproxy",
                          total_pages=math.ceil(total / per) if total is not None else None)
-        if q.get("startrecord") == "1" and request_formdata is not None and total:
+        if with_urls and q.get("startrecord") == "1" and request_formdata is not None and total:
             proxy = url.split("?")[0]
             pag.post_requests = group_requests(proxy, request_formdata, total, per,
                                                already=int(q.get("endrecord") or 0))
@@ -122,6 +125,6 @@ def pagination(raw: str, url: str, first_block_size: int, request_formdata: dict
                 "webname": params.get("webname", ""), "permissiontype": params.get("permissiontype", "0")}
     pag = Pagination(total_items=total, per_page=per, mechanism="hanweb:datastore+dataproxy",
                      total_pages=math.ceil(total / per) if total is not None else None)
-    if total is None or total > first_block_size:
+    if with_urls and (total is None or total > first_block_size):
         pag.post_requests = group_requests(proxy, formdata, total, per, already=first_block_size)
     return pag

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from crawler.extraction.dates import DateWindow, date_from_url_with_source, find_full_dates, normalise
 from crawler.extraction.html import clean_text, resolve
+from crawler.extraction.lists import locate
 from crawler.extraction.model import Block, Entry, Pagination
 
 LIST_DATA_RE = re.compile(r"var\s+listData\s*=\s*\{")
@@ -107,10 +108,12 @@ def blocks(raw: str, url: str, window: DateWindow) -> list[Block]:
         if date is None and (got := date_from_url_with_source(full, as_of=window)):
             date, source = got
         entries.append(Entry(title=title, href=href, url=full, date=date, date_source=source))
-    return [Block(name=None, more_url=None, items=entries, method="jiyuehua-json")] if entries else []
+    return [Block(name=None, more_url=None, items=entries, method="jiyuehua-json",
+                   locator=locate.adapter("jiyuehua-json"))] if entries else []
 
 
-def pagination(raw: str, url: str) -> Pagination | None:
+def pagination(raw: str, url: str, *, with_urls: bool = True) -> Pagination | None:
+    """Counts from the page's JSON; `with_urls=False` (a later page) skips the page URL list."""
     if not has_list_data(raw):
         return None
     count = int(m.group(1)) if (m := ARTICLE_COUNT_RE.search(raw)) else None
@@ -119,7 +122,7 @@ def pagination(raw: str, url: str) -> Pagination | None:
     pag = Pagination(total_items=count, per_page=per, mechanism="jiyuehua:listData+loadPageData")
     if count is not None and per:
         pag.total_pages = max(1, math.ceil(count / per))
-        if unit:
+        if unit and with_urls:
             base = urlsplit(url)._replace(query="", fragment="").geturl()
             pag.page_urls = [f"{base}?uid={unit}&pageNum={n}" for n in range(2, pag.total_pages + 1)]
     return pag

@@ -49,8 +49,10 @@ def _pager_numbers(page_links: dict[int, str]) -> dict[int, str]:
     return nums
 
 
-def pagination(doc, url: str, text: str, texts: LinkTexts | None = None) -> Pagination | None:
-    """A pager read from visible text and links; None when the page shows none."""
+def pagination(doc, url: str, text: str, texts: LinkTexts | None = None, *,
+               with_urls: bool = True) -> Pagination | None:
+    """A pager read from visible text and links; None when the page shows none. `with_urls=False`
+    (a later page of a list whose pages are known) keeps the counts and 下一页 but builds no URLs."""
     items = int(m.group(1)) if (m := TOTAL_ITEMS_RE.search(text)) else None
     pages = None
     if (m := TOTAL_PAGES_RE.search(text)):
@@ -78,6 +80,8 @@ def pagination(doc, url: str, text: str, texts: LinkTexts | None = None) -> Pagi
         return None
     pag = Pagination(total_pages=pages, total_items=items, next_page_href=next_href,
                      mechanism="generic:pager text/links", per_page=per)
+    if not with_urls:
+        return pag
     if pages and pages > 1:
         template = last_href or next_href or (page_links.get(max(page_links)) if page_links else None)
         absolute = resolve(url, template) if template else None

@@ -10,6 +10,7 @@ from crawler.extraction.dates import DateWindow
 from crawler.extraction.html import resolve
 from crawler.extraction.html import LinkTexts, drop_tree
 from crawler.extraction.lists.common import entry_from_record
+from crawler.extraction.lists import locate
 from crawler.extraction.model import Block, Pagination
 
 Q = r"""['"]?"""
@@ -32,13 +33,24 @@ def _page_name(url: str) -> tuple[str, str]:
     return (m.group(1), m.group(2)) if m else ("index", "html")
 
 
-def pagination(raw: str, url: str) -> Pagination | None:
-    """Page count and the other pages' URLs from the inline pager script."""
+def page_urls(url: str, name: str, ext: str, numbers: range) -> list[str]:
+    """`name_N.ext` beside the page, for every N: one join for the folder, then string concatenation
+    (a plain file name resolves to the page's folder plus that name, so this equals urljoin)."""
+    first = resolve(url, f"{name}_{numbers.start}.{ext}") if len(numbers) else None
+    if not first:
+        return []
+    folder = first[:first.rfind("/") + 1]
+    return [f"{folder}{name}_{i}.{ext}" for i in numbers]
+
+
+def pagination(raw: str, url: str, *, with_urls: bool = True) -> Pagination | None:
+    """Page count and the other pages' URLs from the inline pager script. `with_urls=False` (a later
+    page of a list whose pages are already known) skips building the URL list."""
     m = CREATE_PAGE_NEW_RE.search(raw)
     if m:
         total, current, prefix, ext = int(m.group(2)), int(m.group(3)), m.group(4), m.group(5)
         items = int(m.group(6)) if m.group(6) else None
-        pages = [resolve(url, f"{prefix}_{i}.{ext}") for i in range(2, total + 1)]
+        pages = page_urls(url, prefix, ext, range(2, total + 1)) if with_urls else []
         nxt = f"{prefix}_{current + 1}.{ext}" if current < total else None
         per = math.ceil(items / total) if items and total else None
         return Pagination(total_pages=total, total_items=items, next_page_href=nxt,
@@ -47,7 +59,7 @@ def pagination(raw: str, url: str) -> Pagination | None:
     m = CREATE_PAGE_OLD_RE.search(raw)
     if m:
         total, current, name, ext = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
-        pages = [resolve(url, f"{name}_{i}.{ext}") for i in range(1, total)]
+        pages = page_urls(url, name, ext, range(1, total)) if with_urls else []
         nxt = f"{name}_{current + 1}.{ext}" if current + 1 < total else None
         return Pagination(total_pages=total, next_page_href=nxt,
                           mechanism="trs:createPageHTML(count,current,name,ext)", page_urls=pages)
@@ -56,7 +68,7 @@ def pagination(raw: str, url: str) -> Pagination | None:
         total = int(m.group(1))
         cur = int(c.group(1)) if (c := CURRENT_PAGE_RE.search(raw)) else 0
         name, ext = _page_name(url)
-        pages = [resolve(url, f"{name}_{i}.{ext}") for i in range(1, total)]
+        pages = page_urls(url, name, ext, range(1, total)) if with_urls else []
         nxt = f"{name}_{cur + 1}.{ext}" if cur + 1 < total else None
         return Pagination(total_pages=total, next_page_href=nxt, mechanism="trs:countPage",
                           page_urls=pages)
@@ -85,4 +97,5 @@ def static_groups_block(doc, url: str, window: DateWindow, texts: LinkTexts | No
     for g in groups:  # read once; keep the generic finder from reading them again
         if g.getparent() is not None:
             drop_tree(g)
-    return Block(name=None, more_url=None, items=entries, method="trs-static-groups")
+    return Block(name=None, more_url=None, items=entries, method="trs-static-groups",
+                 locator=locate.adapter("trs-static-groups"))
