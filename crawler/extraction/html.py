@@ -101,9 +101,10 @@ def usable_href(href: str | None) -> bool:
 
 @lru_cache(maxsize=256)
 def _base_parts(base: str) -> tuple[str, str] | None:
-    """(origin, folder) of a plain http(s) page URL, for joining simple hrefs without urljoin."""
+    """(origin, folder) of a plain http(s) page URL, for joining simple hrefs without urljoin (not for
+    paths with empty segments: urljoin drops those)."""
     parts = urlsplit(base)
-    if parts.scheme not in ("http", "https") or not parts.netloc or "/." in parts.path:
+    if parts.scheme not in ("http", "https") or not parts.netloc or "/." in parts.path or "//" in parts.path:
         return None
     return f"{parts.scheme}://{parts.netloc}", parts.path[:parts.path.rfind("/") + 1] or "/"
 
