@@ -17,6 +17,7 @@ ARTICLE_COUNT_RE = re.compile(r"""channelsTagSelf\s*=\s*\{.*?["']?articleCount["
 PER_PAGE_RE = re.compile(r"""perPage\s*:\s*['"]?(\d+)""")
 UNIT_ID_RE = re.compile(r"""unitid\s*:\s*['"]?(\d+)""")
 TAG_RE = re.compile(r"<[^>]+>")
+JSON_DECODER = json.JSONDecoder()
 TITLE_KEYS = ("title", "showTitle", "doctitle", "name")
 DATE_KEYS = ("pubDate", "publishedTime", "publishTime", "docreltime", "releaseTime", "createTime", "date")
 URL_KEYS = ("urls", "url", "link", "chnldocurl", "docpuburl", "href")
@@ -90,11 +91,14 @@ def blocks(raw: str, url: str, window: DateWindow) -> list[Block]:
     a = ARTICLE_LIST_RE.search(raw, m.end())
     if not a:
         return []
-    text = _balanced(raw, a.end() - 1)
-    try:
-        items = json.loads(text) if text else []
+    try:  # usually plain JSON: the C decoder finds its end; JS literals need the bracket scan
+        items, _ = JSON_DECODER.raw_decode(raw, a.end() - 1)
     except ValueError:
-        items = []
+        text = _balanced(raw, a.end() - 1)
+        try:
+            items = json.loads(text) if text else []
+        except ValueError:
+            items = []
     entries = []
     for item in items if isinstance(items, list) else []:
         if not isinstance(item, dict):
