@@ -55,7 +55,11 @@ class DateWindow:
 
     @property
     def latest(self) -> dt.date:
-        return self.as_of + dt.timedelta(days=self.margin_days)
+        key = (self.as_of, self.margin_days)
+        if self.__dict__.get("_latest_key") != key:  # memoised: accept() runs once per list date
+            self.__dict__["_latest_key"] = key
+            self.__dict__["_latest"] = self.as_of + dt.timedelta(days=self.margin_days)
+        return self.__dict__["_latest"]
 
     def accept(self, d: dt.date | None) -> dt.date | None:
         if d is None:
@@ -72,8 +76,10 @@ def normalise(text: str) -> str:
     """NFKC folds full-width digits and the U+2236/U+FF1A colons; spaces and &nbsp; collapse."""
     if not text:
         return ""
-    text = NBSP_ENTITY_RE.sub(" ", text)
-    text = unicodedata.normalize("NFKC", text).replace("\u2236", ":")
+    if "&" in text:
+        text = NBSP_ENTITY_RE.sub(" ", text)
+    if not text.isascii():  # NFKC leaves ASCII as it is
+        text = unicodedata.normalize("NFKC", text).replace("\u2236", ":")
     return WS_RE.sub(" ", text).strip()
 
 

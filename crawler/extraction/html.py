@@ -67,10 +67,20 @@ class LinkTexts(dict):
     def __init__(self):
         super().__init__()
         self.scores: dict = {}  # anchor -> title-link score (None: unusable href or a 更多 link)
+        self.raw: dict = {}  # anchor -> its text as in the tree (uncollapsed), to cut it out of a record
 
     def __missing__(self, a) -> str:
-        text = self[a] = visible_text(a)
+        raw = self.raw[a] = raw_text(a)
+        text = self[a] = clean_text(raw)
         return text
+
+
+def raw_text(el) -> str:
+    """The element's text nodes joined as they are (scripts are stripped beforehand)."""
+    try:
+        return STRING_XPATH(el)
+    except (TypeError, ValueError, etree.XPathError):
+        return ""
 
 
 def strip_invisible(doc) -> None:

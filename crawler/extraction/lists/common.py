@@ -6,7 +6,7 @@ import statistics
 
 from crawler.extraction.dates import (DateWindow, date_from_url_with_source, find_full_dates, normalise,
                                       parse_short_year, resolve_month_day, year_from_url, MONTH_DAY_RE)
-from crawler.extraction.html import LinkTexts, clean_text, resolve, usable_href, visible_text
+from crawler.extraction.html import LinkTexts, clean_text, raw_text, resolve, usable_href, visible_text
 from crawler.extraction.model import Entry
 
 TRUNCATED_RE = re.compile(r"(\.{2,}|…+|。。+)\s*$")
@@ -84,7 +84,11 @@ def entry_from_record(record, base_url: str, window: DateWindow, link=None,
     if not title:
         return None
     date, source = None, None
-    rest = normalise(visible_text(record, skip=a)) if record is not a else ""
+    rest = ""
+    if record is not a:  # the record's text without its title link (normalise collapses the spaces)
+        inner = texts.raw.get(a)
+        rest = raw_text(record)
+        rest = normalise(rest.replace(inner if inner is not None else raw_text(a), " ", 1) if rest else rest)
     found = find_full_dates(rest, window) if rest else []
     if found:
         date, source = max(found), "list:text"
