@@ -61,9 +61,11 @@ def detect_challenge(status: int | None, body: bytes | str, content_type: str | 
     if content_type and not any(t in content_type.lower() for t in ("html", "text", "javascript")):
         return None
     size = len(body)
+    small = size <= SMALL_PAGE_BYTES
+    if not small and status not in CHALLENGE_STATUSES:
+        return None   # every signal below needs a small page or a challenge status: skip the scans
     head = body[:HEAD_BYTES]
     text = head.decode("utf-8", "replace") if isinstance(head, bytes) else head
-    small = size <= SMALL_PAGE_BYTES
     for vendor, pattern in VENDOR_PATTERNS:
         m = pattern.search(text)
         if m and (small or status in CHALLENGE_STATUSES):
