@@ -53,6 +53,25 @@ def test_extract_page_never_raises_on_odd_html(body):
     r.to_json()
 
 
+LOCATORS = st.sampled_from([None, "", "dom:", "dom:body[0]", "dom:body[0] > ul[0]", "dom:body[0] > div[0] > ul[0]",
+                            "dom:body[0] > ul[9999999999999999999]", "dom:body[-1]", "dom:[0]", "dom: > > ",
+                            "adapter:hanweb-datastore", "adapter:jiyuehua-json", "x" * 300])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(HTMLISH, st.binary(max_size=300)), LOCATORS)
+def test_continuation_never_raises_on_odd_html_or_locators(body, locator):
+    url = "http://demo.gov.cn/col/index_2.html"
+    first = extract_page(body, url, as_of=AS_OF)
+    for loc in (locator, first.blocks[0].locator if first.blocks else None):
+        r = extract_page(body, url, as_of=AS_OF, continuation=True, locator=loc)
+        assert len(r.blocks) <= 1 and r.pagination is not None and not r.pagination.page_urls
+        for b in r.blocks:
+            assert all(plausible(e.date) for e in b.items)
+        assert plausible(r.latest_date)
+        r.to_json()
+
+
 HREF_PART = st.sampled_from(["", "/", "./", "../", ".", "..", "//", "?", "#", "a", "b.html", "index.shtml",
                              "http://x.gov.cn", "https://y.gov.cn/", "mailto:", "t2026_1.htm", "?id=3", "#top",
                              "%20", " ", "\\", ":", "art/2026/1/2/art_1_2.html", "javascript:void(0)"])
