@@ -57,6 +57,18 @@ class StorePipeline:
             self.flush()
         return item
 
+    @staticmethod
+    def _insert(db, table: str, rows: list[dict]) -> None:
+        """One executemany when the rows share their keys (they do: flat crawl items)."""
+        keys = tuple(rows[0])
+        if all(tuple(r) == keys for r in rows):
+            cols = ", ".join(f"[{k}]" for k in keys)
+            marks = ", ".join("?" for _ in keys)
+            db.conn.executemany(f"insert into [{table}] ({cols}) values ({marks})",
+                                [tuple(r.values()) for r in rows])
+        else:
+            db[table].insert_all(rows)
+
     def flush(self):
         if not any(self.pending.values()):
             return
@@ -65,10 +77,10 @@ class StorePipeline:
             for table in ("columns", "items", "enquiries", "fetches"):
                 rows = self.pending.pop(table, [])
                 if rows:
-                    db[table].insert_all(rows)
+                    self._insert(db, table, rows)
             for table, rows in list(self.pending.items()):
                 if rows:
-                    db[table].insert_all(rows)
+                    self._insert(db, table, rows)
             self.pending.clear()
         self.pending_count = 0
 

@@ -10,6 +10,7 @@ USER_AGENT = "Mozilla/5.0 (compatible; govwatch/0.1; +https://github.com/govwatc
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+CONCURRENT_ITEMS = 16   # Scrapy starts this many tasks per callback; a page yields few items
 DOWNLOAD_DELAY = 0
 DOWNLOAD_TIMEOUT = 15
 RETRY_ENABLED = True

@@ -76,9 +76,12 @@ class SiteSpider(scrapy.Spider):
                          error=f"{err}: {msg}" if msg else err, elapsed=None, bytes=None,
                          kind=request.meta.get("page_kind"))
 
-    def _take(self, site_id: str, url: str) -> bool:
-        """Count a request against the site's page budget; refuse duplicates and overruns."""
+    def _take(self, site_id: str, url: str, form: dict | None = None) -> bool:
+        """Count a request against the site's page budget; refuse duplicates and overruns. POSTs to
+        one URL (Hanweb's shared dataproxy.jsp) differ by their form."""
         url = canonical(url)
+        if form:
+            url += "#" + "&".join(f"{k}={v}" for k, v in sorted(form.items()))
         if url in self.requested[site_id]:
             return False
         if self.budget[site_id] >= self.max_pages:
@@ -169,15 +172,18 @@ class SiteSpider(scrapy.Spider):
                 yield from self._schedule(sid, link.url, link.name, None, 1, link.source, 1)
 
     # -- discovery --------------------------------------------------------------------------------
-    def _follow_links(self, response, page, parent_key, parent_level, depth, child_level=None):
+    def _follow_links(self, response, page, parent_key, parent_level, depth, child_level=None,
+                      list_page=False):
         from crawler.extraction.boards import board_links
         sid = response.meta["site_id"]
         if depth > self.max_depth:
             return
-        try:
-            boards = board_links(response.text, response.url)
-        except Exception:  # noqa: BLE001
-            boards = []
+        boards = []
+        if not list_page:   # boards are linked from the homepage and section pages, not from lists
+            try:
+                boards = board_links(response.text, response.url)
+            except Exception:  # noqa: BLE001
+                boards = []
         board_urls = set()
         for name, url, cls in boards:
             board_urls.add(column_key(url, self.sites[sid]["url"]))
@@ -294,7 +300,8 @@ class SiteSpider(scrapy.Spider):
         child_level = level if role == "section" else None
         yield from self._follow_links(response, page, parent_key=key if role != "section" else meta.get("parent_key"),
                                       parent_level=level or 1, depth=meta.get("depth", 1) + 1,
-                                      child_level=child_level)
+                                      child_level=child_level,
+                                      list_page=role == "list" and bool(items))
 
     def _looks_like_board(self, response) -> bool:
         from crawler.extraction.boards import is_board_page
@@ -316,8 +323,7 @@ class SiteSpider(scrapy.Spider):
                               dont_filter=True)
         for pr in posts:
             form = pr.get("formdata") or {}
-            ident = pr["url"] + "#" + "&".join(f"{k}={v}" for k, v in sorted(form.items()))
-            if allowed(pr["url"], site) and self._take(sid, ident):
+            if allowed(pr["url"], site) and self._take(sid, pr["url"], form):
                 yield FormRequest(pr["url"], formdata=form, callback=callback,
                                   errback=self.page_failed, meta=dict(base, formdata=form),
                                   dont_filter=True)

@@ -91,6 +91,11 @@ def test_healthy_columns_have_no_findings(demo_runs):
     assert by_name["解读回应"]["method"].startswith("hanweb")
     assert by_name["财政预决算"]["method"].startswith("jiyuehua")
     assert by_name["人事信息"]["newest_date"]  # the GBK section was read
+    # every page of every list was read: where the CMS states a total, all of it was stored
+    totals = [c for c in cols if c["role"] == "list" and c["item_count"]]
+    assert totals and by_name["解读回应"]["item_count"] == 40
+    for c in totals:
+        assert c["counted_items"] == c["item_count"], c["name"]
 
 
 def test_second_run_keeps_findings_open(demo_runs):
