@@ -203,8 +203,6 @@ def test_absurd_dates_never_newest(matrix):
     assert not any(f["code"] in ("COLUMN_STALE", "FUTURE_DATE") for f in site["findings"])
 
 
-@pytest.mark.xfail(strict=True, reason="extraction: unclosed <a>/<span> in each <li> nest the rows; "
-                   "one item per nesting level is read and the newest date is wrong")
 def test_malformed_list_read_whole(matrix):
     col = _col(matrix, "malformed")
     assert col["counted_items"] == 6 and col["newest_date"] == (AS_OF - timedelta(days=1)).isoformat()

@@ -32,9 +32,23 @@ def _parser() -> etree.HTMLParser:
     return etree.HTMLParser(remove_comments=True, remove_pis=True)
 
 
+LI_OPEN_RE = re.compile(r"<li\b", re.I)
+LI_CLOSE_RE = re.compile(r"</li\s*>", re.I)
+
+
+def close_open_items(text: str) -> str:
+    """Old templates leave <li><a><span> unclosed; libxml2 then nests every row inside the one
+    before it (an <li> start does not close an open <span>). When <li> outnumber </li>, close the
+    previous item before each new one, as an HTML5 parser would; a stray </li> is ignored."""
+    opened = len(LI_OPEN_RE.findall(text))
+    if opened and opened > len(LI_CLOSE_RE.findall(text)):
+        return LI_OPEN_RE.sub(lambda m: "</li>" + m.group(0), text)
+    return text
+
+
 def parse_html(text: str) -> etree._Element:
     """Parse any text into an lxml tree; odd input gives an empty <html>, never an exception."""
-    text = XML_DECL_RE.sub("", text or "")
+    text = close_open_items(XML_DECL_RE.sub("", text or ""))
     doc = None
     if text.strip():
         try:
