@@ -331,7 +331,11 @@ def _dispatch_unlocked(args) -> int:
         return 0
     if cmd == "extract":
         from crawler.extraction.cli import extract_command
-        result = extract_command(args.page, args.url, _as_of(args.as_of))
+        from crawler.extraction.cli import ExtractError
+        try:
+            result = extract_command(args.page, args.url, _as_of(args.as_of))
+        except ExtractError as e:
+            raise UsageError(f"无法读取页面 (cannot read page): {e}") from None
         print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
         return 0
     if cmd == "rules":
