@@ -49,12 +49,22 @@ class EntryItem:
     table = "items"
 
 
+ENTRY_FIELDS = ("site_id", "column_key", "title", "url", "date", "date_source", "page_url")
+
+
 @dataclass
 class EntryBatch:
-    """All entries one list page yielded: one Scrapy item per page, not per entry, because the
-    per-item signal/middleware cost dominated a sweep (bench/crawl.py --profile)."""
-    entries: list[EntryItem]
+    """One list page's outcome as ONE Scrapy item: its entries as plain tuples in ENTRY_FIELDS
+    order and, when given, the page's own fetch row. Scrapy's per-item path (spider middleware
+    output, signals, pipeline) and a dataclass per entry were a measurable share of a sweep's CPU
+    (bench/crawl.py --profile); the pipeline inserts these tuples as they are."""
+    rows: list[tuple]
+    fetch: FetchItem | None = None
     table = "items"
+
+    @property
+    def entries(self) -> list[EntryItem]:
+        return [EntryItem(*r) for r in self.rows]
 
 
 @dataclass

@@ -67,6 +67,8 @@ def looks_binary(body: bytes, content_type: str = "") -> bool:
         return True
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return True
+    if CONTROL_BYTES_RE.search(head) is None:   # the usual text page: one scan, no list built
+        return False
     return len(CONTROL_BYTES_RE.findall(head)) > len(head) * 0.05
 
 
@@ -138,12 +140,15 @@ class TrapGuardMiddleware(_Base):
             return f"网址过长（{len(url)} 字符），疑似爬虫陷阱"
         parts = urlsplit(url)
         segments = [s for s in parts.path.split("/") if s]
-        for seg in set(segments):
-            if segments.count(seg) >= self.max_repeat:
-                return f"网址路径重复“{seg}”{segments.count(seg)}次，疑似爬虫陷阱"
+        if len(set(segments)) < len(segments):   # only a repeated segment can be a loop
+            for seg in set(segments):
+                if segments.count(seg) >= self.max_repeat:
+                    return f"网址路径重复“{seg}”{segments.count(seg)}次，疑似爬虫陷阱"
+        if request.meta.get("key") == HOME_KEY or not CALENDAR_HINT_RE.search(url):
+            return None
         spider = getattr(self.crawler, "spider", None)
         as_of = getattr(spider, "as_of", None)
-        if as_of is not None and request.meta.get("key") != HOME_KEY and CALENDAR_HINT_RE.search(url):
+        if as_of is not None:
             for m in URL_YEAR_RE.finditer(parts.path + "?" + parts.query):
                 year = int(m.group(1))
                 if year > as_of.year + self.future_years:

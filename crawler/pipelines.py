@@ -2,32 +2,35 @@
 leaves a consistent file (the run simply stays incomplete)."""
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import fields, is_dataclass
+from operator import attrgetter
 
 from scrapy.exceptions import NotConfigured
 
-from crawler.items import row
+from crawler.items import ENTRY_FIELDS, EntryBatch
 from crawler.store import Store, now_iso
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
+# table order within a flush: columns first, items refer to them by key
+TABLE_ORDER = ("columns", "items", "enquiries", "fetches")
+_ROWS: dict[type, tuple[tuple[str, ...], attrgetter]] = {}
 
 
-def _flat_row(item) -> dict:
-    """A shallow field copy: the crawl items are flat, and dataclasses.asdict's recursive deep copy
-    was ~5% of a sweep's CPU (bench/crawl.py --profile, one call per list entry)."""
-    if not is_dataclass(item):
-        return row(item)
-    names = _FIELDS.get(type(item))
-    if names is None:
-        names = _FIELDS[type(item)] = tuple(f.name for f in fields(item))
-    return {n: getattr(item, n) for n in names}
+def _columns_and_getter(cls) -> tuple[tuple[str, ...], attrgetter]:
+    """A crawl item's field names and one attrgetter returning them as a tuple: the items are flat,
+    and a dict per row (or dataclasses.asdict's deep copy) cost ~5% of a sweep's CPU."""
+    got = _ROWS.get(cls)
+    if got is None:
+        names = tuple(f.name for f in fields(cls))
+        getter = attrgetter(*names)
+        got = _ROWS[cls] = (names, (lambda o, g=getter: (g(o),)) if len(names) == 1 else getter)
+    return got
 
 
 class StorePipeline:
     def __init__(self, db_path: str, run_id: int, batch_size: int):
-        self.db_path, self.run_id, self.batch_size = db_path, run_id, batch_size
-        self.pending: dict[str, list[dict]] = defaultdict(list)
+        self.db_path, self.run_id, self.batch_size = db_path, int(run_id), batch_size
+        # (table, columns) -> value tuples; run_id is the same for every row and goes in the SQL
+        self.pending: dict[tuple[str, tuple[str, ...]], list[tuple]] = {}
         self.pending_count = 0
         self.store: Store | None = None
 
@@ -42,46 +45,48 @@ class StorePipeline:
     def open_spider(self, spider=None):
         self.store = Store(self.db_path)
 
+    def _add(self, item, table: str) -> None:
+        if not is_dataclass(item):
+            raise TypeError(f"crawl item {type(item).__name__} for table {table} is not a dataclass")
+        names, getter = _columns_and_getter(type(item))
+        values = getter(item)
+        if table == "fetches":
+            names, values = names + ("fetched_at",), values + (now_iso(),)
+        self.pending.setdefault((table, names), []).append(values)
+        self.pending_count += 1
+
     def process_item(self, item, spider=None):
         table = getattr(item, "table", None)
         if table is None:
             return item
-        for one in getattr(item, "entries", None) or (item,):
-            data = _flat_row(one)
-            data["run_id"] = self.run_id
-            if table == "fetches":
-                data["fetched_at"] = now_iso()
-            self.pending[table].append(data)
-            self.pending_count += 1
+        if isinstance(item, EntryBatch):
+            if item.fetch is not None:
+                self._add(item.fetch, "fetches")
+            if item.rows:
+                self.pending.setdefault(("items", ENTRY_FIELDS), []).extend(item.rows)
+                self.pending_count += len(item.rows)
+        else:
+            self._add(item, table)
         if self.pending_count >= self.batch_size:
             self.flush()
         return item
 
-    @staticmethod
-    def _insert(db, table: str, rows: list[dict]) -> None:
-        """One executemany when the rows share their keys (they do: flat crawl items)."""
-        keys = tuple(rows[0])
-        if all(tuple(r) == keys for r in rows):
-            cols = ", ".join(f"[{k}]" for k in keys)
-            marks = ", ".join("?" for _ in keys)
-            db.conn.executemany(f"insert into [{table}] ({cols}) values ({marks})",
-                                [tuple(r.values()) for r in rows])
-        else:
-            db[table].insert_all(rows)
+    def _insert(self, db, table: str, names: tuple[str, ...], rows: list[tuple]) -> None:
+        cols = ", ".join(f"[{k}]" for k in names)
+        marks = ", ".join("?" for _ in names)
+        db.conn.executemany(f"insert into [{table}] ({cols}, [run_id]) values ({marks}, {self.run_id})",
+                            rows)
 
     def flush(self):
-        if not any(self.pending.values()):
+        if not self.pending:
             return
+        rank = {t: i for i, t in enumerate(TABLE_ORDER)}
         with self.store.transaction() as db:
-            # columns first: items refer to them by key
-            for table in ("columns", "items", "enquiries", "fetches"):
-                rows = self.pending.pop(table, [])
+            for (table, names), rows in sorted(self.pending.items(),
+                                               key=lambda kv: rank.get(kv[0][0], len(rank))):
                 if rows:
-                    self._insert(db, table, rows)
-            for table, rows in list(self.pending.items()):
-                if rows:
-                    self._insert(db, table, rows)
-            self.pending.clear()
+                    self._insert(db, table, names, rows)
+        self.pending = {}
         self.pending_count = 0
 
     def close_spider(self, spider=None):

@@ -53,7 +53,8 @@ class ProgressDisplay:
         self._refresh()
 
     def item(self, item, response, spider):
-        self.items += len(getattr(item, "entries", None) or (item,))
+        rows = getattr(item, "rows", None)   # an EntryBatch: its entries, not its fetch row
+        self.items += len(rows) if rows is not None else 1
         self._refresh()
 
     def error(self, failure, response, spider):

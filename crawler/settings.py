@@ -38,7 +38,7 @@ EXTENSIONS = {
 # govwatch's own settings (overridable per run)
 GOVWATCH_DB = None
 GOVWATCH_RUN_ID = None
-GOVWATCH_BATCH_SIZE = 200
+GOVWATCH_BATCH_SIZE = 1000   # rows per transaction; a killed crawl loses at most one batch
 GOVWATCH_PROGRESS = True
 
 # Fault guards (crawler/middlewares.py): WAF challenges and binary bodies become failed fetches

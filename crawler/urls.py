@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 INDEX_RE = re.compile(r"/(?:index|default|list)(?:_\d+)?\.(?:s?html?|jsp|aspx?|php)$", re.I)
@@ -14,8 +15,11 @@ PAGING_PARAMS = {"page", "pagenum", "pageno", "currpage", "pageindex", "p", "uid
                  "endrecord", "perpage", "jsessionid", "sid", "sessionid", "phpsessid", "_"}
 
 
+@lru_cache(maxsize=16384)
 def canonical(url: str) -> str:
-    """Lower-case host, no fragment, no default port, session ids dropped, query sorted."""
+    """Lower-case host, no fragment, no default port, session ids dropped, query sorted.
+
+    Cached: the spider's dedupe and the trap guard canonicalise the same URL one after the other."""
     p = urlsplit(url.strip())
     host = (p.hostname or "").lower()
     port = p.port
@@ -45,6 +49,7 @@ def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+@lru_cache(maxsize=1024)
 def is_private_host(host: str) -> bool:
     try:
         ip = ipaddress.ip_address(host.strip("[]"))
@@ -59,11 +64,17 @@ def allowed(url: str, site: dict) -> bool:
     p = urlsplit(url)
     if p.scheme not in ("http", "https"):
         return False
-    host = (p.hostname or "").lower()
-    own = host_of(site["url"])
-    hosts = {own, *[h.lower() for h in site.get("allow_hosts") or []]}
-    if host not in hosts:
+    return _host_allowed((p.hostname or "").lower(), site["url"],
+                         tuple(site.get("allow_hosts") or ()), bool(site.get("allow_private")))
+
+
+@lru_cache(maxsize=1024)
+def _host_allowed(host: str, site_url: str, allow_hosts: tuple, allow_private: bool) -> bool:
+    """Per host, not per URL: a long list's page 1 asks this for a thousand URLs on one host, and
+    the private-address test (ipaddress) was most of `allowed`'s cost."""
+    own = host_of(site_url)
+    if host not in {own, *[h.lower() for h in allow_hosts]}:
         return False
-    if is_private_host(host) and not (is_private_host(own) or site.get("allow_private")):
+    if is_private_host(host) and not (is_private_host(own) or allow_private):
         return False
     return True

@@ -16,7 +16,7 @@ import scrapy
 from scrapy.http import FormRequest, Request
 
 from crawler.extraction import extract_page
-from crawler.items import ColumnItem, EnquiryItem, EntryBatch, EntryItem, FetchItem
+from crawler.items import ColumnItem, EnquiryItem, EntryBatch, FetchItem
 from crawler.urls import allowed, canonical, column_key, host_of
 
 HOME_KEY = "__home__"
@@ -344,17 +344,20 @@ class SiteSpider(scrapy.Spider):
 
     def parse_list_page(self, response):
         sid, key = response.meta["site_id"], response.meta["key"]
-        yield self._fetch(response, "list-page")
+        fetch = self._fetch(response, "list-page")
         if self._http_error(response):
+            yield fetch
             return
         try:
             page = self._extract(response, continuation=True,
                                  locator=response.meta.get("locator"))
         except Exception:  # noqa: BLE001
+            yield fetch
             return
         self.column_pages[(sid, key)] += 1
         main = page.blocks[0] if page.blocks else None
-        yield from self._entries(sid, key, main.items if main else [], response.url)
+        # the fetch row rides in the page's entry batch: one Scrapy item per list page
+        yield from self._entries(sid, key, main.items if main else [], response.url, fetch=fetch)
         # a 下一页 chain can start from a page reached through page_urls: follow it in sweeps
         if self.mode == "sweep" and page.pagination.next_page_href:
             nxt = response.urljoin(page.pagination.next_page_href)
@@ -376,23 +379,21 @@ class SiteSpider(scrapy.Spider):
                          role="board" if meta.get("page_kind") == "board" else "list",
                          status="failed", error=fetch.error)
 
-    def _entries(self, sid, key, entries, page_url):
-        """Items of a column, once each: Hanweb groups and re-listed pages overlap."""
+    def _entries(self, sid, key, entries, page_url, fetch: FetchItem | None = None):
+        """Items of a column, once each: Hanweb groups and re-listed pages overlap. Rows are tuples
+        in ENTRY_FIELDS order (site_id, column_key, title, url, date, date_source, page_url)."""
         seen = self.item_seen.setdefault((sid, key), set())
-        batch = []
+        rows = []
         for e in entries:
             ident = e.url or (e.title, e.date)
             if ident in seen:
                 continue
             seen.add(ident)
-            batch.append(self._entry(sid, key, e, page_url))
-        if batch:
-            yield EntryBatch(batch)
-
-    def _entry(self, sid, key, e, page_url) -> EntryItem:
-        return EntryItem(site_id=sid, column_key=key, title=(e.title_full or e.title or "").strip(),
-                         url=e.url, date=_iso(e.date), date_source=e.date_source,
-                         page_url=page_url)
+            d = e.date
+            rows.append((sid, key, (e.title_full or e.title or "").strip(), e.url,
+                         d.isoformat() if d else None, e.date_source, page_url))
+        if rows or fetch is not None:
+            yield EntryBatch(rows, fetch)
 
     # -- boards -----------------------------------------------------------------------------------
     def parse_board(self, response, page=None):
