@@ -22,6 +22,9 @@ from crawler.urls import allowed, canonical, column_key, host_of
 HOME_KEY = "__home__"
 SECTION_NAME_RE = re.compile(r"^(?:政务公开|信息公开|政府信息公开|政府信息公开目录|公开目录|信息公开目录|"
                              r"政务公开专栏|法定主动公开内容|主动公开|首页|网站首页|当前位置)$")
+# a directory and its index page are one page: "/hdjl/szxx/" linked, its pager says "index.html"
+INDEX_PAGE_RE = re.compile(r"/(?:index|default)\.(?:s?html?|jsp|aspx?|php)$", re.I)
+CHARSET_RE = re.compile(rb"charset=([\w-]+)", re.I)
 
 
 def _iso(d: date | None) -> str | None:
@@ -82,6 +85,8 @@ class SiteSpider(scrapy.Spider):
         url = canonical(url)
         if form:
             url += "#" + "&".join(f"{k}={v}" for k, v in sorted(form.items()))
+        else:
+            url = INDEX_PAGE_RE.sub("/", url)
         if url in self.requested[site_id]:
             return False
         if self.budget[site_id] >= self.max_pages:
@@ -95,7 +100,7 @@ class SiteSpider(scrapy.Spider):
         enc = None
         ctype = response.headers.get(b"Content-Type")
         if ctype:
-            m = re.search(rb"charset=([\w-]+)", ctype, re.I)
+            m = CHARSET_RE.search(ctype)
             enc = m.group(1).decode("ascii", "ignore") if m else None
         return extract_page(response.body, response.url, as_of=self.as_of, header_encoding=enc,
                             margin_days=self.future_margin_days,
