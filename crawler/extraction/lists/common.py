@@ -73,7 +73,8 @@ def entry_from_record(record, base_url: str, window: DateWindow, link=None,
     href = a.get("href").strip()
     url = resolve(base_url, href)
     text = texts[a]
-    attr_title = clean_text(a.get("title") or "")
+    tip_attr = a.get("title")
+    attr_title = clean_text(tip_attr) if tip_attr else ""   # most anchors have no @title
     title, title_full = text, None
     if not title:
         title = attr_title
@@ -101,8 +102,8 @@ def entry_from_record(record, base_url: str, window: DateWindow, link=None,
         inner = find_full_dates(normalise(text), window) if len(text) <= 200 else []
         if inner and re_date_at_end(text):
             date, source = inner[-1], "list:text"
-    if date is None and a.get("title"):
-        tip = TOOLTIP_DATE_LABEL_RE.search(a.get("title"))
+    if date is None and tip_attr:
+        tip = TOOLTIP_DATE_LABEL_RE.search(tip_attr)
         if tip:
             value = normalise(tip.group(3))
             got = find_full_dates(value, window)
