@@ -60,9 +60,12 @@ def decode_body(body: bytes, header_encoding: str | None = None) -> tuple[str, s
     best: tuple[float, str, str] | None = None
     for enc in candidates:
         try:
-            text = body.decode(enc, errors="replace")
+            return body.decode(enc), enc  # the usual case: clean bytes, no U+FFFD count needed
+        except UnicodeDecodeError:
+            pass
         except LookupError:
             continue
+        text = body.decode(enc, errors="replace")
         ratio = _bad_ratio(text)
         if ratio <= MAX_BAD_RATIO:
             return text, enc

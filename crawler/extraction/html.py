@@ -169,7 +169,18 @@ def resolve(base: str, href: str) -> str:
 
 @lru_cache(maxsize=8192)
 def site_host(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
+    netloc = None
+    if url.startswith(("http://", "https://")):  # the common case, read without urlsplit
+        start = url.index("//") + 2
+        end = len(url)
+        for stop in "/?#":
+            i = url.find(stop, start)
+            if i != -1 and i < end:
+                end = i
+        netloc = url[start:end]
+        if any(c in netloc for c in "@:[\\ ") or not netloc.isascii() or not netloc.isprintable():
+            netloc = None
+    host = netloc.lower() if netloc is not None else (urlsplit(url).hostname or "").lower()
     return host[4:] if host.startswith("www.") else host
 
 

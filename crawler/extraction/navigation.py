@@ -25,8 +25,9 @@ def breadcrumb(doc, url: str) -> list[Link]:
     for el in doc.iter():
         if not isinstance(el.tag, str) or el.tag in ("html", "body", "script", "style"):
             continue
-        names = el.get("class") or el.get("id")
-        cls_hit = names is not None and BREADCRUMB_CLASS_RE.search(attr_classes(el))
+        cls, ident = el.get("class"), el.get("id")  # the pattern is case-blind and has no space
+        cls_hit = (cls is not None and BREADCRUMB_CLASS_RE.search(cls)) or (
+            ident is not None and BREADCRUMB_CLASS_RE.search(ident))
         if not cls_hit:
             own = el.text
             if not own or ("位置" not in own and "页面" not in own):
@@ -55,14 +56,24 @@ def nav_links(doc, url: str, blocks: list[Block], crumbs: list[Link],
     out: list[Link] = []
     seen: set[str] = set()
 
-    def add(name: str, href: str, source: str):
-        name = clean_text(name)
+    page = url.rstrip("/")
+    verdict: dict[str, bool] = {}  # resolved URL -> may be a column link (a menu repeats its hrefs)
+
+    def add(name: str, href: str, source: str, cleaned: bool = False):
+        if not cleaned:
+            name = clean_text(name)
         if not name or len(name) > MAX_NAME_LEN or SKIP_NAME_RE.match(name) or not usable_href(href):
             return
-        absolute = urldefrag(resolve(url, href))[0]
-        if not absolute.startswith(("http://", "https://")) or not same_site(absolute, url):
+        absolute = resolve(url, href)
+        if "#" in absolute:
+            absolute = urldefrag(absolute)[0]
+        if absolute in seen:
             return
-        if not _is_column_url(absolute) or absolute in seen or absolute.rstrip("/") == url.rstrip("/"):
+        ok = verdict.get(absolute)
+        if ok is None:
+            ok = verdict[absolute] = (absolute.startswith(("http://", "https://")) and same_site(absolute, url)
+                                      and _is_column_url(absolute) and absolute.rstrip("/") != page)
+        if not ok:
             return
         seen.add(absolute)
         out.append(Link(name=name, url=absolute, source=source))
@@ -78,7 +89,11 @@ def nav_links(doc, url: str, blocks: list[Block], crumbs: list[Link],
             if a in done:
                 continue
             done.add(a)
-            add((texts[a] if texts is not None else visible_text(a)) or a.get("title") or "", a.get("href"), source)
+            text = texts[a] if texts is not None else visible_text(a)
+            if text:
+                add(text, a.get("href"), source, cleaned=True)
+            else:
+                add(a.get("title") or "", a.get("href"), source)
     for b in blocks:
         if b.more_url and b.name:
             add(b.name, b.more_url, "more")

@@ -238,11 +238,12 @@ def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding
         date = article.page_date(doc, raw, url, meta, window)
 
     total_items = sum(len(b.items) for b in blocks)
-    norm_text = normalise(text)
     exempt = None
-    if total_items == 0 or kind in ("column_list", "other"):
-        m = EXEMPT_RE.search(norm_text)
-        if m and (total_items == 0 or not blocks or len(blocks[0].items) == 0):
+    # the note only exempts an empty list: a page whose main block has items skips the whole-text pass
+    if (total_items == 0 or kind in ("column_list", "other")) and (
+            total_items == 0 or not blocks or len(blocks[0].items) == 0):
+        m = EXEMPT_RE.search(normalise(text))
+        if m:
             exempt = m.group(0).strip()
     is_info = kind in ("other", "article", "column_list") and _is_info_page(
         doc, raw, url, kind, meta, blocks, adapter_blocks, pagination, exempt, date, window)

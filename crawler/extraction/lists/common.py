@@ -33,6 +33,9 @@ def looks_like_article_url(url: str) -> bool:
     return bool(ARTICLE_URL_RE.search(path))
 
 
+_UNSCORED = object()
+
+
 def link_score(a, texts: LinkTexts) -> float | None:
     """How strongly an anchor reads as a record's title link (its text length), None when it cannot be
     one. Memoised per page: records nest, so the same anchor is weighed for every enclosing record."""
@@ -55,8 +58,11 @@ def pick_link(record, texts: LinkTexts | None = None):
     if record.tag == "a":
         return record if link_score(record, texts) is not None else None
     best, best_len = None, -1
-    for a in record.iter("a"):
-        n = link_score(a, texts)
+    scores = texts.scores
+    for a in record.iter("a"):  # records nest: most anchors were weighed already (inline memo look-up)
+        n = scores.get(a, _UNSCORED)
+        if n is _UNSCORED:
+            n = link_score(a, texts)
         if n is not None and n > best_len:
             best, best_len = a, n
     return best
