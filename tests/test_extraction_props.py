@@ -91,3 +91,22 @@ def test_fast_link_resolution_equals_urljoin(base, href):
     except ValueError:
         want = href.strip().replace("\\", "/")
     assert resolve(base, href) == want
+
+
+HOST_PART = st.sampled_from(["http://", "https://", "ftp://", "www.", "WWW.", "demo.gov.cn", "Demo.GOV.cn", ":8080",
+                             "user@", "[::1]", "/", "?q=http://x.cn/", "#f", "\t", "\n", " ", "\\", "中国", ".", ""])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(HOST_PART, max_size=7).map("".join))
+def test_fast_site_host_equals_urlsplit(url):
+    from urllib.parse import urlsplit
+
+    from crawler.extraction.html import site_host
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return  # urlsplit rejects it (bad IPv6 brackets): the fast path only takes plain hosts
+    want = host[4:] if host.startswith("www.") else host
+    site_host.cache_clear()
+    assert site_host(url) == want

@@ -25,6 +25,12 @@ INVISIBLE_TAGS = {"script", "style", "noscript", "template", "head", "title"}
 # for every element proxy, a measurable share of a list page's time. Comments are dropped while parsing
 # (commented-out old blocks must never be read).
 STRING_XPATH = etree.XPath("string()", smart_strings=False)
+
+
+def text_of(el) -> str:
+    """The element's string value (= STRING_XPATH), serialised by libxml2 without an XPath context:
+    about half the cost per call, and records, anchors and blocks are read by the hundred per page."""
+    return etree.tostring(el, method="text", encoding=str, with_tail=False)
 EMPTY_HTML = "<html><body></body></html>"
 
 
@@ -92,8 +98,8 @@ class LinkTexts(dict):
 def raw_text(el) -> str:
     """The element's text nodes joined as they are (scripts are stripped beforehand)."""
     try:
-        return STRING_XPATH(el)
-    except (TypeError, ValueError, etree.XPathError):
+        return text_of(el)
+    except (TypeError, ValueError, etree.LxmlError):
         return ""
 
 
@@ -106,13 +112,13 @@ def strip_invisible(doc) -> None:
 def visible_text(el, *, skip=None) -> str:
     """Text of an element (scripts are stripped beforehand), optionally without one sub-element's text."""
     try:
-        text = STRING_XPATH(el)
-    except (TypeError, ValueError, etree.XPathError):
+        text = text_of(el)
+    except (TypeError, ValueError, etree.LxmlError):
         return ""
     if skip is not None:
         try:
-            inner = STRING_XPATH(skip)
-        except (TypeError, ValueError, etree.XPathError):
+            inner = text_of(skip)
+        except (TypeError, ValueError, etree.LxmlError):
             inner = ""
         if inner:
             text = text.replace(inner, " ", 1)

@@ -12,7 +12,7 @@ from collections import Counter
 from crawler.extraction.dates import DateWindow, normalise
 from lxml import etree
 
-from crawler.extraction.html import (STRING_XPATH, LinkTexts, attr_classes, clean_text, resolve, usable_href,
+from crawler.extraction.html import (LinkTexts, attr_classes, clean_text, raw_text, resolve, usable_href,
                                      visible_text)
 from crawler.extraction.lists import locate
 from crawler.extraction.lists.common import (entry_from_record, is_more_text, list_like, looks_like_article_url,
@@ -223,7 +223,7 @@ def _may_be_list(pairs: list, base_url: str, texts: LinkTexts) -> bool:
     dated = 0
     for rec, a in pairs:
         tip = a.get("title") or ""
-        if ("时间" in tip or "日期" in tip) or MAY_DATE_RE.search(STRING_XPATH(rec) if rec is not a else texts[a]):
+        if ("时间" in tip or "日期" in tip) or MAY_DATE_RE.search(raw_text(rec) if rec is not a else texts[a]):
             dated += 1
             if dated >= need:
                 return True

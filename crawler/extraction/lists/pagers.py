@@ -61,10 +61,12 @@ def pagination(doc, url: str, text: str, texts: LinkTexts | None = None, *,
     next_href = last_href = None
     page_links: dict[int, str] = {}
     for a in doc.iter("a"):
+        t = (texts[a] if texts is not None else visible_text(a)) or (a.get("title") or "")
+        if len(t) > 6 and not t[0].isspace() and not t[-1].isspace():
+            continue  # longer than any pager word or page number: most of a page's links
         href = a.get("href")
         if not usable_href(href):
             continue
-        t = (texts[a] if texts is not None else visible_text(a)) or (a.get("title") or "")
         if next_href is None and NEXT_TEXT_RE.match(t):
             next_href = href.strip()
         elif last_href is None and LAST_TEXT_RE.match(t):
