@@ -110,3 +110,12 @@ def test_fast_site_host_equals_urlsplit(url):
     want = host[4:] if host.startswith("www.") else host
     site_host.cache_clear()
     assert site_host(url) == want
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.none(), st.lists(st.sampled_from(
+    ["", " ", "\t", "\u3000", "j", "J", "javascript:", "JAVASCRIPT:", "#", "mailto:", "tel:", "data:",
+     "about:", "a", "d", "/x", "./y", "http://", "x"]), max_size=4).map("".join)))
+def test_fast_usable_href_equals_the_pattern(href):
+    from crawler.extraction.html import BAD_HREF_RE, usable_href
+    assert usable_href(href) == bool(href and href.strip() and not BAD_HREF_RE.match(href))

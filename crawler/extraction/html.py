@@ -125,8 +125,16 @@ def visible_text(el, *, skip=None) -> str:
     return clean_text(text)
 
 
+BAD_HREF_FIRST = frozenset("jJmMtTdDaA#")  # first letters of the refused schemes, and "#"
+
+
 def usable_href(href: str | None) -> bool:
-    return bool(href and href.strip() and not BAD_HREF_RE.match(href))
+    if not href:
+        return False
+    first = href[0]
+    if first not in BAD_HREF_FIRST and not first.isspace():
+        return True  # most hrefs ("/…", "./…", "http…"): no regex needed
+    return bool(href.strip() and not BAD_HREF_RE.match(href))
 
 
 @lru_cache(maxsize=256)

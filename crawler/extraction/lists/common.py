@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from functools import lru_cache
 
 from crawler.extraction.dates import (DateWindow, date_from_url_with_source, find_full_dates, normalise,
                                       parse_short_year, resolve_month_day, year_from_url, MONTH_DAY_RE)
@@ -26,7 +27,9 @@ def is_more_text(text: str) -> bool:
     return bool(MORE_TEXT_RE.match(text or ""))
 
 
+@lru_cache(maxsize=8192)
 def looks_like_article_url(url: str) -> bool:
+    """Memoised: the list finder, page kind and column discovery ask about the same URLs."""
     path = url.split("#")[0]
     if NON_ARTICLE_URL_RE.search(path.split("?")[0]) and "?" not in path:
         return False

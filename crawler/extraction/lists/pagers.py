@@ -53,11 +53,11 @@ def pagination(doc, url: str, text: str, texts: LinkTexts | None = None, *,
                with_urls: bool = True) -> Pagination | None:
     """A pager read from visible text and links; None when the page shows none. `with_urls=False`
     (a later page of a list whose pages are known) keeps the counts and 下一页 but builds no URLs."""
-    items = int(m.group(1)) if (m := TOTAL_ITEMS_RE.search(text)) else None
+    items = int(m.group(1)) if "共" in text and (m := TOTAL_ITEMS_RE.search(text)) else None
     pages = None
-    if (m := TOTAL_PAGES_RE.search(text)):
+    if "页" in text and (m := TOTAL_PAGES_RE.search(text)):  # the pattern scans every digit otherwise
         pages = int(m.group(1) or m.group(2))
-    per = int(m.group(1)) if (m := PER_PAGE_RE.search(text)) else None
+    per = int(m.group(1)) if "每页" in text and (m := PER_PAGE_RE.search(text)) else None
     next_href = last_href = None
     page_links: dict[int, str] = {}
     for a in doc.iter("a"):

@@ -46,7 +46,10 @@ def page_urls(url: str, name: str, ext: str, numbers: range) -> list[str]:
 def pagination(raw: str, url: str, *, with_urls: bool = True) -> Pagination | None:
     """Page count and the other pages' URLs from the inline pager script. `with_urls=False` (a later
     page of a list whose pages are already known) skips building the URL list."""
-    m = CREATE_PAGE_NEW_RE.search(raw)
+    # Each pattern needs its literal word: one substring test instead of a regex scan of the page
+    # for each pager family the page does not use.
+    has_create = "createPageHTML" in raw
+    m = CREATE_PAGE_NEW_RE.search(raw) if has_create else None
     if m:
         total, current, prefix, ext = int(m.group(2)), int(m.group(3)), m.group(4), m.group(5)
         items = int(m.group(6)) if m.group(6) else None
@@ -56,14 +59,14 @@ def pagination(raw: str, url: str, *, with_urls: bool = True) -> Pagination | No
         return Pagination(total_pages=total, total_items=items, next_page_href=nxt,
                           mechanism="trs:createPageHTML(div,total,current,prefix,ext,records)",
                           page_urls=pages, per_page=per)
-    m = CREATE_PAGE_OLD_RE.search(raw)
+    m = CREATE_PAGE_OLD_RE.search(raw) if has_create else None
     if m:
         total, current, name, ext = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
         pages = page_urls(url, name, ext, range(1, total)) if with_urls else []
         nxt = f"{name}_{current + 1}.{ext}" if current + 1 < total else None
         return Pagination(total_pages=total, next_page_href=nxt,
                           mechanism="trs:createPageHTML(count,current,name,ext)", page_urls=pages)
-    m = COUNT_PAGE_RE.search(raw)
+    m = COUNT_PAGE_RE.search(raw) if "countPage" in raw else None
     if m:
         total = int(m.group(1))
         cur = int(c.group(1)) if (c := CURRENT_PAGE_RE.search(raw)) else 0
@@ -72,8 +75,8 @@ def pagination(raw: str, url: str, *, with_urls: bool = True) -> Pagination | No
         nxt = f"{name}_{cur + 1}.{ext}" if cur + 1 < total else None
         return Pagination(total_pages=total, next_page_href=nxt, mechanism="trs:countPage",
                           page_urls=pages)
-    m = RECORD_COUNT_RE.search(raw)
-    if m and "pageChnlInfo" in raw:
+    m = RECORD_COUNT_RE.search(raw) if "pageChnlInfo" in raw else None
+    if m:
         items = int(m.group(1))
         per = int(p.group(1)) if (p := PREPAGE_RE.search(raw)) else 15
         return Pagination(total_pages=max(1, math.ceil(items / per)) if per else None, total_items=items,
