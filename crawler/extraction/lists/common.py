@@ -83,7 +83,9 @@ def entry_from_record(record, base_url: str, window: DateWindow, link=None,
     url = resolve(base_url, href)
     text = texts[a]
     tip_attr = a.get("title")
-    attr_title = clean_text(tip_attr) if tip_attr else ""   # most anchors have no @title
+    # most anchors have no @title; one no longer than the text cannot be its fuller form (cleaning
+    # never lengthens a string), so it is only cleaned when it may replace or complete the text
+    attr_title = clean_text(tip_attr) if tip_attr and (not text or len(tip_attr) > len(text)) else ""
     title, title_full = text, None
     if not title:
         title = attr_title
