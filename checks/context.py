@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
+from dateutil.relativedelta import relativedelta
+
 HOME_KEY = "__home__"
 
 
@@ -70,7 +72,10 @@ class SiteContext:
         return [c for c in self.list_columns() if c["role"] == "board"]
 
     def category(self, column: dict):
-        override = (self.site.get("overrides") or {}).get("columns", {}).get(column.get("name") or "")
-        if override and override.get("expected") is False:
-            return None
+        """The site's profile (with its sites-file overrides) decides, by the column's name."""
         return self.profile.classify(column.get("name") or "")
+
+    @property
+    def lookback_start(self) -> date:
+        """First day of the period enquiries are judged over (the indicators' 检查前1年)."""
+        return self.as_of - relativedelta(years=getattr(self.profile, "enquiry_lookback_years", 1))

@@ -154,9 +154,8 @@ def _board_stats(store, ctx: SiteContext) -> list[dict]:
         by_board.setdefault(e["board_key"], []).append(e)
     for b in ctx.boards():
         letters = by_board.get(b["key"], [])
-        year_ago = date(ctx.as_of.year - 1, ctx.as_of.month, min(ctx.as_of.day, 28))
         try:
-            stats = board_metrics(letters, as_of=ctx.as_of, period=(year_ago, ctx.as_of),
+            stats = board_metrics(letters, as_of=ctx.as_of, period=(ctx.lookback_start, ctx.as_of),
                                   calendar=ctx.calendar, deadline_workdays=deadline_for(ctx, b))
         except Exception:  # noqa: BLE001
             log.exception("board metrics failed for %s", b["url"])

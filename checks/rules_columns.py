@@ -96,7 +96,6 @@ def column_missing(ctx: SiteContext):
     unnamed_failures = [c for c in cols if c["status"] == "failed" and not c.get("name")]
     if unnamed_failures:
         return  # a column we could not read might be the missing one: unverified, not missing
-    not_expected = set((ctx.site.get("overrides") or {}).get("not_expected") or [])
     present: set[str] = set()
     names = [c.get("name") or "" for c in cols]
     for c in cols:
@@ -104,7 +103,7 @@ def column_missing(ctx: SiteContext):
         if cat is not None:
             present.add(cat.code)
     for entry in ctx.profile.mandatory(ctx.site["kind"]):
-        if entry["name"] in not_expected or entry.get("kind") == "channel":
+        if entry.get("kind") == "channel":
             continue  # the enquiry channel is NO_ENQUIRY_CHANNEL's job
         if present & set(entry.get("categories") or []):
             continue
@@ -201,10 +200,8 @@ YEAR_RE = re.compile(r"(20\d{2})\s*年")
       description="上一年度政府信息公开工作年度报告未在规定时间前发布：部门1月31日前，政府本级3月31日前。")
 def annual_report_missing(ctx: SiteContext):
     year = ctx.as_of.year - 1
-    deadlines = getattr(ctx.profile, "annual_report", None) or {"department": "01-31", "government": "03-31"}
     who = "department" if ctx.site["kind"] == "department" else "government"
-    mm, dd = (int(x) for x in str(deadlines.get(who, "03-31")).split("-"))
-    deadline = date(ctx.as_of.year, mm, dd)
+    deadline = ctx.profile.annual_report_due(ctx.as_of.year, who)
     if ctx.as_of <= deadline:
         return
     cols = [c for c in _usable(ctx) if (cat := ctx.category(c)) is not None and cat.code == "annual_report"]

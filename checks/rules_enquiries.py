@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
+
 from checks.context import Finding, SiteContext
 from checks.registry import rule
 from checks.rules_columns import GB2019
@@ -21,9 +23,9 @@ def board_class(board: dict) -> str:
 
 
 def deadline_for(ctx: SiteContext, board: dict | None) -> int:
-    overrides = ctx.site.get("overrides") or {}
-    days = getattr(ctx.profile, "enquiry_deadline_workdays", 5)
-    days = overrides.get("board_deadline_workdays", days)
+    """The profile's deadline (already adjusted by the site's overrides), unless the sites file
+    gives this board its own `deadline_workdays`."""
+    days = ctx.profile.reply_deadline_workdays()
     for b in ctx.site.get("boards") or []:
         if isinstance(b, dict) and board and b.get("url") and board.get("url") and \
                 b["url"].rstrip("/") in board["url"] and b.get("deadline_workdays"):
@@ -33,14 +35,6 @@ def deadline_for(ctx: SiteContext, board: dict | None) -> int:
 
 def _boards(ctx: SiteContext) -> dict[str, dict]:
     return {b["key"]: b for b in ctx.boards()}
-
-
-def _add_months(d: date, months: int) -> date:
-    y, m = divmod(d.month - 1 + months, 12)
-    y += d.year
-    m += 1
-    import calendar
-    return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
 
 
 @rule("ENQUIRY_UNANSWERED", title="留言超期未答复", basis=f"{GB2019} 扣分指标“互动回应”；各地留言办理时限规定（默认5个工作日）",
@@ -77,10 +71,10 @@ def enquiry_unanswered(ctx: SiteContext):
       description="近1年内的留言在规定工作日之后才答复。", options=("enquiry_deadline_workdays",))
 def enquiry_late(ctx: SiteContext):
     boards = _boards(ctx)
-    year_ago = _add_months(ctx.as_of, -12)
+    since = ctx.lookback_start
     for e in ctx.enquiries:
         submitted, replied = _d(e["submitted"]), _d(e["replied"])
-        if e["status"] != "answered" or not submitted or not replied or submitted < year_ago:
+        if e["status"] != "answered" or not submitted or not replied or submitted < since:
             continue
         board = boards.get(e["board_key"])
         limit = deadline_for(ctx, board)
@@ -104,15 +98,15 @@ def enquiry_late(ctx: SiteContext):
 def enquiry_veto(ctx: SiteContext):
     boards = _boards(ctx)
     months = int(getattr(ctx.profile, "enquiry_veto_months", 3))
-    year_ago = _add_months(ctx.as_of, -12)
+    since = ctx.lookback_start
     for e in ctx.enquiries:
         submitted = _d(e["submitted"])
         board = boards.get(e["board_key"])
-        if e["status"] != "pending" or not submitted or submitted < year_ago:
+        if e["status"] != "pending" or not submitted or submitted < since:
             continue
         if board is not None and board_class(board) == "excluded":
             continue
-        limit = _add_months(submitted, months)
+        limit = submitted + relativedelta(months=months)
         if ctx.as_of <= limit:
             continue
         bname = e["board"] or (board or {}).get("name") or "留言板"

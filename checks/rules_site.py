@@ -62,11 +62,12 @@ def home_stale(ctx: SiteContext):
     dates = [d for d in dates if d <= ctx.as_of]
     if not items:
         return  # a navigation-only homepage is judged on its columns (R-HOME-1)
-    window = int(getattr(ctx.profile, "home_window_days", 14))
+    window = ctx.profile.home_window_days
     newest = max(dates) if dates else None
-    days = (ctx.as_of - newest).days if newest else None
-    if newest is not None and days <= window:
+    judged = ctx.profile.home_stale(newest, ctx.as_of)
+    if not judged["stale"]:
         return
+    days = judged["days"]
     msg = (f"首页已{days}天未更新（要求{window}天内），首页最新信息日期为{newest.isoformat()}" if newest
            else "首页信息均无发布日期，视为未更新")
     yield Finding("HOME_STALE", "home", msg, column=None, url=home["url"],

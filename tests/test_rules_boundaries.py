@@ -15,10 +15,12 @@ AS_OF = date(2026, 11, 27)   # a Friday
 class Site:
     """A tiny store builder: one run, one portal site."""
 
-    def __init__(self, tmp_path, kind="portal", as_of=AS_OF):
+    def __init__(self, tmp_path, kind="portal", as_of=AS_OF, overrides=None):
         self.store = Store(tmp_path / "r.db")
-        self.store.upsert_sites([{"id": "s", "name": "测试县人民政府", "url": "http://127.0.0.1:9/",
-                                  "kind": kind}])
+        site = {"id": "s", "name": "测试县人民政府", "url": "http://127.0.0.1:9/", "kind": kind}
+        if overrides:
+            site["overrides"] = overrides
+        self.store.upsert_sites([site])
         self.run = self.store.start_run("sweep", as_of.isoformat())
         self.as_of = as_of
         self.columns, self.items, self.letters = [], [], []
@@ -182,7 +184,7 @@ def test_no_enquiry_channel(site):
     _standard(site)
     site.columns = [c for c in site.columns if c["role"] != "board"]
     codes, result = site.judge()
-    assert ("NO_ENQUIRY_CHANNEL", "互动交流渠道") in codes or any(c[0] == "NO_ENQUIRY_CHANNEL" for c in codes)
+    assert [c for c in codes if c[0] == "NO_ENQUIRY_CHANNEL"] and result["verdict"] == "不合格"
 
 
 def test_annual_report_due(tmp_path):
@@ -210,3 +212,19 @@ def test_unreachable_site_gets_only_site_unreachable(site):
     codes, result = site.judge()
     assert {c[0] for c in codes} == {"SITE_UNREACHABLE"}
     assert result["score"] is None
+
+
+def test_sites_file_overrides_reach_every_rule(tmp_path):
+    """not_expected, a column's category and the board deadline come from the sites file."""
+    s = _standard(Site(tmp_path, overrides={"not_expected": ["回应关切"],
+                                            "columns": {"工作信息": {"category": "dynamic"}},
+                                            "board_deadline_workdays": 3}))
+    s.columns = [c for c in s.columns if c["name"] != "回应关切"]
+    s.column("/gzxx/", "工作信息", dates=[AS_OF - timedelta(days=15)])
+    s.letter("L1", date(2026, 11, 23))          # Mon → 4 working days to Fri 11-27: over 3, under 5
+    codes, result = s.judge()
+    s.close()
+    assert ("COLUMN_MISSING", "回应关切") not in codes
+    assert ("COLUMN_STALE", "工作信息") in codes
+    late = [f for f in result["findings"] if f["code"] == "ENQUIRY_UNANSWERED"]
+    assert [f["evidence"]["limit_workdays"] for f in late] == [3]
