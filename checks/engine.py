@@ -73,7 +73,9 @@ def judge_site(store, run: dict, site: dict, *, as_of: date, profile, calendar,
                            unreachable=ctx.unreachable)
     scorecard = score_site(current, rubric, verdict) if rubric is not None and not ctx.unreachable else None
     boards = _board_stats(store, ctx)
+    from checks.rules_site import availability
     details = {"verdict": verdict, "scorecard": scorecard, "columns": _column_summary(ctx, rows),
+               "availability": availability(ctx),
                "unreachable": ctx.unreachable,
                "estimated_workdays": sorted(getattr(calendar, "estimated_years", set()) or [])}
     result = {"verdict": verdict["verdict"], "score": scorecard["total"] if scorecard else None,

@@ -15,8 +15,8 @@ def availability(ctx: SiteContext, days: int = 7) -> dict:
     rows = ctx.store.rows("probes", "site_id = ? and at >= ? and at < ?",
                           [ctx.site["id"], since, until])
     failed = sum(1 for r in rows if not r["ok"])
-    return {"probes": len(rows), "failed": failed,
-            "ratio": round(failed / len(rows), 4) if rows else None}
+    return {"count": len(rows), "failed": failed,
+            "ratio": round(failed / len(rows), 4) if rows else None, "days": days}
 
 
 @rule("SITE_UNREACHABLE", title="站点无法访问", basis=f"{GB2019} 单项否决指标“站点无法访问”（监测1周，首页无法访问次数占比≥5%）",
@@ -26,7 +26,7 @@ def availability(ctx: SiteContext, days: int = 7) -> dict:
 def site_unreachable(ctx: SiteContext):
     avail = availability(ctx)
     ratio_limit = float((getattr(ctx.profile, "thresholds", {}) or {}).get("unreachable_share", 0.05))
-    probe_veto = avail["probes"] > 0 and avail["ratio"] is not None and avail["ratio"] >= ratio_limit
+    probe_veto = avail["count"] > 0 and avail["ratio"] is not None and avail["ratio"] >= ratio_limit
     home = ctx.home
     if ctx.unreachable and home is not None and (home.get("error") or "").startswith("WafChallenge"):
         # people can open a homepage behind a WAF challenge: unverified, not the availability veto
@@ -38,14 +38,14 @@ def site_unreachable(ctx: SiteContext):
     if ctx.unreachable:
         err = home.get("error") if home else "未能获取首页"
         msg = f"网站首页无法访问：{err}"
-        if avail["probes"]:
-            msg += f"；近7天探测{avail['probes']}次，失败{avail['failed']}次（{avail['ratio']:.1%}）"
+        if avail["count"]:
+            msg += f"；近7天探测{avail['count']}次，失败{avail['failed']}次（{avail['ratio']:.1%}）"
         yield Finding("SITE_UNREACHABLE", "site", msg, column=None, url=ctx.site["url"],
                       evidence={"error": err, **avail},
-                      severity="veto" if probe_veto or not avail["probes"] else "deduct")
+                      severity="veto" if probe_veto or not avail["count"] else "deduct")
     elif probe_veto:
         yield Finding("SITE_UNREACHABLE", "site",
-                      f"近7天探测首页{avail['probes']}次，失败{avail['failed']}次（{avail['ratio']:.1%}），达到5%",
+                      f"近7天探测首页{avail['count']}次，失败{avail['failed']}次（{avail['ratio']:.1%}），达到5%",
                       url=ctx.site["url"], evidence=avail, severity="veto")
 
 

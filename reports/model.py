@@ -7,13 +7,15 @@ are what the checks wrote.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from reports.labels import (ACTIVE_STATUSES, SEVERITY_ORDER, STATUS_ORDER, add_days, days_between,
                             rule_texts, severity_label, status_label)
 
 TREND_RUNS = 12          # past runs shown in the open-findings trend
 AVAILABILITY_DAYS = 7    # probes window (the 普查 "one week" availability rule)
+# the checks store the week's probe figures in site_results.details["availability"]
+NO_PROBES = {"count": 0, "failed": 0, "ratio": None, "days": AVAILABILITY_DAYS}
 
 
 def _loads(text) -> dict | list:
@@ -64,12 +66,7 @@ def _column_limits(findings: list[dict], details: dict) -> dict[str, int]:
     """Freshness limit per column key/name/url, as the checks recorded it."""
     limits: dict[str, int] = {}
     cols = details.get("columns") if isinstance(details, dict) else None
-    if isinstance(cols, dict):
-        for key, val in cols.items():
-            lim = val.get("limit_days") if isinstance(val, dict) else None
-            if lim is not None:
-                limits[str(key)] = lim
-    elif isinstance(cols, list):
+    if isinstance(cols, list):   # checks/engine.py: one dict per list column
         for val in cols:
             if isinstance(val, dict) and val.get("limit_days") is not None:
                 for k in ("key", "name", "url"):
@@ -104,20 +101,6 @@ def _columns(db, crawl_run: int | None, site_id: str, as_of: str, limits: dict) 
 def _boards(db, run_id: int, site_id: str) -> list[dict]:
     return [dict(r, stats=_loads(r["stats"])) for r in db["board_stats"].rows_where(
         "run_id = ? and site_id = ?", [run_id, site_id], order_by="board_key")]
-
-
-def _availability(db, site_id: str, as_of: str) -> dict:
-    try:
-        end = date.fromisoformat(as_of[:10]) + timedelta(days=1)
-    except (TypeError, ValueError):
-        end = datetime.now(timezone.utc).date() + timedelta(days=1)
-    start = end - timedelta(days=AVAILABILITY_DAYS)
-    count, failed = db.execute(
-        "select count(*), coalesce(sum(case when ok then 0 else 1 end), 0) from probes "
-        "where site_id = ? and substr(at, 1, 10) >= ? and substr(at, 1, 10) < ?",
-        [site_id, start.isoformat(), end.isoformat()]).fetchone()
-    return {"count": count, "failed": failed,
-            "ratio": (failed / count) if count else None, "days": AVAILABILITY_DAYS}
 
 
 def _trend(db, run_id: int, site_id: str | None) -> list[tuple[int, str, int]]:
@@ -206,7 +189,7 @@ def build_model(store, run_id: int) -> dict:
             "scorecard": details.get("scorecard"), "details": details,
             "findings": findings, "counts": _counts(findings),
             "columns": columns, "boards": _boards(db, run_id, sid),
-            "availability": _availability(db, sid, as_of),
+            "availability": details.get("availability") or NO_PROBES,
             "trend": _trend(db, run_id, sid),
             "monthly": _monthly(db, crawl_run, sid, columns),
         })

@@ -88,7 +88,7 @@ def test_veto_exactly_at_five_percent(setup, failed, veto):
     found = _judge(store, site, profile)
     if veto:
         assert len(found) == 1 and found[0]["severity"] == "veto"
-        assert found[0]["evidence"]["failed"] == failed and found[0]["evidence"]["probes"] == TOTAL
+        assert found[0]["evidence"]["failed"] == failed and found[0]["evidence"]["count"] == TOTAL
         assert f"失败{failed}次" in found[0]["message"]
     else:
         assert found == []

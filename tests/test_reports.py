@@ -116,7 +116,10 @@ def make_store(path: Path, third_incomplete: bool = False) -> tuple[Store, int]:
         store.replace_findings(run, SITE_A, a, result={
             "verdict": "不合格", "score": 72.5 + n, "rubric": "gb2019", "profile": "gb2019",
             "details": json.dumps({"verdict": {"verdict": "不合格", "reason": "存在单项否决问题：栏目不更新。"},
-                                   "scorecard": SCORECARD}, ensure_ascii=False)})
+                                   "scorecard": SCORECARD,
+                                   # the week's probe figures, as the checks record them
+                                   "availability": {"count": 7, "failed": 1, "ratio": 1 / 7, "days": 7}},
+                                  ensure_ascii=False)})
         store.replace_findings(run, SITE_B, [] if n == 1 else [
             _finding("ENQUIRY_OVERDUE", "deduct", "局长信箱", "https://nyj.qingxi.gov.cn/xx/1.html",
                      "留言“关于灌溉补贴”已超期未答复（22个工作日）",
