@@ -8,9 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import socket
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -142,19 +140,10 @@ def _notify(config_path: str, model, paths) -> None:
 
 
 # -- demo -------------------------------------------------------------------------------------------
-def closed_port_url() -> str:
-    """A loopback URL nobody listens on: the demo's unreachable site."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}/"
-
-
 def run_demo(out: str, *, as_of: date, variant: int = 0, db: str | None = None,
              quiet: bool = False, progress: bool = True, mode: str = "sweep",
              notify: str | None = None) -> int:
-    from crawler.demo.server import serve_demo
-    from crawler.demo.server import demo_sites_yaml
+    from crawler.demo.server import closed_port_url, demo_sites_yaml, serve_demo
 
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)

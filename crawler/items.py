@@ -3,7 +3,7 @@
 Items are plain dataclasses so pipelines and tests can build them without Scrapy."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass
@@ -84,6 +84,3 @@ class EnquiryItem:
     unit: str | None
     table = "enquiries"
 
-
-def row(item) -> dict:
-    return asdict(item)

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from crawler.extraction import article, info, navigation
 from crawler.extraction.dates import DateWindow, normalise
 from crawler.extraction.encoding import decode_body
-from crawler.extraction.html import LinkTexts, clean_text, meta_map, parse_html, strip_invisible, visible_text
+from crawler.extraction.html import LinkTexts, meta_map, parse_html, strip_invisible, visible_text
 from crawler.extraction.lists import generic, hanweb, jiyuehua, pagers, trs
 from crawler.extraction.lists.common import fix_month_day_years, looks_like_article_url, shown_dated
 from crawler.extraction.model import Block, PageResult, Pagination

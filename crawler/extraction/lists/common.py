@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from crawler.extraction.dates import (DateWindow, date_from_url_with_source, find_full_dates, normalise,
                                       parse_short_year, resolve_month_day, year_from_url, MONTH_DAY_RE)
-from crawler.extraction.html import LinkTexts, clean_text, raw_text, resolve, usable_href, visible_text
+from crawler.extraction.html import LinkTexts, clean_text, raw_text, resolve, usable_href
 from crawler.extraction.model import Entry
 
 TRUNCATED_RE = re.compile(r"(\.{2,}|…+|。。+)\s*$")
