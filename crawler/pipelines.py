@@ -39,8 +39,10 @@ class StorePipeline:
         s = crawler.settings
         if not s.get("GOVWATCH_DB") or s.get("GOVWATCH_RUN_ID") is None:
             raise NotConfigured("GOVWATCH_DB / GOVWATCH_RUN_ID not set")
-        return cls(s.get("GOVWATCH_DB"), s.getint("GOVWATCH_RUN_ID"),
-                   s.getint("GOVWATCH_BATCH_SIZE", 200))
+        pipeline = cls(s.get("GOVWATCH_DB"), s.getint("GOVWATCH_RUN_ID"),
+                       s.getint("GOVWATCH_BATCH_SIZE", 200))
+        pipeline.crawler = crawler
+        return pipeline
 
     def open_spider(self, spider=None):
         self.store = Store(self.db_path)
@@ -90,9 +92,20 @@ class StorePipeline:
         self.pending_count = 0
 
     def close_spider(self, spider=None):
+        # Scrapy ≥ 2.13 may call this without the spider: take it from the crawler
+        spider = spider or getattr(getattr(self, "crawler", None), "spider", None)
         self.flush()
         pages = getattr(spider, "column_pages", {}) if spider is not None else {}
+        skipped = getattr(spider, "over_budget", {}) if spider is not None else {}
+        sites = getattr(spider, "sites", {}) if spider is not None else {}
         with self.store.transaction() as db:
+            # pages left unread because the site's page budget ran out (a trap, or a huge site)
+            for site_id, n in skipped.items():
+                db["fetches"].insert({
+                    "run_id": self.run_id, "site_id": site_id,
+                    "url": (sites.get(site_id) or {}).get("url"), "status": None,
+                    "error": f"页面预算已用尽，{n}个页面未抓取 (page budget exhausted)",
+                    "elapsed": None, "bytes": None, "kind": "budget", "fetched_at": now_iso()})
             for (site_id, key), n in pages.items():
                 db.execute("update columns set pages_read = ? where run_id = ? and site_id = ? "
                            "and key = ?", [n, self.run_id, site_id, key])

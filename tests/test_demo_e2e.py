@@ -96,6 +96,8 @@ def test_healthy_columns_have_no_findings(demo_runs):
     assert totals and by_name["解读回应"]["item_count"] == 40
     for c in totals:
         assert c["counted_items"] == c["item_count"], c["name"]
+    # pages read per column are recorded (部门动态 has 3 TRS pages)
+    assert by_name["部门动态"]["pages_read"] == by_name["部门动态"]["pages_total"] == 3
 
 
 def test_second_run_keeps_findings_open(demo_runs):
