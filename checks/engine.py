@@ -162,7 +162,7 @@ def _board_stats(store, ctx: SiteContext) -> list[dict]:
         except Exception:  # noqa: BLE001
             log.exception("board metrics failed for %s", b["url"])
             continue
-        stats["class"] = b.get("note")
+        stats["class"] = b.get("board_class")
         out.append({"run_id": ctx.run["id"], "site_id": ctx.site["id"], "board_key": b["key"],
                     "board": b["name"], "url": b["url"],
                     "stats": json.dumps(stats, ensure_ascii=False, default=str)})

@@ -19,7 +19,7 @@ def _d(value) -> date | None:
 
 
 def board_class(board: dict) -> str:
-    return board.get("note") or "consult"
+    return board.get("board_class") or "consult"
 
 
 def deadline_for(ctx: SiteContext, board: dict | None) -> int:

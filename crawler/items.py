@@ -34,6 +34,7 @@ class ColumnItem:
     item_count: int | None = None   # the pager's total where the CMS gives one
     pages_total: int | None = None
     note: str | None = None
+    board_class: str | None = None   # boards: consult | excluded | other
     table = "columns"
 
 

@@ -93,6 +93,13 @@ def _m0002(db: sqlite_utils.Database) -> None:
     }, pk=("run_id", "site_id", "board_key"))
 
 
+@migration("0003_board_class")
+def _m0003(db: sqlite_utils.Database) -> None:
+    # consult | excluded | other: whether a board counts for the 互动回应 rules (it lived in `note`)
+    db["columns"].add_column("board_class", str)
+    db.execute("update columns set board_class = note, note = null where role = 'board'")
+
+
 class Store:
     """Thin wrapper over one SQLite file; everything else goes through sqlite-utils tables."""
 

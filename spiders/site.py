@@ -427,7 +427,7 @@ class SiteSpider(scrapy.Spider):
         cls = meta.get("board_class") or classify_board(name or "", response.url)
         yield ColumnItem(site_id=sid, key=key, name=name, url=response.url, role="board",
                          source=meta.get("source"), method="board", level=meta.get("level"),
-                         item_count=board.total_items, note=cls)
+                         item_count=board.total_items, board_class=cls)
         self.column_pages[(sid, key)] += 1
         yield from self._letters(response, board, key, name)
         if self.mode == "sweep" and not meta.get("fixed"):

@@ -26,11 +26,12 @@ class Site:
         self.columns, self.items, self.letters = [], [], []
         self.column("__home__", "首页", role="home", level=0, dates=[as_of - timedelta(days=1)])
 
-    def column(self, key, name, *, role="list", level=1, status="ok", dates=(), error=None, note=None):
+    def column(self, key, name, *, role="list", level=1, status="ok", dates=(), error=None, note=None,
+               board_class=None):
         self.columns.append({"run_id": self.run, "site_id": "s", "key": key, "name": name,
                              "url": f"http://127.0.0.1:9{key if key.startswith('/') else '/'}",
                              "level": level, "role": role, "status": status, "error": error,
-                             "note": note, "counted_items": len(dates),
+                             "note": note, "board_class": board_class, "counted_items": len(dates),
                              "newest_date": max((d for d in dates if d), default=None) and
                              max(d for d in dates if d).isoformat()})
         for i, d in enumerate(dates):
@@ -79,7 +80,7 @@ def _standard(s: Site):
     for it in s.items:
         if it["column_key"] == "/ndbg/":
             it["title"] = "测试县2025年政府信息公开工作年度报告"
-    s.column("/hdjl/", "县长信箱", role="board", note="consult")
+    s.column("/hdjl/", "县长信箱", role="board", board_class="consult")
     return s
 
 
