@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from checks.profile import LocatedYaml, ProfileError
+from checks.profile import ProfileError
+from crawler.yamlfile import LocatedYaml
 from checks.verdict import VERDICT_FAIL, VERDICT_UNKNOWN, active_findings
 
 RUBRIC_DIR = Path(__file__).resolve().parent / "rubrics"

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import chinese_calendar
 
-from checks.profile import LocatedYaml, ProfileError
+from checks.profile import ProfileError
+from crawler.yamlfile import LocatedYaml
 
 RANGE_SEP = ".."
 

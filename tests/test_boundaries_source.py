@@ -29,13 +29,13 @@ def test_yaml_loaded_safely():
         if name in ("yaml.load", "yaml.load_all", "yaml.compose"):
             loader = next((k.value for k in call.keywords if k.arg == "Loader"), None)
             safe = loader is not None and ("Safe" in _name(loader) or
-                                           (path.name == "profile.py" and _name(loader) == "_Loader"))
+                                           (path.name == "yamlfile.py" and _name(loader) == "_Loader"))
             if not safe:
                 unsafe.append(f"{path.name}:{call.lineno}")
         if name in ("yaml.unsafe_load", "yaml.full_load"):
             unsafe.append(f"{path.name}:{call.lineno}")
     assert unsafe == []
-    from checks.profile import _Loader
+    from crawler.yamlfile import _Loader
     import yaml
     assert issubclass(_Loader, yaml.SafeLoader)
 
