@@ -16,6 +16,7 @@ import scrapy
 from scrapy.http import FormRequest, Request
 
 from crawler.extraction import extract_page
+from crawler.extraction.info import MIN_CHILD_COLUMNS
 from crawler.items import ColumnItem, EnquiryItem, EntryBatch, FetchItem
 from crawler.urls import allowed, canonical, column_key, host_of
 
@@ -236,15 +237,11 @@ class SiteSpider(scrapy.Spider):
         return len([c for c in crumbs if not SECTION_NAME_RE.match(c)]) + 1
 
     @staticmethod
-    def _is_container(response, page, name: str | None) -> bool:
-        """A section page (政务公开 index) groups columns; an empty column page does not."""
-        if page.kind == "homepage" or (name and SECTION_NAME_RE.match(name)):
-            return True
-        if b"ColumnName" not in response.body[:20000] and b"columnname" not in response.body[:20000].lower():
-            return True
-        own = column_key(response.url)
-        return any(column_key(link.url).startswith(own) and column_key(link.url) != own
-                   for link in page.nav_links)
+    def _is_container(page, name: str | None) -> bool:
+        """A section page (政务公开 index) groups columns; an empty column page does not. A page
+        the extractor does not read as a column list at all is never called blank."""
+        return (page.kind != "column_list" or bool(name and SECTION_NAME_RE.match(name))
+                or page.child_columns >= MIN_CHILD_COLUMNS)
 
     def _name(self, page, meta) -> str | None:
         link_name = (meta.get("name") or "").strip()
@@ -283,7 +280,7 @@ class SiteSpider(scrapy.Spider):
             role = "static"
         elif main is not None and main.items:
             role = "list"
-        elif page.exempt_note or not self._is_container(response, page, name):
+        elif page.exempt_note or not self._is_container(page, name):
             role = "list"   # a column page with nothing listed: blank, or exempt with its note
         else:
             role = "section"

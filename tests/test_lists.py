@@ -192,3 +192,20 @@ def test_extract_command_json_shape(tmp_path):
     assert out["pagination"]["total_pages"] == 3 and out["date"] is None
     with pytest.raises(ExtractError, match="missing.html"):
         extract_command(str(tmp_path / "missing.html"), None, AS_OF)
+
+
+def test_empty_pages_tell_a_section_from_a_blank_column():
+    """Nothing listed: the 政务公开 index links its sub-column folders (a section); 统计信息 does not (blank)."""
+    from datetime import date as _date
+
+    from crawler.demo.site import build_site
+    from crawler.extraction import extract_page
+
+    site = build_site(_date(2026, 11, 27), 0)
+    pages = {}
+    for path in ("/zwgk/index.html", "/zwgk/tjxx/index.html"):
+        _, _, body = site.handle("GET", path, {}, {})
+        pages[path] = extract_page(body, "http://127.0.0.1:8000" + path, as_of=_date(2026, 11, 27))
+    assert pages["/zwgk/index.html"].child_columns >= 2
+    blank = pages["/zwgk/tjxx/index.html"]
+    assert blank.kind == "column_list" and blank.child_columns == 0 and not blank.is_info_page

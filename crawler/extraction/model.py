@@ -98,6 +98,8 @@ class PageResult:
     nav_links: list[Link] = field(default_factory=list)
     is_info_page: bool = False
     exempt_note: str | None = None
+    child_columns: int = 0       # sub-column folders linked below this page (a section groups them);
+                                 # counted only for pages with nothing listed
     encoding: str = "utf-8"
     rejected_dates: int = 0
     url: str | None = None

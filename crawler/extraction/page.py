@@ -251,6 +251,9 @@ def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding
         kind = "other"
         exempt = None
 
+    # a page with nothing listed is a blank column or a section grouping sub-columns: tell which
+    children = info.child_column_links(doc, url) if total_items == 0 else 0
+
     if kind == "column_list" and pagination.total_items is None and pagination.total_pages in (1, None) \
             and blocks:
         pagination.total_items = len(blocks[0].items)
@@ -259,5 +262,6 @@ def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding
         kind=kind, title=title, column_name=column_name, breadcrumb=crumbs, blocks=blocks,
         pagination=pagination, latest_date=_latest(blocks), date=date,
         nav_links=navigation.nav_links(doc, url, blocks, crumbs, texts), is_info_page=is_info,
-        exempt_note=exempt, encoding=encoding, rejected_dates=window.rejected, url=url)
+        exempt_note=exempt, encoding=encoding, rejected_dates=window.rejected, url=url,
+        child_columns=children)
     return result
