@@ -16,6 +16,7 @@ import scrapy
 from scrapy.http import FormRequest, Request
 
 from crawler.extraction import extract_page
+from crawler.extraction.board_status import MORE_RE
 from crawler.extraction.info import MIN_CHILD_COLUMNS
 from crawler.items import ColumnItem, EnquiryItem, EntryBatch, FetchItem
 from crawler.urls import allowed, canonical, column_key, host_of
@@ -245,7 +246,7 @@ class SiteSpider(scrapy.Spider):
 
     def _name(self, page, meta) -> str | None:
         link_name = (meta.get("name") or "").strip()
-        if link_name in ("更多", "更多>>", "more", "MORE", ">>", "更多>"):
+        if MORE_RE.match(link_name):
             link_name = ""
         return (page.column_name or "").strip() or link_name or None
 
