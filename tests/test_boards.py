@@ -335,3 +335,15 @@ def test_news_pages_are_not_read_as_letters():
     article = """<html><body><h1>县政府常务会议召开</h1><p>发布时间：2026-10-12</p><p>编号：2026-001</p>
       <p>会议研究了……</p></body></html>"""
     assert extract_letter(article, "http://x.gov.cn/2.html", as_of=AS_OF).status == "unknown"
+
+
+@pytest.mark.parametrize("nest", ["<table><tr><td>", "<ul><li>"])
+def test_deep_nesting_before_the_board_still_reads_its_letters(nest):
+    """bench/fuzz.py found row and header detection quadratic in nesting depth (84 s on one page);
+    a hostile 3,000-deep sidebar must neither hide the letters nor stall the crawl."""
+    body = (FIXTURES / "table" / "list.html").read_text(encoding="utf-8")
+    exp = json.loads((FIXTURES / "table" / "list.expected.json").read_text(encoding="utf-8"))
+    at = body.index("<body>") + len("<body>")
+    hostile = body[:at] + "<div class='side'>" + nest * 3000 + body[at:]
+    page = extract_board(hostile.encode("utf-8"), "http://127.0.0.1/table/list.html", as_of=AS_OF)
+    assert {x.number for x in page.letters} >= {x["number"] for x in exp["letters"]}

@@ -179,11 +179,27 @@ def _row_cells(tr: Tag) -> list[Tag]:
     return [c for c in tr.find_all(["td", "th"], recursive=False)]
 
 
+def _short_text(cell: Tag, limit: int) -> str | None:
+    """The cell's text if it is at most `limit` characters, else None. A cell that holds a table is
+    no header; checking that first keeps nested tables linear (reading each cell whole was
+    quadratic in the nesting depth: 84 s on one page in bench/fuzz.py)."""
+    if any(getattr(child, "name", None) == "table" for child in cell.children):
+        return None
+    parts, size = [], 0
+    for s in cell.strings:
+        parts.append(s)
+        size += len(s.strip())
+        if size > limit:
+            return None
+    text = clean(" ".join(parts))
+    return text if len(text) <= limit else None
+
+
 def _header_map(cells: list[Tag]) -> dict[str, int]:
     mapping: dict[str, int] = {}
     for i, cell in enumerate(cells):
-        text = clean(cell.get_text(" "))
-        if not text or len(text) > 12:
+        text = _short_text(cell, 12)
+        if not text:
             continue
         for fld, rx in HEADER_RULES:
             if rx.search(text) and fld not in mapping:
@@ -250,10 +266,17 @@ def _tables(soup: BeautifulSoup, url: str, as_of: dt.date, used: set[int], board
 
 # ---------------------------------------------------------------- list rows
 
+ROW_TAGS = ["li", "tr", "dl"]
+
+
 def _list_rows(soup: BeautifulSoup, url: str, as_of: dt.date, used: set[int], board_like: bool) -> list[Letter]:
     letters: list[Letter] = []
-    for el in soup.find_all(["li", "tr", "dl"]):
-        if id(el) in used or el.find(["li", "tr", "dl"]) is not None:
+    rows = soup.find_all(ROW_TAGS)
+    # a row that holds other rows is not a letter; found from below (each row's nearest row
+    # ancestor) because asking every row for row descendants was quadratic in nesting depth
+    holders = {id(p) for el in rows if (p := el.find_parent(ROW_TAGS)) is not None}
+    for el in rows:
+        if id(el) in used or id(el) in holders:
             continue
         if any(el.find_parent(p) is not None for p in ROW_SKIP_PARENTS):
             continue
