@@ -79,6 +79,7 @@ def _run_job(job_path: str) -> int:
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
+    from crawler.pagereader import PageReader, reader_enabled
     from spiders.site import SiteSpider
 
     job = json.loads(Path(job_path).read_text(encoding="utf-8"))
@@ -89,11 +90,18 @@ def _run_job(job_path: str) -> int:
     settings.set("GOVWATCH_PROGRESS", bool(job.get("progress")))
     for k, v in (job.get("settings") or {}).items():
         settings.set(k, v)
+    # forked before Scrapy starts its reactor and threads
+    reader = PageReader(job["db"], job["run_id"], settings.getint("GOVWATCH_BATCH_SIZE", 1000)) \
+        if reader_enabled(settings, job["mode"]) else None
     process = CrawlerProcess(settings)
-    process.crawl(SiteSpider, sites=job["sites"], as_of=date.fromisoformat(job["as_of"]),
-                  mode=job["mode"], known=job.get("known") or {},
+    crawler = process.create_crawler(SiteSpider)
+    process.crawl(crawler, sites=job["sites"], as_of=date.fromisoformat(job["as_of"]),
+                  mode=job["mode"], known=job.get("known") or {}, reader=reader,
                   max_pages=int((job.get("settings") or {}).get("GOVWATCH_MAX_PAGES", 3000)))
     process.start()
+    if reader is not None and reader.failed:
+        print(f"抓取未完成：{reader.failed}", file=sys.stderr)
+        return 4
     return 0
 
 

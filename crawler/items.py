@@ -53,6 +53,21 @@ class EntryItem:
 ENTRY_FIELDS = ("site_id", "column_key", "title", "url", "date", "date_source", "page_url")
 
 
+def entry_rows(site_id: str, key: str, entries, page_url: str, seen: set) -> list[tuple]:
+    """A page's entries as ENTRY_FIELDS tuples, each item of a column once: Hanweb groups and
+    re-listed pages overlap. `seen` (the column's idents so far) is updated."""
+    rows = []
+    for e in entries:
+        ident = e.url or (e.title, e.date)
+        if ident in seen:
+            continue
+        seen.add(ident)
+        d = e.date
+        rows.append((site_id, key, (e.title_full or e.title or "").strip(), e.url,
+                     d.isoformat() if d else None, e.date_source, page_url))
+    return rows
+
+
 @dataclass
 class EntryBatch:
     """One list page's outcome as ONE Scrapy item: its entries as plain tuples in ENTRY_FIELDS

@@ -94,6 +94,9 @@ class StorePipeline:
     def close_spider(self, spider=None):
         # Scrapy ≥ 2.13 may call this without the spider: take it from the crawler
         spider = spider or getattr(getattr(self, "crawler", None), "spider", None)
+        finish = getattr(spider, "finish_reading", None)
+        if finish is not None:
+            finish()   # the page reader's rows are committed before the counts below
         self.flush()
         pages = getattr(spider, "column_pages", {}) if spider is not None else {}
         skipped = getattr(spider, "over_budget", {}) if spider is not None else {}

@@ -9,6 +9,8 @@ from collections import Counter
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.pagereader import rows_read
+
 
 class ProgressDisplay:
     def __init__(self, crawler, interval: float = 1.0):
@@ -31,6 +33,7 @@ class ProgressDisplay:
         crawler.signals.connect(ext.response, signal=signals.response_received)
         crawler.signals.connect(ext.item, signal=signals.item_scraped)
         crawler.signals.connect(ext.error, signal=signals.spider_error)
+        crawler.signals.connect(ext.rows, signal=rows_read)
         return ext
 
     def opened(self, spider):
@@ -55,6 +58,10 @@ class ProgressDisplay:
     def item(self, item, response, spider):
         rows = getattr(item, "rows", None)   # an EntryBatch: its entries, not its fetch row
         self.items += len(rows) if rows is not None else 1
+        self._refresh()
+
+    def rows(self, rows: int, **_):
+        self.items += rows
         self._refresh()
 
     def error(self, failure, response, spider):

@@ -40,6 +40,8 @@ GOVWATCH_DB = None
 GOVWATCH_RUN_ID = None
 GOVWATCH_BATCH_SIZE = 1000   # rows per transaction; a killed crawl loses at most one batch
 GOVWATCH_PROGRESS = True
+# sweeps: later list pages are read and stored by a second process (crawler/pagereader.py)
+GOVWATCH_PAGE_READER = True
 
 # Fault guards (crawler/middlewares.py): WAF challenges and binary bodies become failed fetches
 # (无法核实), oversized bodies are cut at GOVWATCH_BODY_CAP, traps and off-site redirects are refused.

@@ -36,6 +36,16 @@ RELOAD_RE = re.compile(r"location\.(?:reload|replace|href)\s*[(=]|window\.locati
 BLOCK_TEXT_RE = re.compile(r"访问被(?:拦截|阻断|拒绝)|拦截了您的访问|您的请求(?:存在|带有)(?:威胁|不合法)|"
                            r"网站防火墙|WEB\s*应用防火墙|Web Application Firewall|安全验证|人机验证|"
                            r"请开启\s*JavaScript|请启用\s*JavaScript|enable JavaScript and cookies", re.I)
+# Every signal above contains one of these (ASCII lowercased): a page holding none of them is no
+# challenge, and testing them with `in` on the lowercased head is ~50x cheaper than the case-
+# insensitive Unicode patterns, which cost ~0.9 ms on an ordinary 9 KB page.
+SIGNAL_WORDS: tuple[bytes, ...] = tuple(w.encode("utf-8") for w in (
+    "jsl_clearance", "__jsluid", "yunsuo", "security_verify_data", "safedog", "安全狗", "创宇盾",
+    "知道创宇", "云防御", "yunaq", "jiasule", "$_ts", "_$", "fssbbil1ugzbn7n", "cf-browser-verification",
+    "cf_chl_", "challenge-platform", "just a moment...", "360wzws", "360网站卫士", "aliyun_waf",
+    "_waf_bd8ce2ce37", "acw_sc__v2", "acw_tc", "document.cookie", "访问被", "拦截了您的访问", "您的请求",
+    "网站防火墙", "应用防火墙", "web application firewall", "安全验证", "人机验证", "请开启", "请启用",
+    "enable javascript and cookies"))
 TAG_RE = re.compile(r"<[^>]+>|<script\b.*?</script>", re.I | re.S)
 SCRIPT_RE = re.compile(r"<script\b.*?</script>", re.I | re.S)
 
@@ -65,6 +75,9 @@ def detect_challenge(status: int | None, body: bytes | str, content_type: str | 
     if not small and status not in CHALLENGE_STATUSES:
         return None   # every signal below needs a small page or a challenge status: skip the scans
     head = body[:HEAD_BYTES]
+    low = (head if isinstance(head, bytes) else head.encode("utf-8", "replace")).lower()
+    if not any(w in low for w in SIGNAL_WORDS):
+        return None
     text = head.decode("utf-8", "replace") if isinstance(head, bytes) else head
     for vendor, pattern in VENDOR_PATTERNS:
         m = pattern.search(text)

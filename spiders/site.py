@@ -11,14 +11,18 @@ import re
 from collections import Counter
 from datetime import date
 from typing import Any
+from urllib.parse import urljoin
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.http import FormRequest, Request
 
 from crawler.extraction import extract_page
 from crawler.extraction.board_status import MORE_RE
 from crawler.extraction.info import MIN_CHILD_COLUMNS
-from crawler.items import ColumnItem, EnquiryItem, EntryBatch, FetchItem
+from crawler.items import ColumnItem, EnquiryItem, EntryBatch, FetchItem, entry_rows
+from crawler.pagereader import FAILED_REASON, PageReader, read_continuation, rows_read
 from crawler.urls import allowed, canonical, column_key, host_of
 
 HOME_KEY = "__home__"
@@ -38,7 +42,8 @@ class SiteSpider(scrapy.Spider):
 
     def __init__(self, sites: list[dict], as_of: date, mode: str = "sweep",
                  known: dict[str, list[dict]] | None = None, max_pages: int = 3000,
-                 max_depth: int = 5, future_margin_days: int = 400, *args, **kwargs):
+                 max_depth: int = 5, future_margin_days: int = 400, reader: PageReader | None = None,
+                 *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.sites = {s["id"]: s for s in sites}
         self.as_of = as_of
@@ -55,6 +60,18 @@ class SiteSpider(scrapy.Spider):
         self.column_pages: Counter = Counter()
         self.item_seen: dict[tuple[str, str], set] = {}
         self.over_budget = Counter()
+        # a sweep's later list pages go to the page reader process (crawler/pagereader.py)
+        self.reader = reader
+        if reader is not None:
+            reader.configure(as_of, future_margin_days)
+            reader.on_done = self._page_read
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if spider.reader is not None:
+            crawler.signals.connect(spider._idle, signal=signals.spider_idle)
+        return spider
 
     # -- helpers ----------------------------------------------------------------------------------
     async def start(self):
@@ -98,13 +115,15 @@ class SiteSpider(scrapy.Spider):
         self.budget[site_id] += 1
         return True
 
-    def _extract(self, response, **light):
-        enc = None
+    @staticmethod
+    def _encoding(response) -> str | None:
         ctype = response.headers.get(b"Content-Type")
-        if ctype:
-            m = CHARSET_RE.search(ctype)
-            enc = m.group(1).decode("ascii", "ignore") if m else None
-        return extract_page(response.body, response.url, as_of=self.as_of, header_encoding=enc,
+        m = CHARSET_RE.search(ctype) if ctype else None
+        return m.group(1).decode("ascii", "ignore") if m else None
+
+    def _extract(self, response, **light):
+        return extract_page(response.body, response.url, as_of=self.as_of,
+                            header_encoding=self._encoding(response),
                             margin_days=self.future_margin_days,
                             request_formdata=response.meta.get("formdata"), **light)
 
@@ -351,22 +370,64 @@ class SiteSpider(scrapy.Spider):
         if self._http_error(response):
             yield fetch
             return
+        if self.reader is not None:
+            if not self.reader.alive:
+                raise CloseSpider(FAILED_REASON)
+            # read and stored by the page reader; its answer comes back to _page_read
+            self.reader.submit(sid, key, response.url, response.body, self._encoding(response),
+                               response.meta.get("formdata"), response.meta.get("locator"), fetch,
+                               response.meta, self.item_seen.get((sid, key)))
+            return
         try:
-            page = self._extract(response, continuation=True,
-                                 locator=response.meta.get("locator"))
+            entries, next_href = read_continuation(
+                response.body, response.url, as_of=self.as_of, margin_days=self.future_margin_days,
+                header_encoding=self._encoding(response), formdata=response.meta.get("formdata"),
+                locator=response.meta.get("locator"))
         except Exception:  # noqa: BLE001
             yield fetch
             return
         self.column_pages[(sid, key)] += 1
-        main = page.blocks[0] if page.blocks else None
         # the fetch row rides in the page's entry batch: one Scrapy item per list page
-        yield from self._entries(sid, key, main.items if main else [], response.url, fetch=fetch)
-        # a 下一页 chain can start from a page reached through page_urls: follow it in sweeps
-        if self.mode == "sweep" and page.pagination.next_page_href:
-            nxt = response.urljoin(page.pagination.next_page_href)
-            if allowed(nxt, self.sites[sid]) and self._take(sid, nxt):
-                yield Request(nxt, callback=self.parse_list_page, errback=self.page_failed,
-                              meta=dict(response.meta), dont_filter=True)
+        yield from self._entries(sid, key, entries, response.url, fetch=fetch)
+        nxt = self._next_page(sid, response.url, response.meta, next_href)
+        if nxt is not None:
+            yield nxt
+
+    def _next_page(self, sid: str, url: str, meta: dict, next_href: str | None) -> Request | None:
+        """A 下一页 chain can start from a page reached through page_urls: follow it in sweeps."""
+        if self.mode != "sweep" or not next_href:
+            return None
+        nxt = urljoin(url, next_href)
+        if allowed(nxt, self.sites[sid]) and self._take(sid, nxt):
+            return Request(nxt, callback=self.parse_list_page, errback=self.page_failed,
+                           meta=dict(meta), dont_filter=True)
+        return None
+
+    def _page_read(self, sid: str, key: str, url: str, meta: dict, next_href: str | None,
+                   rows: int) -> None:
+        """The page reader's answer for one page: its rows are committed."""
+        if rows < 0:
+            return   # unreadable: only its fetch row was stored
+        self.column_pages[(sid, key)] += 1
+        if rows:
+            self.crawler.signals.send_catch_log(rows_read, rows=rows)
+        nxt = self._next_page(sid, url, meta, next_href)
+        if nxt is not None:
+            self.crawler.engine.crawl(nxt)
+
+    def _idle(self):
+        """Nothing left to fetch: wait for the reader's last answers, which may name more pages."""
+        before = self.budget.copy()
+        self.reader.wait_all()
+        if not self.reader.alive:
+            raise CloseSpider(FAILED_REASON)
+        if self.budget != before:
+            raise DontCloseSpider
+
+    def finish_reading(self) -> None:
+        """Called by the store pipeline before its final counts: every page answered, reader gone."""
+        if self.reader is not None:
+            self.reader.close()
 
     def page_failed(self, failure):
         yield self._failed_fetch(failure)
@@ -383,18 +444,7 @@ class SiteSpider(scrapy.Spider):
                          status="failed", error=fetch.error)
 
     def _entries(self, sid, key, entries, page_url, fetch: FetchItem | None = None):
-        """Items of a column, once each: Hanweb groups and re-listed pages overlap. Rows are tuples
-        in ENTRY_FIELDS order (site_id, column_key, title, url, date, date_source, page_url)."""
-        seen = self.item_seen.setdefault((sid, key), set())
-        rows = []
-        for e in entries:
-            ident = e.url or (e.title, e.date)
-            if ident in seen:
-                continue
-            seen.add(ident)
-            d = e.date
-            rows.append((sid, key, (e.title_full or e.title or "").strip(), e.url,
-                         d.isoformat() if d else None, e.date_source, page_url))
+        rows = entry_rows(sid, key, entries, page_url, self.item_seen.setdefault((sid, key), set()))
         if rows or fetch is not None:
             yield EntryBatch(rows, fetch)
 

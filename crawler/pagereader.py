@@ -1,0 +1,210 @@
+"""A sweep's later list pages are read and stored by a second process, the page reader.
+
+Why: nearly every request of a sweep is a later page of a list (page 2 … 1,000 of a column). Reading
+one (an lxml parse and ~20 records) and storing its rows through Scrapy's item path cost the crawl
+process more CPU than Scrapy's own fetch of the page, and Scrapy runs on one core. Nothing about
+the walk depends on those pages except an occasional 下一页 link, so the crawl process hands each
+raw page over and goes on fetching; the reader extracts it exactly as the crawl process would
+(`read_continuation`), drops entries already seen in the column, writes rows through the same
+`StorePipeline` in its own transactions, and answers each page — rows stored, next page link —
+only once its rows are committed. The crawl therefore never closes with pages unanswered, and its
+final per-column counts (pages read, items, newest date) include every page.
+
+If the reader dies, the crawl stops with the reason `page_reader_failed` and the run stays
+incomplete, like any crawl that did not finish: rows already committed are kept, nothing is judged
+from a half-read sweep.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import multiprocessing
+import os
+import signal
+from typing import Any, Callable
+
+from crawler.extraction import extract_page
+from crawler.items import EntryBatch, FetchItem, entry_rows
+
+FAILED_REASON = "page_reader_failed"
+# Scrapy signal sent with `rows=` when the reader has stored a page's rows (progress display)
+rows_read = object()
+# an answer is awaited this long at the end of a crawl before the reader is declared dead
+FINISH_TIMEOUT = 300.0
+
+
+def read_continuation(body: bytes, url: str, *, as_of: dt.date, margin_days: int,
+                      header_encoding: str | None, formdata: dict | None, locator: str | None):
+    """A later page of a list: its entries and the 下一页 link, as both processes read it."""
+    page = extract_page(body, url, as_of=as_of, header_encoding=header_encoding,
+                        margin_days=margin_days, request_formdata=formdata,
+                        continuation=True, locator=locator)
+    main = page.blocks[0] if page.blocks else None
+    return (main.items if main else []), page.pagination.next_page_href
+
+
+# -- the reader process ---------------------------------------------------------------------------
+def _serve(conn, parent_end, db_path: str, run_id: int, batch_size: int) -> None:
+    """The reader's loop: config, pages, stop (or the crawl process gone: EOF, which needs the
+    crawl process's end of the pipe, inherited through fork, closed here)."""
+    from crawler.pipelines import StorePipeline
+    parent_end.close()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C stops the crawl; the crawl stops us
+    pipeline = StorePipeline(db_path, run_id, batch_size)
+    pipeline.open_spider()
+    seen: dict[tuple[str, str], set] = {}
+    as_of, margin = dt.date.today(), 400
+    answered: list[tuple[int, str | None, int]] = []
+
+    def commit():
+        pipeline.flush()
+        if answered:
+            conn.send(("done", answered[:]))
+            answered.clear()
+
+    try:
+        while True:
+            try:
+                msg = conn.recv()
+            except EOFError:
+                break
+            if msg[0] == "page":
+                _, pid, sid, key, url, body, enc, formdata, locator, fetch, seed = msg
+                if seed is not None:
+                    seen[(sid, key)] = seed
+                try:
+                    entries, next_href = read_continuation(
+                        body, url, as_of=as_of, margin_days=margin, header_encoding=enc,
+                        formdata=formdata, locator=locator)
+                except Exception:  # noqa: BLE001 — an unreadable page keeps its fetch row only
+                    pipeline.process_item(EntryBatch([], fetch))
+                    answered.append((pid, None, -1))
+                else:
+                    rows = entry_rows(sid, key, entries, url, seen.setdefault((sid, key), set()))
+                    pipeline.process_item(EntryBatch(rows, fetch))
+                    answered.append((pid, next_href, len(rows)))
+                # answer when the batch was just written, or when nothing more is waiting
+                if pipeline.pending_count == 0 or not conn.poll():
+                    commit()
+            elif msg[0] == "config":
+                as_of, margin = dt.date.fromisoformat(msg[1]), int(msg[2])
+            elif msg[0] == "stop":
+                break
+        commit()
+    finally:
+        pipeline.store.close()
+        conn.close()
+
+
+# -- the crawl process's side ----------------------------------------------------------------------
+class PageReader:
+    """Hands pages to the reader process and takes its answers (`on_done` per page)."""
+
+    def __init__(self, db_path: str, run_id: int, batch_size: int = 1000):
+        # fork: started before Scrapy's reactor exists, so the child inherits no running loop
+        ctx = multiprocessing.get_context("fork")
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.proc = ctx.Process(target=_serve, args=(child, self.conn, db_path, int(run_id), batch_size),
+                                name="govwatch-page-reader", daemon=True)
+        self.proc.start()
+        child.close()
+        self.outstanding: dict[int, tuple[str, str, str, dict]] = {}
+        self.seeded: set[tuple[str, str]] = set()
+        self.failed: str | None = None
+        self.on_done: Callable[[str, str, str, dict, str | None, int], None] | None = None
+        self._next = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def configure(self, as_of: dt.date, margin_days: int) -> None:
+        self._send(("config", as_of.isoformat(), margin_days))
+
+    @property
+    def alive(self) -> bool:
+        return self.failed is None
+
+    def submit(self, site_id: str, key: str, url: str, body: bytes, encoding: str | None,
+               formdata: dict | None, locator: str | None, fetch: FetchItem, meta: dict,
+               seen: set | None) -> None:
+        """`seen`: the column's entries already stored (page 1), sent with its first later page."""
+        self._watch()
+        pid = self._next = self._next + 1
+        seed = None
+        if (site_id, key) not in self.seeded:
+            self.seeded.add((site_id, key))
+            seed = set(seen or ())
+        self.outstanding[pid] = (site_id, key, url, meta)
+        self._send(("page", pid, site_id, key, url, body, encoding, formdata, locator, fetch, seed))
+
+    def _send(self, msg: tuple) -> None:
+        if self.failed:
+            return
+        try:
+            self.conn.send(msg)
+        except (OSError, ValueError) as e:
+            self._fail(f"发送失败: {e}")
+
+    def _fail(self, why: str) -> None:
+        if self.failed is None:
+            self.failed = f"页面读取进程异常退出 (page reader died: {why})"
+        self._unwatch()
+
+    def _watch(self) -> None:
+        """Answers are taken as they come, from the event loop Scrapy runs on."""
+        if self._loop is None and not self.failed:
+            self._loop = asyncio.get_event_loop()
+            self._loop.add_reader(self.conn.fileno(), self.take_answers)
+
+    def _unwatch(self) -> None:
+        if self._loop is not None:
+            try:
+                self._loop.remove_reader(self.conn.fileno())
+            except (OSError, ValueError):
+                pass
+            self._loop = None
+
+    def take_answers(self, timeout: float = 0.0) -> int:
+        """Apply every answer waiting (or arriving within `timeout`); the number of pages answered."""
+        n = 0
+        try:
+            while not self.failed and self.conn.poll(timeout):
+                kind, answers = self.conn.recv()
+                for pid, next_href, rows in answers:
+                    site_id, key, url, meta = self.outstanding.pop(pid)
+                    n += 1
+                    if self.on_done is not None:
+                        self.on_done(site_id, key, url, meta, next_href, rows)
+                timeout = 0.0
+        except (EOFError, OSError) as e:
+            self._fail(type(e).__name__)
+        if not self.failed and not self.proc.is_alive() and self.outstanding:
+            self._fail(f"exit code {self.proc.exitcode}")
+        return n
+
+    def wait_all(self, timeout: float = FINISH_TIMEOUT) -> None:
+        """Block until every page handed over is answered (the crawl has nothing else to do)."""
+        waited = 0.0
+        while self.outstanding and not self.failed:
+            if self.take_answers(timeout=1.0) == 0:
+                waited += 1.0
+                if not self.proc.is_alive():
+                    self._fail(f"exit code {self.proc.exitcode}")
+                elif waited >= timeout:
+                    self._fail(f"{len(self.outstanding)} 个页面 {timeout:.0f} 秒未处理完")
+
+    def close(self) -> None:
+        """Answer what is left, stop the process and reap it."""
+        self.wait_all()
+        self._unwatch()
+        self._send(("stop",))
+        self.proc.join(timeout=30)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+        if self.proc.exitcode not in (0, None) and self.failed is None:
+            self.failed = f"页面读取进程退出码 {self.proc.exitcode} (page reader exit code)"
+        self.conn.close()
+
+
+def reader_enabled(settings: Any, mode: str) -> bool:
+    return mode == "sweep" and bool(settings.getbool("GOVWATCH_PAGE_READER", True)) \
+        and os.name == "posix"
