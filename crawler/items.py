@@ -3,7 +3,8 @@
 Items are plain dataclasses so pipelines and tests can build them without Scrapy."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from operator import attrgetter
 
 
 @dataclass
@@ -16,6 +17,10 @@ class FetchItem:
     bytes: int | None
     kind: str | None
     table = "fetches"
+
+
+# a FetchItem's fields as a tuple, in order: FetchItem(*fetch_values(f)) == f
+fetch_values = attrgetter(*(f.name for f in fields(FetchItem)))
 
 
 @dataclass

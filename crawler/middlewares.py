@@ -5,9 +5,9 @@ fetch* (an exception the spider's errback records as 无法核实), before the s
 for an empty or stale column. Every exception's text is the fetch's error, so it says what happened
 in words an office can act on.
 
-- ``WafChallengeMiddleware``: a WAF / JS challenge page (even with status 200) is a failure.
-- ``BodyGuardMiddleware``: bodies over ``GOVWATCH_BODY_CAP`` bytes are cut at the cap and counted;
-  binary data served as text/html is a failure.
+- ``ResponseGuardMiddleware``: bodies over ``GOVWATCH_BODY_CAP`` bytes are cut at the cap and
+  counted; binary data served as text/html is a failure; a WAF / JS challenge page (even with
+  status 200) is a failure.
 - ``TrapGuardMiddleware``: crawler traps (session-id and calendar URLs, repeated path segments,
   endless URLs) and redirects that leave the site are refused.
 """
@@ -88,26 +88,25 @@ class _Base:
             self.stats.inc_value(f"govwatch/{key}/{sid}")
 
 
-class WafChallengeMiddleware(_Base):
-    def process_response(self, request, response, spider=None):
-        if getattr(response, "body", None) is None:
-            return response
-        challenge = detect_challenge(response.status, response.body, _content_type(response))
-        if challenge is None:
-            return response
-        self._count("waf_challenge", request)
-        log.warning("WAF challenge at %s: %s", response.url, challenge.vendor)
-        raise WafChallenge(challenge.describe(response.status))
+class ResponseGuardMiddleware(_Base):
+    """The body guard, then the WAF guard, in one middleware: every response of a crawl passes
+    here, and each middleware hop is a measurable share of a sweep's per-page cost."""
 
-
-class BodyGuardMiddleware(_Base):
     def __init__(self, crawler):
         super().__init__(crawler)
         self.cap = crawler.settings.getint("GOVWATCH_BODY_CAP", 0)
 
     def process_response(self, request, response, spider=None):
-        body = getattr(response, "body", b"") or b""
-        ctype = _content_type(response).lower()
+        body = getattr(response, "body", None)
+        if body is None:
+            return response
+        ctype = _content_type(response)
+        response = self._body(request, response, body, ctype.lower())
+        self._waf(request, response, ctype)
+        return response
+
+    def _body(self, request, response, body: bytes, ctype: str):
+        """Bodies over the cap are cut and counted; binary data served as text is a failure."""
         textual = not ctype or any(t in ctype for t in ("html", "text/", "xml", "json"))
         if textual and looks_binary(body, ctype):
             self._count("binary_body", request)
@@ -118,6 +117,14 @@ class BodyGuardMiddleware(_Base):
             log.warning("body of %s cut at %d of %d bytes", response.url, self.cap, len(body))
             return response.replace(body=body[:self.cap])
         return response
+
+    def _waf(self, request, response, ctype: str) -> None:
+        """A WAF / JS challenge page (even with status 200) is a failure."""
+        challenge = detect_challenge(response.status, response.body, ctype)
+        if challenge is not None:
+            self._count("waf_challenge", request)
+            log.warning("WAF challenge at %s: %s", response.url, challenge.vendor)
+            raise WafChallenge(challenge.describe(response.status))
 
 
 class TrapGuardMiddleware(_Base):

@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import signal
 from typing import Any, Callable
+from urllib.parse import urljoin
 
 from crawler.extraction import extract_page
 from crawler.items import EntryBatch, FetchItem, entry_rows
@@ -29,18 +30,23 @@ from crawler.items import EntryBatch, FetchItem, entry_rows
 FAILED_REASON = "page_reader_failed"
 # Scrapy signal sent with `rows=` when the reader has stored a page's rows (progress display)
 rows_read = object()
+# the reader commits and answers once no further page arrives within this many seconds (a crawl
+# sends a page every millisecond or so; a 下一页 chain waits this long per page at most)
+IDLE_COMMIT = 0.005
 # an answer is awaited this long at the end of a crawl before the reader is declared dead
 FINISH_TIMEOUT = 300.0
 
 
 def read_continuation(body: bytes, url: str, *, as_of: dt.date, margin_days: int,
                       header_encoding: str | None, formdata: dict | None, locator: str | None):
-    """A later page of a list: its entries and the 下一页 link, as both processes read it."""
+    """A later page of a list: its entries and the absolute URL of its 下一页 link, as both
+    processes read it."""
     page = extract_page(body, url, as_of=as_of, header_encoding=header_encoding,
                         margin_days=margin_days, request_formdata=formdata,
                         continuation=True, locator=locator)
     main = page.blocks[0] if page.blocks else None
-    return (main.items if main else []), page.pagination.next_page_href
+    nxt = page.pagination.next_page_href
+    return (main.items if main else []), (urljoin(url, nxt) if nxt else None)
 
 
 # -- the reader process ---------------------------------------------------------------------------
@@ -69,11 +75,12 @@ def _serve(conn, parent_end, db_path: str, run_id: int, batch_size: int) -> None
             except EOFError:
                 break
             if msg[0] == "page":
-                _, pid, sid, key, url, body, enc, formdata, locator, fetch, seed = msg
+                _, pid, sid, key, url, body, enc, formdata, locator, fetch_values, seed = msg
+                fetch = FetchItem(*fetch_values)
                 if seed is not None:
                     seen[(sid, key)] = seed
                 try:
-                    entries, next_href = read_continuation(
+                    entries, next_url = read_continuation(
                         body, url, as_of=as_of, margin_days=margin, header_encoding=enc,
                         formdata=formdata, locator=locator)
                 except Exception:  # noqa: BLE001 — an unreadable page keeps its fetch row only
@@ -82,9 +89,10 @@ def _serve(conn, parent_end, db_path: str, run_id: int, batch_size: int) -> None
                 else:
                     rows = entry_rows(sid, key, entries, url, seen.setdefault((sid, key), set()))
                     pipeline.process_item(EntryBatch(rows, fetch))
-                    answered.append((pid, next_href, len(rows)))
-                # answer when the batch was just written, or when nothing more is waiting
-                if pipeline.pending_count == 0 or not conn.poll():
+                    answered.append((pid, next_url, len(rows)))
+                # answer when the batch was just written, or when no page follows within
+                # IDLE_COMMIT seconds: one transaction and one answer per run of pages, not per page
+                if pipeline.pending_count == 0 or not conn.poll(IDLE_COMMIT):
                     commit()
             elif msg[0] == "config":
                 as_of, margin = dt.date.fromisoformat(msg[1]), int(msg[2])
@@ -112,6 +120,7 @@ class PageReader:
         self.seeded: set[tuple[str, str]] = set()
         self.failed: str | None = None
         self.on_done: Callable[[str, str, str, dict, str | None, int], None] | None = None
+        self.on_batch: Callable[[int], None] | None = None   # rows stored, once per answer batch
         self._next = 0
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -123,9 +132,11 @@ class PageReader:
         return self.failed is None
 
     def submit(self, site_id: str, key: str, url: str, body: bytes, encoding: str | None,
-               formdata: dict | None, locator: str | None, fetch: FetchItem, meta: dict,
+               formdata: dict | None, locator: str | None, fetch_values: tuple, meta: dict,
                seen: set | None) -> None:
-        """`seen`: the column's entries already stored (page 1), sent with its first later page."""
+        """`fetch_values`: the page's FetchItem fields in order (a tuple pickles several times faster
+        than the dataclass); `seen`: the column's entries already stored (page 1), sent with its
+        first later page."""
         self._watch()
         pid = self._next = self._next + 1
         seed = None
@@ -133,7 +144,8 @@ class PageReader:
             self.seeded.add((site_id, key))
             seed = set(seen or ())
         self.outstanding[pid] = (site_id, key, url, meta)
-        self._send(("page", pid, site_id, key, url, body, encoding, formdata, locator, fetch, seed))
+        self._send(("page", pid, site_id, key, url, body, encoding, formdata, locator, fetch_values,
+                    seed))
 
     def _send(self, msg: tuple) -> None:
         if self.failed:
@@ -168,11 +180,15 @@ class PageReader:
         try:
             while not self.failed and self.conn.poll(timeout):
                 kind, answers = self.conn.recv()
-                for pid, next_href, rows in answers:
+                stored = 0
+                for pid, next_url, rows in answers:
                     site_id, key, url, meta = self.outstanding.pop(pid)
                     n += 1
+                    stored += max(rows, 0)
                     if self.on_done is not None:
-                        self.on_done(site_id, key, url, meta, next_href, rows)
+                        self.on_done(site_id, key, url, meta, next_url, rows)
+                if self.on_batch is not None and stored:
+                    self.on_batch(stored)
                 timeout = 0.0
         except (EOFError, OSError) as e:
             self._fail(type(e).__name__)

@@ -11,7 +11,6 @@ import re
 from collections import Counter
 from datetime import date
 from typing import Any
-from urllib.parse import urljoin
 
 import scrapy
 from scrapy import signals
@@ -21,7 +20,7 @@ from scrapy.http import FormRequest, Request
 from crawler.extraction import extract_page
 from crawler.extraction.board_status import MORE_RE
 from crawler.extraction.info import MIN_CHILD_COLUMNS
-from crawler.items import ColumnItem, EnquiryItem, EntryBatch, FetchItem, entry_rows
+from crawler.items import ColumnItem, EnquiryItem, EntryBatch, FetchItem, entry_rows, fetch_values
 from crawler.pagereader import FAILED_REASON, PageReader, read_continuation, rows_read
 from crawler.urls import allowed, canonical, column_key, host_of
 
@@ -60,11 +59,13 @@ class SiteSpider(scrapy.Spider):
         self.column_pages: Counter = Counter()
         self.item_seen: dict[tuple[str, str], set] = {}
         self.over_budget = Counter()
+        self.asked: set[str] = set()    # list pages requested, by their URL as written
         # a sweep's later list pages go to the page reader process (crawler/pagereader.py)
         self.reader = reader
         if reader is not None:
             reader.configure(as_of, future_margin_days)
             reader.on_done = self._page_read
+            reader.on_batch = lambda rows: self.crawler.signals.send_catch_log(rows_read, rows=rows)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -81,7 +82,7 @@ class SiteSpider(scrapy.Spider):
                           priority=100)
 
     def _fetch(self, response, kind: str) -> FetchItem:
-        cut = response.meta.get("govwatch_truncated_from")   # set by BodyGuardMiddleware
+        cut = response.meta.get("govwatch_truncated_from")   # set by ResponseGuardMiddleware
         note = f"正文{cut}字节超过上限，已截断至{len(response.body)}字节" if cut else None
         return FetchItem(site_id=response.meta["site_id"], url=response.url,
                          status=response.status, error=note,
@@ -341,6 +342,7 @@ class SiteSpider(scrapy.Spider):
                 self.over_budget[sid] += 1
                 break   # a pager claiming 100,000 pages must not cost 100,000 checks
             if allowed(url, site) and self._take(sid, url):
+                self.asked.add(url)
                 yield Request(url, callback=callback, errback=self.page_failed, meta=dict(base),
                               dont_filter=True)
         for pr in posts:
@@ -375,11 +377,11 @@ class SiteSpider(scrapy.Spider):
                 raise CloseSpider(FAILED_REASON)
             # read and stored by the page reader; its answer comes back to _page_read
             self.reader.submit(sid, key, response.url, response.body, self._encoding(response),
-                               response.meta.get("formdata"), response.meta.get("locator"), fetch,
-                               response.meta, self.item_seen.get((sid, key)))
+                               response.meta.get("formdata"), response.meta.get("locator"),
+                               fetch_values(fetch), response.meta, self.item_seen.get((sid, key)))
             return
         try:
-            entries, next_href = read_continuation(
+            entries, next_url = read_continuation(
                 response.body, response.url, as_of=self.as_of, margin_days=self.future_margin_days,
                 header_encoding=self._encoding(response), formdata=response.meta.get("formdata"),
                 locator=response.meta.get("locator"))
@@ -389,29 +391,28 @@ class SiteSpider(scrapy.Spider):
         self.column_pages[(sid, key)] += 1
         # the fetch row rides in the page's entry batch: one Scrapy item per list page
         yield from self._entries(sid, key, entries, response.url, fetch=fetch)
-        nxt = self._next_page(sid, response.url, response.meta, next_href)
+        nxt = self._next_page(sid, response.meta, next_url)
         if nxt is not None:
             yield nxt
 
-    def _next_page(self, sid: str, url: str, meta: dict, next_href: str | None) -> Request | None:
-        """A 下一页 chain can start from a page reached through page_urls: follow it in sweeps."""
-        if self.mode != "sweep" or not next_href:
+    def _next_page(self, sid: str, meta: dict, next_url: str | None) -> Request | None:
+        """A 下一页 chain can start from a page reached through page_urls: follow it in sweeps.
+        Most such links name a page already requested from page 1's list: skipped by its string."""
+        if self.mode != "sweep" or not next_url or next_url in self.asked:
             return None
-        nxt = urljoin(url, next_href)
-        if allowed(nxt, self.sites[sid]) and self._take(sid, nxt):
-            return Request(nxt, callback=self.parse_list_page, errback=self.page_failed,
+        if allowed(next_url, self.sites[sid]) and self._take(sid, next_url):
+            self.asked.add(next_url)
+            return Request(next_url, callback=self.parse_list_page, errback=self.page_failed,
                            meta=dict(meta), dont_filter=True)
         return None
 
-    def _page_read(self, sid: str, key: str, url: str, meta: dict, next_href: str | None,
+    def _page_read(self, sid: str, key: str, url: str, meta: dict, next_url: str | None,
                    rows: int) -> None:
         """The page reader's answer for one page: its rows are committed."""
         if rows < 0:
             return   # unreadable: only its fetch row was stored
         self.column_pages[(sid, key)] += 1
-        if rows:
-            self.crawler.signals.send_catch_log(rows_read, rows=rows)
-        nxt = self._next_page(sid, url, meta, next_href)
+        nxt = self._next_page(sid, meta, next_url)
         if nxt is not None:
             self.crawler.engine.crawl(nxt)
 
