@@ -33,6 +33,10 @@ rows_read = object()
 # the reader commits and answers once no further page arrives within this many seconds (a crawl
 # sends a page every millisecond or so; a 下一页 chain waits this long per page at most)
 IDLE_COMMIT = 0.005
+# pages are sent together once this many body bytes wait, or this many seconds after the first
+# (kept well under a Unix socket's default 208 KiB buffer, so a send does not wait for the reader)
+SEND_BYTES = 96 * 1024
+SEND_DELAY = 0.010
 # an answer is awaited this long at the end of a crawl before the reader is declared dead
 FINISH_TIMEOUT = 300.0
 
@@ -68,30 +72,34 @@ def _serve(conn, parent_end, db_path: str, run_id: int, batch_size: int) -> None
             conn.send(("done", answered[:]))
             answered.clear()
 
+    def read(page: tuple) -> None:
+        pid, sid, key, url, body, enc, formdata, locator, fetch_values, seed = page
+        fetch = FetchItem(*fetch_values)
+        if seed is not None:
+            seen[(sid, key)] = seed
+        try:
+            entries, next_url = read_continuation(
+                body, url, as_of=as_of, margin_days=margin, header_encoding=enc,
+                formdata=formdata, locator=locator)
+        except Exception:  # noqa: BLE001 — an unreadable page keeps its fetch row only
+            pipeline.process_item(EntryBatch([], fetch))
+            answered.append((pid, None, -1))
+        else:
+            rows = entry_rows(sid, key, entries, url, seen.setdefault((sid, key), set()))
+            pipeline.process_item(EntryBatch(rows, fetch))
+            answered.append((pid, next_url, len(rows)))
+
     try:
         while True:
             try:
                 msg = conn.recv()
             except EOFError:
                 break
-            if msg[0] == "page":
-                _, pid, sid, key, url, body, enc, formdata, locator, fetch_values, seed = msg
-                fetch = FetchItem(*fetch_values)
-                if seed is not None:
-                    seen[(sid, key)] = seed
-                try:
-                    entries, next_url = read_continuation(
-                        body, url, as_of=as_of, margin_days=margin, header_encoding=enc,
-                        formdata=formdata, locator=locator)
-                except Exception:  # noqa: BLE001 — an unreadable page keeps its fetch row only
-                    pipeline.process_item(EntryBatch([], fetch))
-                    answered.append((pid, None, -1))
-                else:
-                    rows = entry_rows(sid, key, entries, url, seen.setdefault((sid, key), set()))
-                    pipeline.process_item(EntryBatch(rows, fetch))
-                    answered.append((pid, next_url, len(rows)))
-                # answer when the batch was just written, or when no page follows within
-                # IDLE_COMMIT seconds: one transaction and one answer per run of pages, not per page
+            if msg[0] == "pages":
+                for page in msg[1]:
+                    read(page)
+                # answer when a batch was just written, or when no page follows within
+                # IDLE_COMMIT seconds: one transaction and one answer per run of pages
                 if pipeline.pending_count == 0 or not conn.poll(IDLE_COMMIT):
                     commit()
             elif msg[0] == "config":
@@ -123,6 +131,9 @@ class PageReader:
         self.on_batch: Callable[[int], None] | None = None   # rows stored, once per answer batch
         self._next = 0
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._batch: list[tuple] = []
+        self._batch_bytes = 0
+        self._timer: asyncio.TimerHandle | None = None
 
     def configure(self, as_of: dt.date, margin_days: int) -> None:
         self._send(("config", as_of.isoformat(), margin_days))
@@ -144,8 +155,23 @@ class PageReader:
             self.seeded.add((site_id, key))
             seed = set(seen or ())
         self.outstanding[pid] = (site_id, key, url, meta)
-        self._send(("page", pid, site_id, key, url, body, encoding, formdata, locator, fetch_values,
-                    seed))
+        self._batch.append((pid, site_id, key, url, body, encoding, formdata, locator, fetch_values,
+                            seed))
+        self._batch_bytes += len(body)
+        if self._batch_bytes >= SEND_BYTES:
+            self.send_batch()
+        elif self._timer is None and self._loop is not None:
+            self._timer = self._loop.call_later(SEND_DELAY, self.send_batch)
+
+    def send_batch(self) -> None:
+        """Pages cross to the reader in batches: each send wakes the reader's CPU, and on a VM
+        that wake-up, not the copy, was most of what handing a page over cost (bench/crawl.py)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._batch:
+            batch, self._batch, self._batch_bytes = self._batch, [], 0
+            self._send(("pages", batch))
 
     def _send(self, msg: tuple) -> None:
         if self.failed:
@@ -198,6 +224,7 @@ class PageReader:
 
     def wait_all(self, timeout: float = FINISH_TIMEOUT) -> None:
         """Block until every page handed over is answered (the crawl has nothing else to do)."""
+        self.send_batch()
         waited = 0.0
         while self.outstanding and not self.failed:
             if self.take_answers(timeout=1.0) == 0:
