@@ -37,6 +37,7 @@ IDLE_COMMIT = 0.005
 # (kept well under a Unix socket's default 208 KiB buffer, so a send does not wait for the reader)
 SEND_BYTES = 96 * 1024
 SEND_DELAY = 0.010
+READER_NICE = 5
 # an answer is awaited this long at the end of a crawl before the reader is declared dead
 FINISH_TIMEOUT = 300.0
 
@@ -60,6 +61,12 @@ def _serve(conn, parent_end, db_path: str, run_id: int, batch_size: int) -> None
     from crawler.pipelines import StorePipeline
     parent_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C stops the crawl; the crawl stops us
+    # background work: when the cores are contended, the fetching process goes first (the reader
+    # has slack, and a crawl that waits for the network is what makes the sweep slow)
+    try:
+        os.nice(READER_NICE)
+    except OSError:
+        pass
     pipeline = StorePipeline(db_path, run_id, batch_size)
     pipeline.open_spider()
     seen: dict[tuple[str, str], set] = {}

@@ -36,6 +36,10 @@ RELOAD_RE = re.compile(r"location\.(?:reload|replace|href)\s*[(=]|window\.locati
 BLOCK_TEXT_RE = re.compile(r"访问被(?:拦截|阻断|拒绝)|拦截了您的访问|您的请求(?:存在|带有)(?:威胁|不合法)|"
                            r"网站防火墙|WEB\s*应用防火墙|Web Application Firewall|安全验证|人机验证|"
                            r"请开启\s*JavaScript|请启用\s*JavaScript|enable JavaScript and cookies", re.I)
+# A challenge or block page links nowhere (or to a help page or two); a list or article page links
+# its navigation and items. Answered with an ordinary status, such a page is read, not judged a
+# challenge — also when it loads a WAF vendor's script, which many protected sites' pages do.
+PAGE_LINKS = 15
 # Every signal above contains one of these (ASCII lowercased): a page holding none of them is no
 # challenge, and testing them with `in` on the lowercased head is ~50x cheaper than the case-
 # insensitive Unicode patterns, which cost ~0.9 ms on an ordinary 9 KB page.
@@ -76,6 +80,8 @@ def detect_challenge(status: int | None, body: bytes | str, content_type: str | 
         return None   # every signal below needs a small page or a challenge status: skip the scans
     head = body[:HEAD_BYTES]
     low = (head if isinstance(head, bytes) else head.encode("utf-8", "replace")).lower()
+    if status not in CHALLENGE_STATUSES and low.count(b"<a ") >= PAGE_LINKS:
+        return None   # a page with its own links is a page, whatever script it also loads
     if not any(w in low for w in SIGNAL_WORDS):
         return None
     text = head.decode("utf-8", "replace") if isinstance(head, bytes) else head
