@@ -28,7 +28,7 @@ HOME_KEY = "__home__"
 TRUNCATED_META = "govwatch_truncated_from"
 BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b",
                 b"Rar!", b"7z\xbc\xaf", b"\xd0\xcf\x11\xe0", b"MZ")
-CONTROL_BYTES_RE = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0e, 0x1b), *range(0x1c, 0x20)])
 # A date-like year in a URL (calendar pages): /2099/05/, ?year=2099, date=2099-05-01, 209905
 URL_YEAR_RE = re.compile(r"(?<![\d])((?:19|20|21)\d{2})(?:[-/_]?(?:0[1-9]|1[0-2]))?(?![\d])")
 CALENDAR_HINT_RE = re.compile(r"[?&;](?:year|month|date|day|ym|ymd|yyyymm|y|m|d|time)=|/(?:calendar|rili)/", re.I)
@@ -67,9 +67,8 @@ def looks_binary(body: bytes, content_type: str = "") -> bool:
         return True
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return True
-    if CONTROL_BYTES_RE.search(head) is None:   # the usual text page: one scan, no list built
-        return False
-    return len(CONTROL_BYTES_RE.findall(head)) > len(head) * 0.05
+    # control bytes counted by deleting them: one C pass (a regex scan cost ~1% of a sweep)
+    return len(head) - len(head.translate(None, CONTROL_BYTES)) > len(head) * 0.05
 
 
 class _Base:
