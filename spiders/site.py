@@ -18,8 +18,8 @@ from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.http import FormRequest, Request
 
 from crawler.extraction import extract_page
-from crawler.extraction.board_status import MORE_RE
 from crawler.extraction.info import MIN_CHILD_COLUMNS
+from crawler.extraction.lists.common import is_more_text
 from crawler.items import ColumnItem, EnquiryItem, EntryBatch, FetchItem, entry_rows, fetch_values
 from crawler.pagereader import FAILED_REASON, PageReader, read_continuation, rows_read
 from crawler.urls import allowed, canonical, column_key, host_of
@@ -266,7 +266,7 @@ class SiteSpider(scrapy.Spider):
 
     def _name(self, page, meta) -> str | None:
         link_name = (meta.get("name") or "").strip()
-        if MORE_RE.match(link_name):
+        if is_more_text(link_name):
             link_name = ""
         return (page.column_name or "").strip() or link_name or None
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from crawler.extraction.lists.common import is_more_text
+
 # Order matters: 不予受理 contains 受理, 未回复 contains 回复, 未办结 contains 办结.
 REJECTED_RE = re.compile(r"不予受理|不予处理|不予答复|不受理|无效|驳回|不予办理|不予采纳受理")
 PENDING_RE = re.compile(r"办理中|处理中|受理中|审核中|审查中|待|未|已受理|已转办|转办中|已转交|新建|正在|已分办|交办中")
@@ -24,7 +26,6 @@ EXCLUDED_NAME_RE = re.compile(
     r"网上信访|信访|纪检|纪委|廉政举报|监督举报|违纪|投票")
 # Names that contain a consult word but are not enquiry boards (人大/政协 提案建议办理).
 OTHER_NAME_RE = re.compile(r"提案|议案|办理结果公开|复文")
-MORE_RE = re.compile(r"^(?:更多|more|MORE|More|查看更多)\W*$")
 CONSULT_NAME_RE = re.compile(
     r"信箱|咨询|投诉|建议|建言|留言|12345|互动交流|政民互动|问政|诉求|来信|有问必答|网民|民声|热线|找错|"
     r"写信|我要写信|群众呼声|百姓")
@@ -57,7 +58,7 @@ def is_status_word(text: str) -> bool:
 def classify_board(name: str, url: str | None = None) -> str:
     """consult (counts for R-INT-1/2) | excluded (访谈, 征集, 信访, 纪检举报) | other."""
     name = re.sub(r"\s+", "", name or "")
-    if name and not MORE_RE.match(name):
+    if name and not is_more_text(name):
         if OTHER_NAME_RE.search(name):
             return "other"
         if EXCLUDED_NAME_RE.search(name):
@@ -65,8 +66,8 @@ def classify_board(name: str, url: str | None = None) -> str:
         if CONSULT_NAME_RE.search(name):
             return "consult"
     if url:
-        if (not name or MORE_RE.match(name)) and EXCLUDED_URL_RE.search(url):
+        if (not name or is_more_text(name)) and EXCLUDED_URL_RE.search(url):
             return "excluded"
-        if (not name or MORE_RE.match(name)) and CONSULT_URL_RE.search(url):
+        if (not name or is_more_text(name)) and CONSULT_URL_RE.search(url):
             return "consult"
     return "other"

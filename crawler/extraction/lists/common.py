@@ -11,7 +11,10 @@ from crawler.extraction.html import LinkTexts, clean_text, raw_text, resolve, us
 from crawler.extraction.model import Entry
 
 TRUNCATED_RE = re.compile(r"(\.{2,}|…+|。。+)\s*$")
-MORE_TEXT_RE = re.compile(r"^\s*(更多|查看更多|more|MORE|More|>>|》》|\+|更多\s*>+|更多\+|更多»|more\s*>+)\s*[>»+]*\s*$")
+# "更多" links (a block's or column's "more", never a column name): the word or arrow, then only
+# punctuation ("更多>>", "更多»", "More...", "更多…"); "更多信息" is a name. One test for the list
+# adapters, the spider's column names and the board classifier.
+MORE_TEXT_RE = re.compile(r"^\s*(?:查看更多|更多|more|>>|》》|\+)\W*$", re.I)
 TOOLTIP_DATE_LABEL_RE = re.compile(r"(发表|发布|更新|生成|成文)(时间|日期)\s*[:：]?\s*([^\r\n]{4,30})")
 ARTICLE_URL_RE = re.compile(
     r"(/t\d{8}_\d+|/art_\d+_\d+|/art/\d{4}/|content_\d+|/\d{4}[-/]?\d{2}[-/]\d{2}/|/\d{4}/\d{2}-\d{2}/|"
