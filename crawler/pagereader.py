@@ -255,6 +255,15 @@ class PageReader:
         self.conn.close()
 
 
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def reader_enabled(settings: Any, mode: str) -> bool:
+    """Sweeps on a POSIX machine with a second core: on one core the reader only adds a fork and
+    a pipe (daily runs read a page per column: nothing to hand over)."""
     return mode == "sweep" and bool(settings.getbool("GOVWATCH_PAGE_READER", True)) \
-        and os.name == "posix"
+        and os.name == "posix" and _cores() > 1

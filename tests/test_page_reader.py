@@ -25,6 +25,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from sitegen import AsyncServer, build_site  # noqa: E402
 
 AS_OF = date(2026, 11, 27)
+MULTICORE = os.name == "posix" and len(os.sched_getaffinity(0)) > 1
+needs_reader = pytest.mark.skipif(not MULTICORE, reason="the page reader starts only with a second core")
 CHAIN_PAGES = 5
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 
@@ -91,6 +93,7 @@ def _stored(db: Path, run_id: int) -> dict:
         conn.close()
 
 
+@needs_reader
 def test_chain_read_by_the_reader_equals_in_process(tmp_path):
     with LoopbackServer(chain_site()) as srv:
         a = _stored(tmp_path / "a.db", _sweep(tmp_path / "a.db", srv.base_url, reader=True))
@@ -107,6 +110,7 @@ def test_chain_read_by_the_reader_equals_in_process(tmp_path):
     assert sum(1 for (u, *_ ) in a["fetches"] if "page=" in u) == CHAIN_PAGES - 1
 
 
+@needs_reader
 def test_generated_portal_reader_equals_in_process(tmp_path):
     """TRS index_N pages, Hanweb dataproxy POSTs, 集约化 JSON pages and a board, both ways."""
     site = build_site(400, as_of=AS_OF)
@@ -155,6 +159,7 @@ def _descendants(pid: int) -> list[int]:
     return out
 
 
+@needs_reader
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to find the reader")
 def test_reader_killed_mid_sweep_leaves_run_incomplete_and_rows_kept(tmp_path):
     db = tmp_path / "gw.db"
@@ -198,3 +203,21 @@ def test_reader_killed_mid_sweep_leaves_run_incomplete_and_rows_kept(tmp_path):
     assert complete == 0 and "退出码 4" in (note or "")
     assert kept <= pages < 399, "rows committed before the kill are kept; the crawl stopped"
     assert "页面读取进程" in err
+
+
+def test_reader_only_for_sweeps_on_more_than_one_core():
+    from scrapy.settings import Settings
+
+    from crawler.pagereader import reader_enabled
+    many = MULTICORE
+    assert reader_enabled(Settings(), "sweep") is many
+    assert reader_enabled(Settings(), "daily") is False
+    assert reader_enabled(Settings({"GOVWATCH_PAGE_READER": False}), "sweep") is False
+    if many:   # a process allowed one core only: no reader
+        code = ("import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
+                "from scrapy.settings import Settings; from crawler.pagereader import reader_enabled; "
+                "print(reader_enabled(Settings(), 'sweep'))")
+        env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                             check=True).stdout.strip()
+        assert out == "False"
