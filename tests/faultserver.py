@@ -451,3 +451,14 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.05) -> bool:
             return True
         time.sleep(interval)
     return False
+
+
+def child_pids(pid: int) -> list[int]:
+    """A process's children, from Linux /proc (the crawl child of a job, the reader of a crawl)."""
+    out = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out += [int(x) for x in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return out

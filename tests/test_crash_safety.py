@@ -18,7 +18,7 @@ import pytest
 
 from crawler.cli import run_job
 from crawler.lock import DatabaseBusy, db_lock
-from faultserver import FaultServer, wait_for
+from faultserver import FaultServer, child_pids, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = date(2026, 11, 27)
@@ -64,18 +64,8 @@ def _snapshot(db: Path, run_ids) -> dict:
     return out
 
 
-def _children(pid: int) -> list[int]:
-    out = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            out += [int(x) for x in (task / "children").read_text().split()]
-        except OSError:
-            pass
-    return out
-
-
 def _crawl_child(pid: int) -> int | None:
-    for child in _children(pid):
+    for child in child_pids(pid):
         try:
             cmd = Path(f"/proc/{child}/cmdline").read_bytes()
         except OSError:

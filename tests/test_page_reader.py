@@ -18,7 +18,7 @@ import pytest
 from crawler.crawl import crawl
 from crawler.demo.server import LoopbackServer
 from crawler.store import Store
-from faultserver import wait_for
+from faultserver import child_pids, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -140,20 +140,10 @@ print("RUN", run_job(sys.argv[1], sys.argv[2], None, as_of=date.fromisoformat(sy
 """
 
 
-def _children(pid: int) -> list[int]:
-    out = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            out += [int(x) for x in (task / "children").read_text().split()]
-        except OSError:
-            pass
-    return out
-
-
 def _descendants(pid: int) -> list[int]:
     out, todo = [], [pid]
     while todo:
-        for c in _children(todo.pop()):
+        for c in child_pids(todo.pop()):
             out.append(c)
             todo.append(c)
     return out
@@ -187,7 +177,7 @@ def test_reader_killed_mid_sweep_leaves_run_incomplete_and_rows_kept(tmp_path):
         # the crawl is `python -m crawler.crawl`; the reader is its forked child
         crawl_pids = [p for p in _descendants(proc.pid)
                       if b"crawler.crawl" in Path(f"/proc/{p}/cmdline").read_bytes()]
-        readers = [c for p in crawl_pids for c in _children(p)]
+        readers = [c for p in crawl_pids for c in child_pids(p)]
         assert len(readers) == 1, (crawl_pids, readers)
         kept = stored_pages()
         os.kill(readers[0], signal.SIGKILL)
