@@ -31,6 +31,12 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_FORMATTER = "crawler.logformatter.QuietLogFormatter"
 
+# connections reused across a site's requests (crawler/download.py)
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.download.KeepAliveDownloadHandler",
+    "https": "crawler.download.KeepAliveDownloadHandler",
+}
+
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 500,
 }
