@@ -264,6 +264,9 @@ def _cores() -> int:
 
 def reader_enabled(settings: Any, mode: str) -> bool:
     """Sweeps on a POSIX machine with a second core: on one core the reader only adds a fork and
-    a pipe (daily runs read a page per column: nothing to hand over)."""
-    return mode == "sweep" and bool(settings.getbool("GOVWATCH_PAGE_READER", True)) \
-        and os.name == "posix" and _cores() > 1
+    a pipe (daily runs read a page per column: nothing to hand over). An office turns it off with
+    the environment variable GOVWATCH_PAGE_READER=0 (or the setting of that name)."""
+    env = os.environ.get("GOVWATCH_PAGE_READER")
+    wanted = settings.getbool("GOVWATCH_PAGE_READER", True) if env is None else \
+        env.strip().lower() not in ("0", "false", "no", "off")
+    return mode == "sweep" and wanted and os.name == "posix" and _cores() > 1

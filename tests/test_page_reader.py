@@ -203,6 +203,13 @@ def test_reader_only_for_sweeps_on_more_than_one_core():
     assert reader_enabled(Settings(), "sweep") is many
     assert reader_enabled(Settings(), "daily") is False
     assert reader_enabled(Settings({"GOVWATCH_PAGE_READER": False}), "sweep") is False
+    for off in ("0", "false", "OFF"):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("GOVWATCH_PAGE_READER", off)
+            assert reader_enabled(Settings(), "sweep") is False
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GOVWATCH_PAGE_READER", "1")
+        assert reader_enabled(Settings({"GOVWATCH_PAGE_READER": False}), "sweep") is many
     if many:   # a process allowed one core only: no reader
         code = ("import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
                 "from scrapy.settings import Settings; from crawler.pagereader import reader_enabled; "
