@@ -81,7 +81,9 @@ def child_govwatch(job: dict) -> dict:
 
 
 def child_govwatch_profiled(job: dict) -> dict:
-    """The same crawl in this process under cProfile (crawl() would hide it in a grandchild)."""
+    """The same crawl in this process under cProfile (crawl() would hide it in a grandchild), with
+    the page reader off: its work (identical code) is then profiled here, not in a forked child."""
+    os.environ["GOVWATCH_PAGE_READER"] = "0"
     from crawler import crawl as crawl_mod
     spider_job = {"db": job["db"], "run_id": job["run_id"], "sites": job["sites"], "as_of": job["as_of"],
                   "mode": job["mode"], "known": {}, "progress": False, "settings": job["settings"]}
