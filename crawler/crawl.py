@@ -104,8 +104,7 @@ def _run_job(job_path: str) -> int:
     reader = PageReader(job["db"], job["run_id"], settings.getint("GOVWATCH_BATCH_SIZE", 1000)) \
         if reader_enabled(settings, job["mode"]) else None
     process = CrawlerProcess(settings)
-    crawler = process.create_crawler(SiteSpider)
-    process.crawl(crawler, sites=job["sites"], as_of=date.fromisoformat(job["as_of"]),
+    process.crawl(SiteSpider, sites=job["sites"], as_of=date.fromisoformat(job["as_of"]),
                   mode=job["mode"], known=job.get("known") or {}, reader=reader,
                   max_pages=int((job.get("settings") or {}).get("GOVWATCH_MAX_PAGES", 3000)))
     process.start()

@@ -131,10 +131,10 @@ class PageReader:
                                 name="govwatch-page-reader", daemon=True)
         self.proc.start()
         child.close()
-        self.outstanding: dict[int, tuple[str, str, str, dict]] = {}
+        self.outstanding: dict[int, tuple[str, str, dict]] = {}
         self.seeded: set[tuple[str, str]] = set()
         self.failed: str | None = None
-        self.on_done: Callable[[str, str, str, dict, str | None, int], None] | None = None
+        self.on_done: Callable[[str, str, dict, str | None, int], None] | None = None
         self.on_batch: Callable[[int], None] | None = None   # rows stored, once per answer batch
         self._next = 0
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -161,7 +161,7 @@ class PageReader:
         if (site_id, key) not in self.seeded:
             self.seeded.add((site_id, key))
             seed = set(seen or ())
-        self.outstanding[pid] = (site_id, key, url, meta)
+        self.outstanding[pid] = (site_id, key, meta)
         self._batch.append((pid, site_id, key, url, body, encoding, formdata, locator, fetch_values,
                             seed))
         self._batch_bytes += len(body)
@@ -212,14 +212,14 @@ class PageReader:
         n = 0
         try:
             while not self.failed and self.conn.poll(timeout):
-                kind, answers = self.conn.recv()
+                _, answers = self.conn.recv()
                 stored = 0
                 for pid, next_url, rows in answers:
-                    site_id, key, url, meta = self.outstanding.pop(pid)
+                    site_id, key, meta = self.outstanding.pop(pid)
                     n += 1
                     stored += max(rows, 0)
                     if self.on_done is not None:
-                        self.on_done(site_id, key, url, meta, next_url, rows)
+                        self.on_done(site_id, key, meta, next_url, rows)
                 if self.on_batch is not None and stored:
                     self.on_batch(stored)
                 timeout = 0.0

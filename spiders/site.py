@@ -406,8 +406,7 @@ class SiteSpider(scrapy.Spider):
                            meta=dict(meta), dont_filter=True)
         return None
 
-    def _page_read(self, sid: str, key: str, url: str, meta: dict, next_url: str | None,
-                   rows: int) -> None:
+    def _page_read(self, sid: str, key: str, meta: dict, next_url: str | None, rows: int) -> None:
         """The page reader's answer for one page: its rows are committed."""
         if rows < 0:
             return   # unreadable: only its fetch row was stored
