@@ -333,9 +333,7 @@ def _validate_layer(doc: LocatedYaml, base: dict):
     data = doc.data
     if not isinstance(data, dict):
         doc.fail((), "规则配置文件的顶层必须是映射（键: 值）")
-    for key in data:
-        if key not in TOP_KEYS:
-            doc.fail((key,), f"未知字段 {key!r}，可用字段：{', '.join(sorted(TOP_KEYS))}")
+    doc.only_keys((), data, TOP_KEYS)
     for key in INT_KEYS:
         if key in data and (not _is_int(data[key]) or data[key] <= 0):
             doc.fail((key,), f"必须是正整数，实际为 {data[key]!r}")
@@ -366,9 +364,7 @@ def _validate_layer(doc: LocatedYaml, base: dict):
         where = ("categories", code)
         if not isinstance(spec, dict):
             doc.fail(where, "类别定义必须是映射")
-        for key in spec:
-            if key not in CATEGORY_KEYS:
-                doc.fail(where + (key,), f"未知字段 {key!r}，可用字段：{', '.join(sorted(CATEGORY_KEYS))}")
+        doc.only_keys(where, spec, CATEGORY_KEYS)
         if code not in base_cats and "title" not in spec:
             doc.fail(where, "新类别必须给出 title（中文名称）")
         if "title" in spec and (not isinstance(spec["title"], str) or not spec["title"].strip()):
@@ -410,9 +406,7 @@ def _validate_layer(doc: LocatedYaml, base: dict):
                 continue
             if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
                 doc.fail(where, "条目应为类别代码，或含 name 的映射")
-            for key in entry:
-                if key not in ENTRY_KEYS:
-                    doc.fail(where + (key,), f"未知字段 {key!r}，可用字段：{', '.join(sorted(ENTRY_KEYS))}")
+            doc.only_keys(where, entry, ENTRY_KEYS)
             for j, code in enumerate(entry.get("categories") or []):
                 if code not in merged_cats:
                     doc.fail(where + ("categories", j), f"未知类别 {code!r}")

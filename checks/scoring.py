@@ -115,9 +115,7 @@ def load_rubric(name_or_path: str | Path = "gb2019") -> Rubric:
     data = doc.data
     if not isinstance(data, dict):
         doc.fail((), "评分细则顶层必须是映射（键: 值）")
-    for key in data:
-        if key not in TOP_KEYS:
-            doc.fail((key,), f"未知字段 {key!r}，可用字段：{', '.join(sorted(TOP_KEYS))}")
+    doc.only_keys((), data, TOP_KEYS)
     for key in ("base", "pass_line", "bonus_line"):
         if key in data and not _is_number(data[key]):
             doc.fail((key,), f"必须是数字，实际为 {data[key]!r}")
@@ -133,9 +131,7 @@ def load_rubric(name_or_path: str | Path = "gb2019") -> Rubric:
         where = ("sections", si)
         if not isinstance(section, dict):
             doc.fail(where, "每个部分必须是映射，含 id、title、points、indicators")
-        for key in section:
-            if key not in SECTION_KEYS:
-                doc.fail(where + (key,), f"未知字段 {key!r}，可用字段：{', '.join(sorted(SECTION_KEYS))}")
+        doc.only_keys(where, section, SECTION_KEYS)
         for key in ("id", "title"):
             if not isinstance(section.get(key), str):
                 doc.fail(where + (key,), f"缺少 {key}（文字）")
@@ -149,9 +145,7 @@ def load_rubric(name_or_path: str | Path = "gb2019") -> Rubric:
             iw = where + ("indicators", ii)
             if not isinstance(ind, dict):
                 doc.fail(iw, "指标必须是映射，含 id、title、points")
-            for key in ind:
-                if key not in INDICATOR_KEYS:
-                    doc.fail(iw + (key,), f"未知字段 {key!r}，可用字段：{', '.join(sorted(INDICATOR_KEYS))}")
+            doc.only_keys(iw, ind, INDICATOR_KEYS)
             for key in ("id", "title"):
                 if not isinstance(ind.get(key), str):
                     doc.fail(iw + (key,), f"缺少 {key}（文字）")
@@ -165,9 +159,7 @@ def load_rubric(name_or_path: str | Path = "gb2019") -> Rubric:
                 dw = iw + ("deductions", di)
                 if not isinstance(line, dict):
                     doc.fail(dw, "扣分项必须是映射，含 code、per")
-                for key in line:
-                    if key not in LINE_KEYS:
-                        doc.fail(dw + (key,), f"未知字段 {key!r}，可用字段：{', '.join(sorted(LINE_KEYS))}")
+                doc.only_keys(dw, line, LINE_KEYS)
                 if not isinstance(line.get("code"), str) or not CODE_RE.match(line["code"]):
                     doc.fail(dw + ("code",), "code 必须是问题代码，如 ENQUIRY_UNANSWERED")
                 if not _is_number(line.get("per")) or line["per"] <= 0:

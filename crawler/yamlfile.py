@@ -70,3 +70,9 @@ class LocatedYaml:
     def fail(self, path: tuple, message: str):
         raise self.error_cls(message, file=self.path, line=self.line(path),
                              field=".".join(str(p) for p in path) or None)
+
+    def only_keys(self, path: tuple, mapping: dict, allowed) -> None:
+        """Fail at the first key of `mapping` (found at `path`) that is not in `allowed`."""
+        for key in mapping:
+            if key not in allowed:
+                self.fail(path + (key,), f"未知字段 {key!r}，可用字段：{', '.join(sorted(allowed))}")
