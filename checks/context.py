@@ -78,4 +78,4 @@ class SiteContext:
     @property
     def lookback_start(self) -> date:
         """First day of the period enquiries are judged over (the indicators' 检查前1年)."""
-        return self.as_of - relativedelta(years=getattr(self.profile, "enquiry_lookback_years", 1))
+        return self.as_of - relativedelta(years=self.profile.enquiry_lookback_years)

@@ -161,7 +161,7 @@ def future_date(ctx: SiteContext):
       description="评分细则要求某类栏目每月至少发布N条信息，上一个完整月份未达到。",
       options=("low_volume_per_month",))
 def column_low_volume(ctx: SiteContext):
-    thresholds = getattr(ctx.profile, "thresholds", {}) or {}
+    thresholds = ctx.profile.thresholds
     per_month = thresholds.get("low_volume_per_month")
     if not per_month:
         return

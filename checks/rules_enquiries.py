@@ -97,7 +97,7 @@ def enquiry_late(ctx: SiteContext):
       options=("enquiry_veto_months",))
 def enquiry_veto(ctx: SiteContext):
     boards = _boards(ctx)
-    months = int(getattr(ctx.profile, "enquiry_veto_months", 3))
+    months = ctx.profile.enquiry_veto_months
     since = ctx.lookback_start
     for e in ctx.enquiries:
         submitted = _d(e["submitted"])

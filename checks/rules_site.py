@@ -25,7 +25,7 @@ def availability(ctx: SiteContext, days: int = 7) -> dict:
       options=("unreachable_share",))
 def site_unreachable(ctx: SiteContext):
     avail = availability(ctx)
-    ratio_limit = float((getattr(ctx.profile, "thresholds", {}) or {}).get("unreachable_share", 0.05))
+    ratio_limit = float(ctx.profile.thresholds.get("unreachable_share", 0.05))
     probe_veto = avail["count"] > 0 and avail["ratio"] is not None and avail["ratio"] >= ratio_limit
     home = ctx.home
     if ctx.unreachable and home is not None and (home.get("error") or "").startswith("WafChallenge"):
