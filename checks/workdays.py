@@ -99,24 +99,31 @@ class WorkCalendar:
         self.estimated_years.add(d.year)
         return d.weekday() < 5, True
 
+    def _days_after(self, start: date):
+        """(day, is a working day, estimated) for each day after `start`."""
+        day = start
+        while True:
+            day += timedelta(days=1)
+            yield (day, *self.is_workday(day))
+
     def add_workdays(self, start: date, n: int) -> tuple[date, bool]:
         """The n-th working day after `start` (the day of receipt is day 0)."""
         if n < 0:
             raise ValueError("n must be >= 0")
         day, estimated, counted = start, False, 0
+        days = self._days_after(start)
         while counted < n:
-            day += timedelta(days=1)
-            workday, est = self.is_workday(day)
+            day, workday, est = next(days)
             estimated |= est
             counted += workday
         return day, estimated
 
     def workdays_between(self, start: date, end: date) -> tuple[int, bool]:
         """Working days in (start, end]: how many working days a reply took, or has been waiting."""
-        count, estimated, day = 0, False, start
-        while day < end:
-            day += timedelta(days=1)
-            workday, est = self.is_workday(day)
+        count, estimated = 0, False
+        for day, workday, est in self._days_after(start):
+            if day > end:
+                break
             estimated |= est
             count += workday
         return count, estimated
