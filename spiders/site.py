@@ -59,7 +59,6 @@ class SiteSpider(scrapy.Spider):
         self.column_pages: Counter = Counter()
         self.item_seen: dict[tuple[str, str], set] = {}
         self.over_budget = Counter()
-        self.asked: set[str] = set()    # list pages requested, by their URL as written
         # a sweep's later list pages go to the page reader process (crawler/pagereader.py)
         self.reader = reader
         if reader is not None:
@@ -342,7 +341,6 @@ class SiteSpider(scrapy.Spider):
                 self.over_budget[sid] += 1
                 break   # a pager claiming 100,000 pages must not cost 100,000 checks
             if allowed(url, site) and self._take(sid, url):
-                self.asked.add(url)
                 yield Request(url, callback=callback, errback=self.page_failed, meta=dict(base),
                               dont_filter=True)
         for pr in posts:
@@ -396,12 +394,11 @@ class SiteSpider(scrapy.Spider):
             yield nxt
 
     def _next_page(self, sid: str, meta: dict, next_url: str | None) -> Request | None:
-        """A 下一页 chain can start from a page reached through page_urls: follow it in sweeps.
-        Most such links name a page already requested from page 1's list: skipped by its string."""
-        if self.mode != "sweep" or not next_url or next_url in self.asked:
+        """A 下一页 chain can start from a page reached through page_urls: follow it in sweeps
+        (most such links name a page already requested from page 1's list: `_take` refuses them)."""
+        if self.mode != "sweep" or not next_url:
             return None
         if allowed(next_url, self.sites[sid]) and self._take(sid, next_url):
-            self.asked.add(next_url)
             return Request(next_url, callback=self.parse_list_page, errback=self.page_failed,
                            meta=dict(meta), dont_filter=True)
         return None
