@@ -369,18 +369,24 @@ def main(argv: list[str] | None = None) -> int:
             store.close()
             job = {"db": db, "run_id": sweep_id, "sites": sites, "as_of": as_of.isoformat(), "mode": "sweep",
                    "settings": settings}
-            with Phase(server) as ph1:
-                gw = _run_child("govwatch", job)
-            store = Store(db)
-            store.finish_run(sweep_id, complete=gw["rc"] == 0 and gw["out"].get("code") == 0)
-            store.close()
-            gw_row = keep("govwatch sweep", ph1, gw)
+            graph = site.graph
+            # the pair's order alternates (govwatch first on even repetitions, bare first on odd):
+            # whichever runs first after the previous pair must not be favoured or penalised
+            order = ("govwatch", "bare") if rep % 2 == 0 or args.skip_bare else ("bare", "govwatch")
+            for which in order:
+                if which == "govwatch":
+                    with Phase(server) as ph1:
+                        gw = _run_child("govwatch", job)
+                    store = Store(db)
+                    store.finish_run(sweep_id, complete=gw["rc"] == 0 and gw["out"].get("code") == 0)
+                    store.close()
+                    gw_row = keep("govwatch sweep", ph1, gw)
+                elif not args.skip_bare:
+                    with Phase(server) as ph2:
+                        bare = _run_child("bare", {"bases": server.base_urls, "graph": graph})
+                    b_row = keep("bare Scrapy", ph2, bare)
             if args.skip_bare:
                 continue
-            graph = site.graph
-            with Phase(server) as ph2:
-                bare = _run_child("bare", {"bases": server.base_urls, "graph": graph})
-            b_row = keep("bare Scrapy", ph2, bare)
             pairs.append((gw_row[3] / b_row[3], gw_row[4] / b_row[4] if b_row[4] else 0.0,
                           (b_row[6] / b_row[1]) / (gw_row[6] / gw_row[1])))
             with Phase(server) as ph2p:
