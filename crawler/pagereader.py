@@ -25,6 +25,7 @@ from typing import Any, Callable
 from urllib.parse import urljoin
 
 from crawler.extraction import extract_page
+from crawler.framepipe import FrameReader, FrameWriter, grow
 from crawler.items import EntryBatch, FetchItem, entry_rows
 
 FAILED_REASON = "page_reader_failed"
@@ -34,9 +35,10 @@ rows_read = object()
 # sends a page every millisecond or so; a 下一页 chain waits this long per page at most)
 IDLE_COMMIT = 0.005
 # pages are sent together once this many body bytes wait, or this many seconds after the first
-# (kept well under a Unix socket's default 208 KiB buffer, so a send does not wait for the reader)
 SEND_BYTES = 96 * 1024
 SEND_DELAY = 0.010
+# pages handed over but not yet taken by the reader: beyond this the crawl waits for it
+MAX_BACKLOG = 8 * 1024 * 1024
 READER_NICE = 5
 # an answer is awaited this long at the end of a crawl before the reader is declared dead
 FINISH_TIMEOUT = 300.0
@@ -55,11 +57,15 @@ def read_continuation(body: bytes, url: str, *, as_of: dt.date, margin_days: int
 
 
 # -- the reader process ---------------------------------------------------------------------------
-def _serve(conn, parent_end, db_path: str, run_id: int, batch_size: int) -> None:
+def _serve(pages_fd: int, answers, parents_ends: tuple, db_path: str, run_id: int,
+           batch_size: int) -> None:
     """The reader's loop: config, pages, stop (or the crawl process gone: EOF, which needs the
-    crawl process's end of the pipe, inherited through fork, closed here)."""
+    crawl process's ends of both pipes, inherited through fork, closed here)."""
     from crawler.pipelines import StorePipeline
-    parent_end.close()
+    pages_w, answers_r = parents_ends
+    os.close(pages_w)
+    answers_r.close()
+    pages = FrameReader(pages_fd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C stops the crawl; the crawl stops us
     # background work: when the cores are contended, the fetching process goes first (the reader
     # has slack, and a crawl that waits for the network is what makes the sweep slow)
@@ -76,7 +82,7 @@ def _serve(conn, parent_end, db_path: str, run_id: int, batch_size: int) -> None
     def commit():
         pipeline.flush()
         if answered:
-            conn.send(("done", answered[:]))
+            answers.send(("done", answered[:]))
             answered.clear()
 
     def read(page: tuple) -> None:
@@ -99,7 +105,7 @@ def _serve(conn, parent_end, db_path: str, run_id: int, batch_size: int) -> None
     try:
         while True:
             try:
-                msg = conn.recv()
+                msg = pages.recv()
             except EOFError:
                 break
             if msg[0] == "pages":
@@ -107,7 +113,7 @@ def _serve(conn, parent_end, db_path: str, run_id: int, batch_size: int) -> None
                     read(page)
                 # answer when a batch was just written, or when no page follows within
                 # IDLE_COMMIT seconds: one transaction and one answer per run of pages
-                if pipeline.pending_count == 0 or not conn.poll(IDLE_COMMIT):
+                if pipeline.pending_count == 0 or not pages.poll(IDLE_COMMIT):
                     commit()
             elif msg[0] == "config":
                 as_of, margin = dt.date.fromisoformat(msg[1]), int(msg[2])
@@ -116,7 +122,8 @@ def _serve(conn, parent_end, db_path: str, run_id: int, batch_size: int) -> None
         commit()
     finally:
         pipeline.store.close()
-        conn.close()
+        pages.close()
+        answers.close()
 
 
 # -- the crawl process's side ----------------------------------------------------------------------
@@ -124,13 +131,20 @@ class PageReader:
     """Hands pages to the reader process and takes its answers (`on_done` per page)."""
 
     def __init__(self, db_path: str, run_id: int, batch_size: int = 1000):
-        # fork: started before Scrapy's reactor exists, so the child inherits no running loop
+        # fork: started before Scrapy's reactor exists, so the child inherits no running loop.
+        # Two one-way pipes: pages out (never blocking the crawl, crawler/framepipe.py), answers in.
         ctx = multiprocessing.get_context("fork")
-        self.conn, child = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=_serve, args=(child, self.conn, db_path, int(run_id), batch_size),
+        pages_r, pages_w = os.pipe()
+        self.answers, child_answers = ctx.Pipe(duplex=False)
+        grow(self.answers.fileno())
+        self.proc = ctx.Process(target=_serve,
+                                args=(pages_r, child_answers, (pages_w, self.answers), db_path,
+                                      int(run_id), batch_size),
                                 name="govwatch-page-reader", daemon=True)
         self.proc.start()
-        child.close()
+        os.close(pages_r)
+        child_answers.close()
+        self.pages = FrameWriter(pages_w)
         self.outstanding: dict[int, tuple[str, str, dict]] = {}
         self.seeded: set[tuple[str, str]] = set()
         self.failed: str | None = None
@@ -184,9 +198,25 @@ class PageReader:
         if self.failed:
             return
         try:
-            self.conn.send(msg)
+            self.pages.send(msg)
         except (OSError, ValueError) as e:
             self._fail(f"发送失败: {e}")
+            return
+        if self.pages.backlog > MAX_BACKLOG:   # the reader is far behind: let it catch up
+            self._drain(MAX_BACKLOG // 2)
+
+    def _drain(self, limit: int, timeout: float = FINISH_TIMEOUT) -> None:
+        """Block until at most `limit` bytes wait for the reader, taking its answers meanwhile."""
+        waited = 0.0
+        while not self.failed and not self.pages.drain(limit, 1.0, self.answers.fileno(),
+                                                       self.take_answers):
+            waited += 1.0
+            if not self.proc.is_alive():
+                self._fail(f"exit code {self.proc.exitcode}")
+            elif waited >= timeout:
+                self._fail(f"{self.pages.backlog} 字节 {timeout:.0f} 秒未被读取")
+        if self.pages.error is not None:
+            self._fail(f"发送失败: {self.pages.error}")
 
     def _fail(self, why: str) -> None:
         if self.failed is None:
@@ -194,25 +224,28 @@ class PageReader:
         self._unwatch()
 
     def _watch(self) -> None:
-        """Answers are taken as they come, from the event loop Scrapy runs on."""
+        """Answers are taken, and waiting pages written, as the pipes allow, from the event loop
+        Scrapy runs on."""
         if self._loop is None and not self.failed:
             self._loop = asyncio.get_event_loop()
-            self._loop.add_reader(self.conn.fileno(), self.take_answers)
+            self._loop.add_reader(self.answers.fileno(), self.take_answers)
+            self.pages.attach(self._loop)
 
     def _unwatch(self) -> None:
         if self._loop is not None:
             try:
-                self._loop.remove_reader(self.conn.fileno())
+                self._loop.remove_reader(self.answers.fileno())
             except (OSError, ValueError):
                 pass
+            self.pages.detach()
             self._loop = None
 
     def take_answers(self, timeout: float = 0.0) -> int:
         """Apply every answer waiting (or arriving within `timeout`); the number of pages answered."""
         n = 0
         try:
-            while not self.failed and self.conn.poll(timeout):
-                _, answers = self.conn.recv()
+            while not self.failed and self.answers.poll(timeout):
+                _, answers = self.answers.recv()
                 stored = 0
                 for pid, next_url, rows in answers:
                     site_id, key, meta = self.outstanding.pop(pid)
@@ -232,6 +265,7 @@ class PageReader:
     def wait_all(self, timeout: float = FINISH_TIMEOUT) -> None:
         """Block until every page handed over is answered (the crawl has nothing else to do)."""
         self.send_batch()
+        self._drain(0, timeout)
         waited = 0.0
         while self.outstanding and not self.failed:
             if self.take_answers(timeout=1.0) == 0:
@@ -246,13 +280,15 @@ class PageReader:
         self.wait_all()
         self._unwatch()
         self._send(("stop",))
+        self._drain(0, 30.0)
+        self.pages.close()
         self.proc.join(timeout=30)
         if self.proc.is_alive():
             self.proc.kill()
             self.proc.join()
         if self.proc.exitcode not in (0, None) and self.failed is None:
             self.failed = f"页面读取进程退出码 {self.proc.exitcode} (page reader exit code)"
-        self.conn.close()
+        self.answers.close()
 
 
 def _cores() -> int:
