@@ -84,6 +84,34 @@ def test_hanweb_dataproxy_xml_response():
         "startrecord=46&endrecord=90&perpage=15"]
 
 
+@pytest.mark.parametrize("leak", ["", "</div>", "<div>", "</li></ul></div><p>", "<table><tr>"])
+def test_hanweb_records_read_together_equal_records_read_alone(leak):
+    """Records are parsed in one document (wrapped one by one); a record whose markup would leak
+    out of its wrapper sends the page back to one parse per record: same entries either way."""
+    from crawler.extraction.dates import DateWindow
+    from crawler.extraction.lists import hanweb
+    records = [
+        '<li><a href="/art/2026/9/1/art_1_1.html" title="县政府关于秋粮收购的通知（全文）">县政府关于秋粮…</a>'
+        '<span>2026-09-01</span></li>',
+        f'<tr><td><a href="/art/2026/8/30/art_1_2.html">县卫健局工作动态</a></td><td>2026-08-30</td></tr>{leak}',
+        '<li><script>document.write("2099-01-01")</script><a href="./t20260828_3.html">示范县公告</a>'
+        '<span>[08-28]</span></li>',
+        '<a href="/art/2026/8/27/art_1_4.html">只有链接的记录</a>',
+    ]
+    xml = "<datastore><recordset>" + "".join(f"<record><![CDATA[{r}]]></record>" for r in records) + \
+          "</recordset></datastore>"
+    window = DateWindow(dt.date(2026, 11, 27), 400)
+    url = "http://demo.gov.cn/col/col1/index.html"
+    together = hanweb._record_entries(xml, url, window)
+    alone = [e for r in records if (e := hanweb.entry_from_record(hanweb._parsed_alone(r), url, window))]
+    if leak in ("", "<div>"):   # clean records are read together; an unclosed div nests the next
+        assert (hanweb._parsed_together(records) is None) == (leak == "<div>")
+    assert [(e.title, e.url, e.date, e.title_full) for e in together] == \
+           [(e.title, e.url, e.date, e.title_full) for e in alone]
+    assert len(together) == 4 and together[0].title_full == "县政府关于秋粮收购的通知（全文）"
+    assert [e.date for e in together][:2] == [dt.date(2026, 9, 1), dt.date(2026, 8, 30)]
+
+
 def test_jiyuehua_list_data_json():
     r = page("jiyuehua_listdata.html", "http://demo.gov.cn/sfx/col/col42150/index.html")
     main = r.blocks[0]
