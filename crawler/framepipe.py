@@ -117,7 +117,9 @@ class FrameWriter:
 
     def close(self) -> None:
         self.detach()
-        os.close(self.fd)
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
 
 
 class FrameReader:
@@ -155,4 +157,6 @@ class FrameReader:
         return bool(readable)
 
     def close(self) -> None:
-        os.close(self.fd)
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
