@@ -10,6 +10,9 @@ raw page over and goes on fetching; the reader extracts it exactly as the crawl 
 only once its rows are committed. The crawl therefore never closes with pages unanswered, and its
 final per-column counts (pages read, items, newest date) include every page.
 
+Pages cross in a pipe whose writing end never blocks Scrapy's event loop (crawler/framepipe.py):
+when the reader falls behind for a moment, pages wait in an outbox instead of stopping the crawl.
+
 If the reader dies, the crawl stops with the reason `page_reader_failed` and the run stays
 incomplete, like any crawl that did not finish: rows already committed are kept, nothing is judged
 from a half-read sweep.
