@@ -210,16 +210,26 @@ class PageReader:
 
     def _drain(self, limit: int, timeout: float = FINISH_TIMEOUT) -> None:
         """Block until at most `limit` bytes wait for the reader, taking its answers meanwhile."""
+        fd = self.answers.fileno()
+        self._wait_for(lambda: self.pages.backlog <= limit or self.pages.error is not None,
+                       lambda: self.pages.drain(limit, 1.0, fd, self.take_answers), timeout,
+                       lambda: f"{self.pages.backlog} 字节 {timeout:.0f} 秒未被读取")
+        if self.pages.error is not None:
+            self._fail(f"发送失败: {self.pages.error}")
+
+    def _wait_for(self, done: Callable[[], bool], step: Callable[[], bool], timeout: float,
+                  stuck: Callable[[], str]) -> None:
+        """Repeat `step` (a wait of up to a second: True when something moved) until `done()`. The
+        reader is declared dead when it has exited, or after `timeout` seconds in all of nothing."""
         waited = 0.0
-        while not self.failed and not self.pages.drain(limit, 1.0, self.answers.fileno(),
-                                                       self.take_answers):
+        while not self.failed and not done():
+            if step():
+                continue
             waited += 1.0
             if not self.proc.is_alive():
                 self._fail(f"exit code {self.proc.exitcode}")
             elif waited >= timeout:
-                self._fail(f"{self.pages.backlog} 字节 {timeout:.0f} 秒未被读取")
-        if self.pages.error is not None:
-            self._fail(f"发送失败: {self.pages.error}")
+                self._fail(stuck())
 
     def _fail(self, why: str) -> None:
         if self.failed is None:
@@ -269,14 +279,8 @@ class PageReader:
         """Block until every page handed over is answered (the crawl has nothing else to do)."""
         self.send_batch()
         self._drain(0, timeout)
-        waited = 0.0
-        while self.outstanding and not self.failed:
-            if self.take_answers(timeout=1.0) == 0:
-                waited += 1.0
-                if not self.proc.is_alive():
-                    self._fail(f"exit code {self.proc.exitcode}")
-                elif waited >= timeout:
-                    self._fail(f"{len(self.outstanding)} 个页面 {timeout:.0f} 秒未处理完")
+        self._wait_for(lambda: not self.outstanding, lambda: self.take_answers(timeout=1.0) > 0,
+                       timeout, lambda: f"{len(self.outstanding)} 个页面 {timeout:.0f} 秒未处理完")
 
     def close(self) -> None:
         """Answer what is left, stop the process and reap it."""
