@@ -2,28 +2,15 @@
 leaves a consistent file (the run simply stays incomplete)."""
 from __future__ import annotations
 
-from dataclasses import fields, is_dataclass
-from operator import attrgetter
+from dataclasses import is_dataclass
 
 from scrapy.exceptions import NotConfigured
 
-from crawler.items import ENTRY_FIELDS, EntryBatch
+from crawler.items import ENTRY_FIELDS, EntryBatch, row_shape
 from crawler.store import Store, now_iso
 
 # table order within a flush: columns first, items refer to them by key
-TABLE_ORDER = ("columns", "items", "enquiries", "fetches")
-_ROWS: dict[type, tuple[tuple[str, ...], attrgetter]] = {}
-
-
-def _columns_and_getter(cls) -> tuple[tuple[str, ...], attrgetter]:
-    """A crawl item's field names and one attrgetter returning them as a tuple: the items are flat,
-    and a dict per row (or dataclasses.asdict's deep copy) cost ~5% of a sweep's CPU."""
-    got = _ROWS.get(cls)
-    if got is None:
-        names = tuple(f.name for f in fields(cls))
-        getter = attrgetter(*names)
-        got = _ROWS[cls] = (names, (lambda o, g=getter: (g(o),)) if len(names) == 1 else getter)
-    return got
+TABLE_RANK = {t: i for i, t in enumerate(("columns", "items", "enquiries", "fetches"))}
 
 
 class StorePipeline:
@@ -50,7 +37,7 @@ class StorePipeline:
     def _add(self, item, table: str) -> None:
         if not is_dataclass(item):
             raise TypeError(f"crawl item {type(item).__name__} for table {table} is not a dataclass")
-        names, getter = _columns_and_getter(type(item))
+        names, getter = row_shape(type(item))
         values = getter(item)
         if table == "fetches":
             names, values = names + ("fetched_at",), values + (now_iso(),)
@@ -82,10 +69,9 @@ class StorePipeline:
     def flush(self):
         if not self.pending:
             return
-        rank = {t: i for i, t in enumerate(TABLE_ORDER)}
         with self.store.transaction() as db:
             for (table, names), rows in sorted(self.pending.items(),
-                                               key=lambda kv: rank.get(kv[0][0], len(rank))):
+                                               key=lambda kv: TABLE_RANK.get(kv[0][0], len(TABLE_RANK))):
                 if rows:
                     self._insert(db, table, names, rows)
         self.pending = {}
