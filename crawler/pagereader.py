@@ -79,7 +79,8 @@ def _serve(pages_fd: int, answers, parents_ends: tuple, db_path: str, run_id: in
     pipeline = StorePipeline(db_path, run_id, batch_size)
     pipeline.open_spider()
     seen: dict[tuple[str, str], set] = {}
-    as_of, margin = dt.date.today(), 400
+    as_of: dt.date | None = None   # from the spider's "config", always the first message
+    margin = 0
     answered: list[tuple[int, str | None, int]] = []
 
     def commit():
@@ -91,6 +92,8 @@ def _serve(pages_fd: int, answers, parents_ends: tuple, db_path: str, run_id: in
     def read(page: tuple) -> None:
         pid, sid, key, url, body, enc, formdata, locator, fetch_values, seed = page
         fetch = FetchItem(*fetch_values)
+        if as_of is None:   # a page judged against any other day would be judged wrongly
+            raise RuntimeError("page reader: a page arrived before its configuration")
         if seed is not None:
             seen[(sid, key)] = seed
         try:
