@@ -100,6 +100,28 @@ def _m0003(db: sqlite_utils.Database) -> None:
     db.execute("update columns set board_class = note, note = null where role = 'board'")
 
 
+@migration("0004_walk_and_entrances")
+def _m0004(db: sqlite_utils.Database) -> None:
+    # how a column got its name (meta | breadcrumb | sidebar | heading | title | link | sites-file)
+    db["columns"].add_column("named_by", str)
+    # One row per site and run: how much of the site the walk saw, and whether it could have seen
+    # everything. Absence findings (COLUMN_MISSING, NO_ENQUIRY_CHANNEL) are asserted only on a
+    # complete walk; otherwise they are hints naming what could not be read.
+    db["walks"].create({
+        "run_id": int, "site_id": str, "mode": str, "pages": int, "columns": int,
+        "max_depth": int, "budget_hit": int, "depth_cut": int, "failed": str, "complete": int,
+        "note": str,
+    }, pk=("run_id", "site_id"))
+    # Channels and entrances found on the site's pages without crawling them: 政务服务网, 信箱 on
+    # another host, 12345, 信访, 找错 widget. kind: service | mailbox | hotline | petition |
+    # complaint | correction
+    db["entrances"].create({
+        "id": int, "run_id": int, "site_id": str, "kind": str, "name": str, "url": str,
+        "found_on": str, "how": str,
+    }, pk="id", foreign_keys=[("run_id", "runs", "id")])
+    db["entrances"].create_index(["run_id", "site_id"])
+
+
 class Store:
     """Thin wrapper over one SQLite file; everything else goes through sqlite-utils tables."""
 
@@ -222,6 +244,18 @@ class Store:
 
     def fetches(self, run_id: int, site_id: str) -> list[dict]:
         return self.rows("fetches", "run_id = ? and site_id = ?", [run_id, site_id], "id")
+
+    def walk(self, run_id: int, site_id: str) -> dict | None:
+        """How much of the site this run's walk saw (None for runs before walks were recorded)."""
+        rows = self.rows("walks", "run_id = ? and site_id = ?", [run_id, site_id])
+        if not rows:
+            return None
+        row = rows[0]
+        row["failed"] = json.loads(row["failed"] or "[]")
+        return row
+
+    def entrances(self, run_id: int, site_id: str) -> list[dict]:
+        return self.rows("entrances", "run_id = ? and site_id = ?", [run_id, site_id], "id")
 
     def crawled_sites(self, run_id: int) -> list[str]:
         return [r[0] for r in self.db.execute(
