@@ -139,6 +139,39 @@ def _notify(config_path: str, model, paths) -> None:
                   f"{r.get('error')}", file=sys.stderr)
 
 
+# -- what was seen ---------------------------------------------------------------------------------
+def columns_command(db: str, *, run_id: int | None = None, site_id: str | None = None,
+                    console=None) -> int:
+    """`govwatch columns`: the column tree each site's walk discovered, its coverage and entrances."""
+    from reports.model import seen_view
+    from reports.terminal import print_columns
+
+    if not Path(db).is_file():
+        raise UsageError(f"数据库文件不存在：{db}")
+    store = _store(db)
+    try:
+        if store.latest_run(complete_only=False) is None:
+            raise UsageError(f"数据库中没有巡检批次：{db}")
+        run = store.latest_crawled_run() if run_id is None else \
+            store.latest_crawled_run(before=run_id + 1)
+        if run is None or (run_id is not None and run["id"] != run_id):
+            raise UsageError(f"批次 {run_id} 不存在或没有抓取数据" if run_id is not None
+                             else "数据库中没有抓取到数据的批次")
+        known = {s["id"]: s for s in store.sites()}
+        if site_id is not None and site_id not in known:
+            raise UsageError(f"数据库中没有标识为“{site_id}”的网站 (no site with id {site_id})")
+        crawled = store.crawled_sites(run["id"])
+        ids = [sid for sid in known if sid in crawled and site_id in (None, sid)]
+        if not ids:
+            raise UsageError(f"批次 {run['id']} 没有巡检网站“{site_id}”" if site_id
+                             else f"批次 {run['id']} 没有网站的抓取记录")
+        print_columns(run, [(known[sid], seen_view(store, run, known[sid])) for sid in ids],
+                      console)
+    finally:
+        store.close()
+    return 0
+
+
 # -- demo -------------------------------------------------------------------------------------------
 def run_demo(out: str, *, as_of: date, variant: int = 0, db: str | None = None,
              quiet: bool = False, progress: bool = True, mode: str = "sweep",
@@ -201,6 +234,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--format", action="append", choices=("json", "xlsx", "html", "csv", "md"),
                     help="报告格式，可重复（默认全部）")
     sp.add_argument("--since-last", action="store_true", help="显示与上一批次相比的变化（每日摘要）")
+
+    sp = sub.add_parser("columns", help="查看巡检发现的栏目（栏目树、抓取范围、站外入口）")
+    sp.add_argument("--db", required=True, help="SQLite 数据库文件")
+    sp.add_argument("--site", help="只显示该标识的网站")
+    sp.add_argument("--run", type=int, help="批次号（默认最近一次抓取）")
 
     sp = sub.add_parser("demo", help="在内置示例网站上运行完整巡检")
     sp.add_argument("--out", default="demo-output")
@@ -314,6 +352,8 @@ def _dispatch_unlocked(args) -> int:
             _reports(store, run["id"], Path(args.out), formats=tuple(args.format) if args.format else None)
         store.close()
         return 0
+    if cmd == "columns":
+        return columns_command(args.db, run_id=args.run, site_id=args.site)
     if cmd == "demo":
         run_demo(args.out, as_of=_as_of(args.as_of), variant=args.variant, db=args.db,
                  progress=not args.no_progress, mode=args.mode, notify=args.notify)

@@ -7,10 +7,15 @@ are what the checks wrote.
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime, timezone
+from functools import lru_cache
 
+from reports.columns import coverage_text, entrance_rows, entrances_absent, failed_pages, tree_rows
 from reports.labels import (ACTIVE_STATUSES, SEVERITY_ORDER, STATUS_ORDER, add_days, days_between,
                             rule_texts, severity_label, status_label)
+
+log = logging.getLogger(__name__)
 
 TREND_RUNS = 12          # past runs shown in the open-findings trend
 AVAILABILITY_DAYS = 7    # probes window (the 普查 "one week" availability rule)
@@ -142,6 +147,40 @@ def _monthly(db, crawl_run: int | None, site_id: str, columns: list[dict]) -> di
     return {"months": months, "years": years, "columns": cols, "year_totals": year_totals}
 
 
+@lru_cache(maxsize=8)
+def _profile(name: str):
+    """The run's profile; gb2019 (the default) when the file it named can no longer be read."""
+    from checks.profile import load_profile
+    try:
+        return load_profile(name or "gb2019")
+    except (ValueError, OSError):
+        log.warning("规则配置 %s 无法读取，栏目类别按 gb2019 命名", name)
+        return load_profile("gb2019")
+
+
+def _classifier(profile_name: str, site: dict):
+    """The profile's naming of a column, with the site's sites-file overrides (as the checks do)."""
+    profile = _profile(profile_name)
+    try:
+        profile = profile.with_overrides(_loads(site.get("config")))
+    except ValueError:
+        log.warning("网站 %s 的覆盖项无法读取，栏目类别不含覆盖项", site.get("id"))
+    return profile.classify
+
+
+def seen_view(store, crawl_run: dict | None, site: dict) -> dict:
+    """What one run's walk saw on a site: the column tree rows, the coverage line, the pages it
+    could not read, the off-site entrances. `site` is a sites row; no run, nothing seen."""
+    run_id, site_id = (crawl_run or {}).get("id"), site["id"]
+    walk = store.walk(run_id, site_id) if crawl_run else None
+    columns = store.columns(run_id, site_id) if crawl_run else []
+    classify = _classifier((crawl_run or {}).get("profile") or "gb2019", site)
+    return {"run_id": run_id, "columns": tree_rows(columns, classify),
+            "walk": walk, "coverage": coverage_text(walk), "failed_pages": failed_pages(walk),
+            "entrances": entrance_rows(store.entrances(run_id, site_id)) if crawl_run else [],
+            "entrances_absent": entrances_absent(walk)}
+
+
 def _verdict_reason(details: dict) -> str:
     """The checks' one-sentence explanation of the verdict (结论说明), when they wrote one."""
     v = details.get("verdict")
@@ -192,6 +231,7 @@ def build_model(store, run_id: int) -> dict:
             "availability": details.get("availability") or NO_PROBES,
             "trend": _trend(db, run_id, sid),
             "monthly": _monthly(db, crawl_run, sid, columns),
+            "seen": seen_view(store, crawled, s),
         })
 
     verdicts: dict[str, int] = {}

@@ -1,13 +1,18 @@
-"""The rich terminal summary printed at the end of `govwatch run` / `govwatch report`."""
+"""What govwatch prints on a terminal: the summary at the end of `govwatch run` / `govwatch report`,
+and the column tree of `govwatch columns`."""
 from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+from rich.tree import Tree
 
 from reports.labels import INCOMPLETE_BANNER, SEVERITY_LABELS, SEVERITY_ORDER
 
 VERDICT_STYLES = {"合格": "green", "不合格": "bold red", "无法判定": "yellow"}
+COLUMN_STATUS_STYLES = {"failed": "red", "exempt": "yellow"}
+# Piped or redirected output is never wrapped or cut: one line per line, whatever COLUMNS says.
+UNWRAPPED_WIDTH = 1_000_000
 
 
 def print_summary(model: dict, console: Console | None = None) -> None:
@@ -38,3 +43,63 @@ def print_summary(model: dict, console: Console | None = None) -> None:
     prev = model["previous_run_id"]
     console.print(Text(f"共 {t['sites']} 个网站，待整改问题 {t['active']} 个；"
                        + (f"对比上次完整批次 {prev}。" if prev else "无上次完整批次可对比。")))
+
+
+def columns_console() -> Console:
+    """The terminal's own width on a terminal; anything else gets lines as long as they are."""
+    console = Console()
+    return console if console.is_terminal else Console(width=UNWRAPPED_WIDTH)
+
+
+def _column_label(row: dict) -> Text:
+    """Two lines per column: what it is and what was read; then where it is and how it was known."""
+    text = Text()
+    text.append(row["name"], style="bold")
+    if row["category_label"]:
+        text.append(f"【{row['category_label']}】")
+    text.append(f" {row['role_label']} · ")
+    text.append(row["status_text"], style=COLUMN_STATUS_STYLES.get(row["status"], ""))
+    facts = []
+    if row["level"] is not None:
+        facts.append(f"第 {row['level']} 层")
+    if row["items_count"] is not None:
+        facts.append(f"信息 {row['items_count']} 条")
+    if row["pages"]:
+        facts.append(f"已读/总页数 {row['pages']}")
+    if row["newest_date"]:
+        facts.append(f"最新 {row['newest_date']}")
+    text.append("".join(f" · {f}" for f in facts))
+    text.append(f"\n{row['url']}  发现：{row['source_label']} · 命名：{row['named_by_label']}",
+                style="dim")
+    return text
+
+
+def print_columns(run: dict, sites: list[tuple[dict, dict]], console: Console | None = None) -> None:
+    """Per site (a sites row with what `reports.model.seen_view` gathered): coverage, the column
+    tree, the pages that could not be read, the off-site entrances."""
+    console = console or columns_console()
+    head = f"巡检批次 {run['id']}（截至 {run.get('as_of') or ''}）发现的栏目"
+    console.print(Text(head + ("；该批次未完成" if not run.get("complete") else ""), style="bold"))
+    for site, seen in sites:
+        console.print()
+        code = f" 网站标识码 {site['code']}" if site.get("code") else ""
+        console.print(Text(f"{site['name']}（{site['id']}）{code} {site.get('url') or ''}",
+                           style="bold"))
+        console.print(Text(seen["coverage"]))
+        tree = Tree(Text(f"栏目（{len(seen['columns'])} 个）" if seen["columns"] else "未发现栏目"))
+        path = [tree]   # the node at each depth: rows come parent first
+        for row in seen["columns"]:
+            del path[row["depth"] + 1:]
+            path.append(path[-1].add(_column_label(row)))
+        console.print(tree)
+        if seen["failed_pages"]:
+            console.print(Text(f"无法读取的页面（{len(seen['failed_pages'])} 个）："))
+            for f in seen["failed_pages"]:
+                console.print(Text(f"  {f['url']}" + (f"  {f['error']}" if f["error"] else "")))
+        if not seen["entrances"]:
+            console.print(Text(f"站外入口：{seen['entrances_absent']}"))
+        else:
+            console.print(Text(f"站外入口（{len(seen['entrances'])} 个）："))
+            for e in seen["entrances"]:
+                console.print(Text(f"  {e['kind_label']}：{e['name'] or '（无名称）'} {e['url']}"
+                                   f"  所在页面 {e['found_on'] or '未记录'} · 识别：{e['how_label']}"))

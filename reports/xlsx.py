@@ -18,7 +18,7 @@ SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 MAX_SHEET_NAME = 31
 MAX_CELL = 32767
 MAX_URL = 2079
-RESERVED_SHEETS = ("汇总", "公开统计", "留言办理", "评分")
+RESERVED_SHEETS = ("汇总", "栏目清单", "公开统计", "留言办理", "评分")
 
 SITE_COLUMNS = (  # header, width
     ("序号", 6), ("网站名称", 18), ("网站标识码", 14), ("主办单位", 16), ("问题类型", 16),
@@ -176,6 +176,99 @@ def _site_sheet(w: _Writer, model: dict, s: dict, name: str) -> None:
     _page_setup(ws, head, len(SITE_COLUMNS))
 
 
+SEEN_COLUMNS = (
+    ("网站", 18), ("层级", 8), ("栏目名称", 32), ("类别", 14), ("类型", 9), ("状态", 12),
+    ("信息条数", 9), ("已读页数/总页数", 11), ("最新日期", 12), ("发现方式", 12), ("命名依据", 12),
+    ("链接", 42),
+)
+SEEN_LINK = len(SEEN_COLUMNS) - 1   # the last column holds the links of all three tables
+MAX_INDENT = 15                      # Excel's deepest indent
+
+
+def _span(w: _Writer, ws, row: int, first: int, last: int, value, fmt=None) -> None:
+    """One text across merged cells (written as a string: page text never becomes a formula)."""
+    fmt = fmt or w.text
+    ws.merge_range(row, first, row, last, "", fmt)
+    w.cell(ws, row, first, value, fmt)
+
+
+def _seen_tree(w: _Writer, ws, row: int, s: dict, indents: dict) -> int:
+    """A site's coverage line, then its column tree (names indented by depth)."""
+    seen = s["seen"]
+    row += 1
+    _span(w, ws, row, 0, SEEN_LINK, f"{s['name']}：{seen['coverage']}", w.bold)
+    for c in seen["columns"]:
+        row += 1
+        depth = min(c["depth"], MAX_INDENT)
+        if depth not in indents:
+            indents[depth] = w.wb.add_format({"text_wrap": True, "valign": "top", "border": 1,
+                                              "indent": depth})
+        values = [s["name"], c["level"], c["name"], c["category_label"], c["role_label"],
+                  c["status_text"], c["items_count"], c["pages"], c["newest_date"],
+                  c["source_label"], c["named_by_label"]]
+        for col, v in enumerate(values):
+            w.cell(ws, row, col, v, indents[depth] if col == 2 else None)
+        w.url(ws, row, SEEN_LINK, c["url"])
+    return row
+
+
+def _seen_entrances(w: _Writer, ws, row: int, model: dict) -> int:
+    row += 2
+    ws.write_string(row, 0, "站外入口（政务服务、信箱、12345热线、信访、投诉、找错）", w.title)
+    row += 1
+    for col, name in enumerate(("网站", "入口类型", "入口名称", "识别方式")):
+        ws.write_string(row, col, name, w.head)
+    _span(w, ws, row, 4, SEEN_LINK - 1, "所在页面", w.head)
+    ws.write_string(row, SEEN_LINK, "链接", w.head)
+    for s in model["sites"]:
+        seen = s["seen"]
+        if not seen["entrances"]:
+            row += 1
+            w.cell(ws, row, 0, s["name"])
+            _span(w, ws, row, 1, SEEN_LINK, seen["entrances_absent"], w.note)
+        for e in seen["entrances"]:
+            row += 1
+            for col, v in enumerate((s["name"], e["kind_label"], e["name"], e["how_label"])):
+                w.cell(ws, row, col, v)
+            _span(w, ws, row, 4, SEEN_LINK - 1, e["found_on"])
+            w.url(ws, row, SEEN_LINK, e["url"])
+    return row
+
+
+def _seen_failed(w: _Writer, ws, row: int, model: dict) -> int:
+    failed = [(s, f) for s in model["sites"] for f in s["seen"]["failed_pages"]]
+    if not failed:
+        return row
+    row += 2
+    ws.write_string(row, 0, f"无法读取的页面（{len(failed)}个）", w.title)
+    row += 1
+    ws.write_string(row, 0, "网站", w.head)
+    _span(w, ws, row, 1, SEEN_LINK - 1, "原因", w.head)
+    ws.write_string(row, SEEN_LINK, "网址", w.head)
+    for s, f in failed:
+        row += 1
+        w.cell(ws, row, 0, s["name"])
+        _span(w, ws, row, 1, SEEN_LINK - 1, f["error"])
+        w.url(ws, row, SEEN_LINK, f["url"])
+    return row
+
+
+def _seen(w: _Writer, model: dict) -> None:
+    """栏目清单: per site its coverage line and column tree, then the off-site entrances and the
+    pages the walk could not read."""
+    ws = w.wb.add_worksheet("栏目清单")
+    row = _title(w, ws, "栏目清单（巡检发现的栏目、抓取范围与站外入口）", model, len(SEEN_COLUMNS))
+    ws.write_string(row, 0, f"抓取批次：{model['crawl_run_id'] or '无'}；栏目名称按栏目树缩进", w.note)
+    row += 2
+    w.header(ws, row, SEEN_COLUMNS)
+    head, indents = row, {}
+    for s in model["sites"]:
+        row = _seen_tree(w, ws, row, s, indents)
+    row = _seen_entrances(w, ws, row, model)
+    _seen_failed(w, ws, row, model)
+    _page_setup(ws, head, len(SEEN_COLUMNS))
+
+
 def _disclosure(w: _Writer, model: dict) -> None:
     ws = w.wb.add_worksheet("公开统计")
     cols = [("网站名称", 22), ("栏目", 20), ("年份", 8), ("全年条数", 10)] + \
@@ -292,6 +385,7 @@ def write_xlsx(model: dict, path: str | Path) -> Path:
         _summary(w, model)
         for s, name in zip(model["sites"], sheet_names([s["name"] for s in model["sites"]])):
             _site_sheet(w, model, s, name)
+        _seen(w, model)
         _disclosure(w, model)
         _boards(w, model)
         _scores(w, model)
