@@ -68,6 +68,30 @@ class SiteContext:
                 seen[c["key"]] = c
         return list(seen.values())
 
+    @cached_property
+    def walk(self) -> dict | None:
+        """How much of the site this run's walk saw (None: a run from before walks were kept)."""
+        walk = getattr(self.store, "walk", None)
+        return walk(self.run["id"], self.site["id"]) if walk is not None else None
+
+    @cached_property
+    def entrances(self) -> list[dict]:
+        rows = getattr(self.store, "entrances", None)
+        return rows(self.run["id"], self.site["id"]) if rows is not None else []
+
+    def coverage(self) -> dict:
+        """Whether an absence may be asserted, and the evidence saying how much was walked."""
+        walk = self.walk
+        cols = [c for c in self.list_columns() if c["status"] != "failed"]
+        if walk is None:
+            # before walks were recorded: an unnamed failure could be the missing column
+            failed = [c["url"] for c in self.list_columns() if c["status"] == "failed" and not c.get("name")]
+            return {"complete": not failed, "pages": None, "columns": len(cols), "unread": failed[:10],
+                    "note": "有页面无法读取" if failed else None}
+        return {"complete": bool(walk["complete"]), "pages": walk["pages"], "columns": len(cols),
+                "unread": [f.get("url") for f in walk["failed"][:10]], "note": walk.get("note"),
+                "budget_hit": walk.get("budget_hit"), "depth_cut": walk.get("depth_cut")}
+
     def boards(self) -> list[dict]:
         return [c for c in self.list_columns() if c["role"] == "board"]
 
@@ -79,3 +103,60 @@ class SiteContext:
     def lookback_start(self) -> date:
         """First day of the period enquiries are judged over (the indicators' 检查前1年)."""
         return self.as_of - relativedelta(years=self.profile.enquiry_lookback_years)
+
+    # -- what this run read: a finding is resolved only on what was read again -------------------
+    @cached_property
+    def walked(self) -> bool:
+        """The run walked the whole site: a sweep whose walk was complete (a sweep stored before
+        walks were recorded counts as complete). A daily run reads known first pages only."""
+        if self.run.get("mode") != "sweep" or self.unreachable:
+            return False
+        row = self.store.walk(self.run["id"], self.site["id"])
+        return row is None or bool(row["complete"])
+
+    @cached_property
+    def later_page_failed(self) -> bool:
+        """A later page of some list or board could not be fetched (the walk does not count it)."""
+        return any(f["kind"] in ("list-page", "board-page") and (f["error"] or (f["status"] or 0) >= 400)
+                   for f in self.store.fetches(self.run["id"], self.site["id"]))
+
+    def all_pages_read(self, column: dict) -> bool:
+        """Every page of a column was read: all the items its CMS counts, or every page its pager
+        names, or a sweep that walked the whole site and lost no later page. (`pages_read` counts
+        responses: one Hanweb response holds three pages, so fewer responses than pages is no proof
+        of a page missed.)"""
+        if column.get("status") == "failed":
+            return False
+        total, counted = column.get("item_count"), column.get("counted_items")
+        pages, read = column.get("pages_total"), column.get("pages_read")
+        return bool((total and counted is not None and counted >= total)
+                    or (pages and read and read >= pages)
+                    or (self.walked and not self.later_page_failed))
+
+    def rereads(self, needs: str, evidence: dict) -> bool:
+        """Whether this run read what a finding needs to be judged again (checks/registry.py NEEDS):
+        its column (evidence `column_key`; the homepage when it has none), all its pages, its letter,
+        or the whole site."""
+        if needs == "site":
+            return True
+        if self.unreachable:
+            return False
+        if needs == "walk":
+            return self.walked
+        key = evidence.get("column_key")
+        rows = [c for c in self.columns if c["key"] == (key or HOME_KEY)]
+        if needs == "fetched":
+            return bool(rows)
+        col = next((c for c in rows if c["status"] != "failed"), None)
+        if col is None:
+            return False
+        if needs == "all_pages":
+            return self.all_pages_read(col)
+        if needs == "letter":
+            letter = evidence.get("letter_key")
+            if letter is not None and any(e["letter_key"] == letter and key in (None, e["board_key"])
+                                          for e in self.enquiries):
+                return True
+            boards = [col] if key else self.boards()   # findings stored before they named their board
+            return bool(boards) and all(self.all_pages_read(b) for b in boards)
+        return True   # "column": its first page was read

@@ -37,7 +37,9 @@ INT_KEYS = ("home_window_days", "enquiry_deadline_workdays", "enquiry_veto_month
 CATEGORY_KEYS = {"title", "names", "window", "level1_only", "key", "should_update", "static",
                  "enquiry", "reply_workdays"}
 CATEGORY_BOOLS = ("level1_only", "key", "should_update", "static", "enquiry")
-ENTRY_KEYS = {"name", "categories", "aliases", "kind", "basis"}
+ENTRY_KEYS = {"name", "categories", "aliases", "kind", "basis", "offsite"}
+# what an entrance on another host or a widget may stand for (crawler/extraction/entrances.py)
+ENTRANCE_KINDS = ("service", "mailbox", "hotline", "complaint", "petition", "correction")
 OVERRIDE_KEYS = {"columns", "not_expected", "board_deadline_workdays", "enquiry_deadline_workdays",
                  "home_window_days", "enquiry_veto_months", "thresholds"}
 
@@ -237,7 +239,8 @@ class Profile:
                 if alias not in aliases and alias != raw["name"] and "*" not in alias:
                     aliases.append(alias)
         return {"name": raw["name"], "categories": cats, "aliases": aliases,
-                "kind": raw.get("kind", "column"), "basis": raw.get("basis", "")}
+                "kind": raw.get("kind", "column"), "basis": raw.get("basis", ""),
+                "offsite": list(raw.get("offsite") or [])}
 
     def _entry_not_expected(self, entry: dict) -> bool:
         if normalise_name(entry["name"]) in self.not_expected:
@@ -412,6 +415,9 @@ def _validate_layer(doc: LocatedYaml, base: dict):
                     doc.fail(where + ("categories", j), f"未知类别 {code!r}")
             if entry.get("kind", "column") not in ENTRY_KINDS:
                 doc.fail(where + ("kind",), f"kind 应为 {'/'.join(ENTRY_KINDS)}")
+            offsite = entry.get("offsite") or []
+            if not isinstance(offsite, list) or any(k not in ENTRANCE_KINDS for k in offsite):
+                doc.fail(where + ("offsite",), f"offsite 应为列表，取值 {'/'.join(ENTRANCE_KINDS)}")
 
 
 def _load_data(path: Path, chain: tuple = ()) -> dict:

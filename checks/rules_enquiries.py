@@ -39,7 +39,7 @@ def _boards(ctx: SiteContext) -> dict[str, dict]:
 
 @rule("ENQUIRY_UNANSWERED", title="留言超期未答复", basis=f"{GB2019} 扣分指标“互动回应”；各地留言办理时限规定（默认5个工作日）",
       severity="deduct", remedy="尽快答复该留言并在网站公开答复内容；无法按期答复的应说明原因。",
-      deadline_days=3,
+      deadline_days=3, needs="letter",
       description="留言提交后超过规定工作日（默认5个工作日，可按信箱配置）仍未答复。",
       options=("enquiry_deadline_workdays",))
 def enquiry_unanswered(ctx: SiteContext):
@@ -62,13 +62,15 @@ def enquiry_unanswered(ctx: SiteContext):
                       evidence={"submitted": submitted.isoformat(), "workdays": days,
                                 "limit_workdays": limit, "deadline": deadline.isoformat(),
                                 "days_over": days - limit, "estimated": bool(estimated or est2),
-                                "letter_key": e["letter_key"], "number": e["number"],
+                                "letter_key": e["letter_key"], "column_key": e["board_key"],
+                                "number": e["number"],
                                 "status_text": e["status_text"], "newest_date": submitted.isoformat()})
 
 
 @rule("ENQUIRY_LATE", title="留言答复不及时", basis=f"{GB2019} 扣分指标“互动回应”；各地留言办理时限规定",
       severity="deduct", remedy="建立留言办理督办机制，确保在规定时限内答复。",
-      description="近1年内的留言在规定工作日之后才答复。", options=("enquiry_deadline_workdays",))
+      description="近1年内的留言在规定工作日之后才答复。", options=("enquiry_deadline_workdays",),
+      needs="letter")
 def enquiry_late(ctx: SiteContext):
     boards = _boards(ctx)
     since = ctx.lookback_start
@@ -88,13 +90,14 @@ def enquiry_late(ctx: SiteContext):
                       evidence={"submitted": submitted.isoformat(), "replied": replied.isoformat(),
                                 "workdays": days, "limit_workdays": limit,
                                 "days_over": days - limit, "estimated": bool(estimated),
-                                "letter_key": e["letter_key"], "newest_date": replied.isoformat()})
+                                "letter_key": e["letter_key"], "column_key": e["board_key"],
+                                "newest_date": replied.isoformat()})
 
 
 @rule("ENQUIRY_VETO", title="互动回应差（留言超3个月未答复）", basis=f"{GB2019} 单项否决指标“互动回应差”",
       severity="veto", remedy="立即答复超期留言；建立留言受理、转办、答复全流程督办机制。",
       description="检查前1年内，政务咨询类栏目有效留言超过3个月未答复（在线访谈、调查征集、网上信访、纪检举报类栏目除外）。",
-      options=("enquiry_veto_months",))
+      options=("enquiry_veto_months",), needs="letter")
 def enquiry_veto(ctx: SiteContext):
     boards = _boards(ctx)
     months = ctx.profile.enquiry_veto_months
@@ -115,21 +118,24 @@ def enquiry_veto(ctx: SiteContext):
                       column=bname, url=e["url"] or (board or {}).get("url"),
                       evidence={"submitted": submitted.isoformat(), "days": (ctx.as_of - submitted).days,
                                 "limit_date": limit.isoformat(), "letter_key": e["letter_key"],
+                                "column_key": e["board_key"],
+                                "column_key": e["board_key"],
                                 "newest_date": submitted.isoformat()})
 
 
 @rule("NO_ENQUIRY_CHANNEL", title="无有效互动渠道", basis=f"{GB2019} 单项否决指标“互动回应差”（无咨询建言渠道）",
-      severity="veto", remedy="开设领导信箱、咨询投诉等政务咨询类留言渠道，网上信访和纪检举报渠道不计入。",
+      severity="veto", needs="walk", remedy="开设领导信箱、咨询投诉等政务咨询类留言渠道，网上信访和纪检举报渠道不计入。",
       description="网站没有任何有效的政务咨询/建言留言渠道（网上信访、纪检举报、在线访谈、调查征集不计）。")
 def no_enquiry_channel(ctx: SiteContext):
+    from checks.rules_columns import absence, present
     wanted = [m for m in ctx.profile.mandatory(ctx.site["kind"]) if m.get("kind") == "channel"]
     if not wanted:
         return
     boards = ctx.boards()
     if any(board_class(b) != "excluded" for b in boards):
         return
-    if any(c["status"] == "failed" and not c.get("name") for c in ctx.list_columns()):
-        return  # unverified
-    yield Finding("NO_ENQUIRY_CHANNEL", "channel", "未找到有效的政务咨询/建言留言渠道（如领导信箱、咨询投诉）",
-                  column=wanted[0]["name"], url=None,
+    if any(present(ctx, m) for m in wanted):
+        return   # a 信箱 on a letters host, a 12345 platform, a named menu entry that failed
+    yield absence("NO_ENQUIRY_CHANNEL", "channel", "有效的政务咨询/建言留言渠道（如领导信箱、咨询投诉）",
+                  ctx.coverage(), column=wanted[0]["name"], url=None,
                   evidence={"boards_found": [b.get("name") for b in boards]})

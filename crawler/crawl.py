@@ -31,7 +31,7 @@ def known_columns(store: Store, site_ids: list[str], before_run: int) -> dict[st
             "order by r.id desc limit 1", [before_run, sid]).fetchone()
         if not row:
             continue
-        cols = store.rows("columns", "run_id = ? and site_id = ? and role in ('list','board','static') "
+        cols = store.rows("columns", "run_id = ? and site_id = ? and role in ('list','board','static','section') "
                           "and key != '__home__'", [row[0], sid], "id")
         out[sid] = [{k: c[k] for k in ("key", "name", "url", "parent_key", "level", "role")}
                     for c in cols]
@@ -106,7 +106,8 @@ def _run_job(job_path: str) -> int:
     process = CrawlerProcess(settings)
     process.crawl(SiteSpider, sites=job["sites"], as_of=date.fromisoformat(job["as_of"]),
                   mode=job["mode"], known=job.get("known") or {}, reader=reader,
-                  max_pages=int((job.get("settings") or {}).get("GOVWATCH_MAX_PAGES", 3000)))
+                  max_pages=int((job.get("settings") or {}).get("GOVWATCH_MAX_PAGES", 3000)),
+                  max_depth=int((job.get("settings") or {}).get("GOVWATCH_MAX_DEPTH", 4)))
     process.start()
     if reader is not None and reader.failed:
         print(f"抓取未完成：{reader.failed}", file=sys.stderr)

@@ -38,7 +38,20 @@ class ColumnItem:
     pages_total: int | None = None
     note: str | None = None
     board_class: str | None = None   # boards: consult | excluded | other
+    named_by: str | None = None      # meta | breadcrumb | sidebar | heading | title | link | sites-file
     table = "columns"
+
+
+@dataclass
+class EntranceItem:
+    """A channel offered on another host or as a widget (crawler/extraction/entrances.py)."""
+    site_id: str
+    kind: str
+    name: str
+    url: str | None
+    found_on: str
+    how: str
+    table = "entrances"
 
 
 @dataclass

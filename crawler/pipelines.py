@@ -10,7 +10,7 @@ from crawler.items import ENTRY_FIELDS, EntryBatch, row_shape
 from crawler.store import Store, now_iso
 
 # table order within a flush: columns first, items refer to them by key
-TABLE_RANK = {t: i for i, t in enumerate(("columns", "items", "enquiries", "fetches"))}
+TABLE_RANK = {t: i for i, t in enumerate(("columns", "items", "enquiries", "entrances", "fetches"))}
 
 
 class StorePipeline:
@@ -95,6 +95,10 @@ class StorePipeline:
                     "url": (sites.get(site_id) or {}).get("url"), "status": None,
                     "error": f"页面预算已用尽，{n}个页面未抓取 (page budget exhausted)",
                     "elapsed": None, "bytes": None, "kind": "budget", "fetched_at": now_iso()})
+            # how much of each site the walk saw: absences are asserted only on a complete walk
+            records = getattr(spider, "walk_records", None)
+            for row in (records() if records is not None else []):
+                db["walks"].insert(dict(row, run_id=self.run_id), replace=True)
             for (site_id, key), n in pages.items():
                 db.execute("update columns set pages_read = ? where run_id = ? and site_id = ? "
                            "and key = ?", [n, self.run_id, site_id, key])

@@ -18,6 +18,9 @@ RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 HTTPERROR_ALLOW_ALL = True          # the spider records every status itself
 REDIRECT_MAX_TIMES = 5
+# a meta refresh is a section hub forwarding to its first child: the spider reads it as such
+# (crawler/extraction/links.py) instead of Scrapy silently fetching the child under the hub's name
+METAREFRESH_ENABLED = False
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
 COOKIES_ENABLED = True

@@ -1,9 +1,11 @@
-"""The site spider: walks each site from its homepage to its columns, lists and boards.
+"""The site spider: walks each site from its homepage the way an inspector clicks through it.
 
-It stays thin: pages are read by `crawler.extraction`, rows are written by the store pipeline.
-What it owns is the walk itself — which links are columns, their parent and level, which pages of
-a list to fetch (every page in a sweep, the first in a daily run), per-site budgets, and an honest
-record of every fetch that failed, so a failure is reported as unverified and never as stale.
+It stays thin: pages are read by `crawler.extraction`, budget/depth/duplicates are kept by
+`crawler.walk.Frontier`, rows are written by the store pipeline. What it owns is what a page is —
+list, board, section hub, information page or article — and where its links lead: every same-site
+link (menus, headings, channel strips, image links, script-written sidebars, redirects, frames) is
+followed up to the depth limit; articles are recognised and not walked further. A failed fetch is
+recorded as unverified and never as stale, blank or missing.
 """
 from __future__ import annotations
 
@@ -19,17 +21,21 @@ from scrapy.http import FormRequest, Request
 
 from crawler.extraction import extract_page
 from crawler.extraction.info import MIN_CHILD_COLUMNS
-from crawler.extraction.lists.common import is_more_text
-from crawler.items import ColumnItem, EnquiryItem, EntryBatch, FetchItem, entry_rows, fetch_values
+from crawler.extraction.lists.common import is_more_text, looks_like_article_url
+from crawler.extraction.model import Link
+from crawler.items import (ColumnItem, EnquiryItem, EntranceItem, EntryBatch, FetchItem, entry_rows,
+                           fetch_values)
 from crawler.pagereader import FAILED_REASON, PageReader, read_continuation, rows_read
-from crawler.urls import allowed, canonical, column_key, host_of
+from crawler.urls import allowed, column_key, host_of
+from crawler.walk import DEFAULT_MAX_DEPTH, Frontier
 
 HOME_KEY = "__home__"
 SECTION_NAME_RE = re.compile(r"^(?:政务公开|信息公开|政府信息公开|政府信息公开目录|公开目录|信息公开目录|"
                              r"政务公开专栏|法定主动公开内容|主动公开|首页|网站首页|当前位置)$")
-# a directory and its index page are one page: "/hdjl/szxx/" linked, its pager says "index.html"
-INDEX_PAGE_RE = re.compile(r"/(?:index|default)\.(?:s?html?|jsp|aspx?|php)$", re.I)
 CHARSET_RE = re.compile(rb"charset=([\w-]+)", re.I)
+# links whose page, if it fails, was a menu entry: recorded as an unverified column
+MENU_SOURCES = {"nav", "tree", "more", "breadcrumb", "script", "redirect", "sites-file", "known",
+                "consult", "excluded"}
 
 
 def _iso(d: date | None) -> str | None:
@@ -41,24 +47,20 @@ class SiteSpider(scrapy.Spider):
 
     def __init__(self, sites: list[dict], as_of: date, mode: str = "sweep",
                  known: dict[str, list[dict]] | None = None, max_pages: int = 3000,
-                 max_depth: int = 5, future_margin_days: int = 400, reader: PageReader | None = None,
-                 *args, **kwargs):
+                 max_depth: int = DEFAULT_MAX_DEPTH, future_margin_days: int = 400,
+                 reader: PageReader | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.sites = {s["id"]: s for s in sites}
         self.as_of = as_of
         self.mode = mode
         self.known = known or {}
-        self.max_pages = max_pages
-        self.max_depth = max_depth
+        self.frontier = Frontier(self.sites, max_pages, max_depth)
         # dates up to this far past the as-of day are kept (FUTURE_DATE judges them);
         # beyond it (2099) they are implausible and dropped by the extractor
         self.future_margin_days = future_margin_days
-        self.seen: dict[str, set[str]] = {sid: set() for sid in self.sites}
-        self.requested: dict[str, set[str]] = {sid: set() for sid in self.sites}
-        self.budget = Counter()
         self.column_pages: Counter = Counter()
         self.item_seen: dict[tuple[str, str], set] = {}
-        self.over_budget = Counter()
+        self.entrance_seen: set[tuple[str, str, str | None]] = set()
         # a sweep's later list pages go to the page reader process (crawler/pagereader.py)
         self.reader = reader
         if reader is not None:
@@ -69,9 +71,21 @@ class SiteSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._opened, signal=signals.spider_opened)
         if spider.reader is not None:
             crawler.signals.connect(spider._idle, signal=signals.spider_idle)
         return spider
+
+    def _opened(self, spider=None):
+        self.frontier.stats = self.crawler.stats   # walk/… counters in the crawl stats
+
+    @property
+    def over_budget(self) -> Counter:
+        return Counter({sid: w.over_budget for sid, w in self.frontier.walks.items() if w.over_budget})
+
+    def walk_records(self) -> list[dict]:
+        """One `walks` row per site (written by the store pipeline when the crawl closes)."""
+        return [self.frontier.record(sid, self.mode) for sid in self.sites]
 
     # -- helpers ----------------------------------------------------------------------------------
     async def start(self):
@@ -99,21 +113,7 @@ class SiteSpider(scrapy.Spider):
                          kind=request.meta.get("page_kind"))
 
     def _take(self, site_id: str, url: str, form: dict | None = None) -> bool:
-        """Count a request against the site's page budget; refuse duplicates and overruns. POSTs to
-        one URL (Hanweb's shared dataproxy.jsp) differ by their form."""
-        url = canonical(url)
-        if form:
-            url += "#" + "&".join(f"{k}={v}" for k, v in sorted(form.items()))
-        else:
-            url = INDEX_PAGE_RE.sub("/", url)
-        if url in self.requested[site_id]:
-            return False
-        if self.budget[site_id] >= self.max_pages:
-            self.over_budget[site_id] += 1
-            return False
-        self.requested[site_id].add(url)
-        self.budget[site_id] += 1
-        return True
+        return self.frontier.take(site_id, url, form)
 
     @staticmethod
     def _encoding(response) -> str | None:
@@ -127,16 +127,42 @@ class SiteSpider(scrapy.Spider):
                             margin_days=self.future_margin_days,
                             request_formdata=response.meta.get("formdata"), **light)
 
-    def _http_error(self, response) -> str | None:
+    @staticmethod
+    def _http_error(response) -> str | None:
         if response.status >= 400:
             return f"HTTP {response.status}"
         return None
+
+    def _unreadable(self, meta: dict, url: str, error: str, *, role: str | None = None,
+                    named_by: str | None = None, read: bool = False):
+        """The one place a page that could not be fetched or read is recorded: the walk notes a
+        page it could not open (the site was not seen whole; `read`: it was opened, only its list
+        could not be read), and a menu entry becomes an unverified column — never a letter or an
+        article, whose failure costs only that letter's status or that date."""
+        sid = meta["site_id"]
+        if not read:
+            self.frontier.failed(sid, url, meta.get("name"), error)
+        if meta.get("source") not in MENU_SOURCES and not meta.get("page_kind") == "board":
+            return
+        yield ColumnItem(site_id=sid, key=meta["key"], name=meta.get("name") or None, url=url,
+                         parent_key=meta.get("parent_key"), level=meta.get("level"),
+                         role=role or ("board" if meta.get("page_kind") == "board" else "list"),
+                         source=meta.get("source"), status="failed", error=error,
+                         named_by=named_by or ("link" if meta.get("name") else None))
+
+    def _entrances(self, sid: str, page, url: str):
+        for e in page.entrances:
+            ident = (sid, e.kind, e.url)
+            if ident in self.entrance_seen:
+                continue
+            self.entrance_seen.add(ident)
+            yield EntranceItem(site_id=sid, kind=e.kind, name=e.name, url=e.url, found_on=url, how=e.how)
 
     # -- homepage ---------------------------------------------------------------------------------
     def parse_home(self, response):
         sid = response.meta["site_id"]
         site = self.sites[sid]
-        self.budget[sid] += 1
+        self.frontier.count_home(sid)
         moved_to = host_of(response.url)   # the homepage redirected: the site lives there now
         if moved_to != host_of(site["url"]) and moved_to not in (site.get("allow_hosts") or []):
             site["allow_hosts"] = [*(site.get("allow_hosts") or []), moved_to]
@@ -152,17 +178,25 @@ class SiteSpider(scrapy.Spider):
             yield ColumnItem(site_id=sid, key=HOME_KEY, name="首页", url=response.url, role="home",
                              status="failed", error=f"解析失败: {e}", level=0, source="home")
             return
+        if page.redirect and not page.blocks and allowed(page.redirect, site) \
+                and column_key(page.redirect, site["url"]) != column_key(response.url, site["url"]):
+            # a homepage that only forwards (index.html -> /portal/index.shtml): read it there
+            if self._take(sid, page.redirect):
+                yield Request(page.redirect, callback=self.parse_home, errback=self.home_failed,
+                              meta=dict(response.meta), dont_filter=True, priority=100)
+                return
         entries = [e for b in page.blocks for e in b.items]
         yield ColumnItem(site_id=sid, key=HOME_KEY, name="首页", url=response.url, role="home",
                          level=0, source="home", method=",".join(sorted({b.method for b in page.blocks})) or None,
                          item_count=len(entries))
         self.column_pages[(sid, HOME_KEY)] += 1
         yield from self._entries(sid, HOME_KEY, entries, response.url)
+        yield from self._entrances(sid, page, response.url)
         known = self.known.get(sid)
         if self.mode == "daily" and known:
             yield from self._daily_requests(response, page, known)
             return
-        yield from self._follow_links(response, page, parent_key=None, parent_level=0, depth=1)
+        yield from self._follow_links(response, page, parent_key=None, depth=1)
         for extra in site.get("boards") or []:
             url = extra if isinstance(extra, str) else extra.get("url")
             name = None if isinstance(extra, str) else extra.get("name")
@@ -175,53 +209,59 @@ class SiteSpider(scrapy.Spider):
     def home_failed(self, failure):
         request = failure.request
         sid = request.meta["site_id"]
-        yield self._failed_fetch(failure)
+        fetch = self._failed_fetch(failure)
+        yield fetch
         yield ColumnItem(site_id=sid, key=HOME_KEY, name="首页", url=request.url, role="home",
-                         status="failed", error=self._failed_fetch(failure).error, level=0,
-                         source="home")
+                         status="failed", error=fetch.error, level=0, source="home")
 
     def _daily_requests(self, response, page, known: list[dict]):
-        """First page of every column and board known from the last sweep, plus up to five
-        links the homepage shows that the sweep did not know (a new column)."""
+        """First page of every column, board and section hub known from the last sweep, plus up
+        to five links the homepage shows that the sweep did not know (a new column)."""
         sid = response.meta["site_id"]
         for col in known:
             yield from self._schedule(sid, col["url"], col.get("name"), col.get("parent_key"),
                                       col.get("level"), "known", 1,
                                       board=col.get("role") == "board", fixed=True)
         new = 0
-        known_keys = {c["key"] for c in known}
         for link in page.nav_links:
             if new >= 5:
                 break
-            if column_key(link.url, self.sites[sid]["url"]) not in known_keys and allowed(link.url, self.sites[sid]):
+            if not self.frontier.knows(sid, link.url) and allowed(link.url, self.sites[sid]):
                 new += 1
                 yield from self._schedule(sid, link.url, link.name, None, 1, link.source, 1)
 
     # -- discovery --------------------------------------------------------------------------------
-    def _follow_links(self, response, page, parent_key, parent_level, depth, child_level=None,
-                      list_page=False):
-        from crawler.extraction.boards import board_links
+    def _follow_links(self, response, page, parent_key, depth, boards: bool = True,
+                      skip: frozenset = frozenset()):
+        """Every same-site link of a page that is not an article: boards first (their name
+        says what they are), then menus, headings, strips, image and script links, redirects.
+        `boards`: a list's or a board's own rows are articles and letters, never boards."""
         sid = response.meta["site_id"]
-        if depth > self.max_depth:
-            return
-        boards = []
-        if not list_page:   # boards are linked from the homepage and section pages, not from lists
-            try:
-                boards = board_links(response.text, response.url)
-            except Exception:  # noqa: BLE001
-                boards = []
-        board_urls = set()
-        for name, url, cls in boards:
-            board_urls.add(column_key(url, self.sites[sid]["url"]))
-            yield from self._schedule(sid, url, name, parent_key, 1, "link", depth, board=True,
-                                      board_class=cls)
-        for link in page.nav_links:
-            if column_key(link.url, self.sites[sid]["url"]) in board_urls:
+        site = self.sites[sid]
+        links = [(lk, True) for lk in (page.board_links if boards else ())] + \
+            [(lk, False) for lk in page.nav_links if lk.url not in skip]
+        if page.redirect:
+            links.insert(0, (Link(name=page.column_name or "", url=page.redirect, source="redirect"), False))
+        crumb_depth = {c.url: i for i, c in enumerate(page.breadcrumb)}
+        for link, board in links:
+            if not allowed(link.url, site) or self.frontier.knows(sid, link.url):
                 continue
-            level = child_level if child_level is not None else (
-                1 if link.source in ("nav", "more") or parent_key is None else parent_level + 1)
-            yield from self._schedule(sid, link.url, link.name, parent_key if link.source == "tree" else None,
-                                      level, link.source, depth)
+            if not board and looks_like_article_url(link.url):
+                continue
+            # clicks from the homepage: a breadcrumb entry says it (首页 › 互动交流 is one click);
+            # a sidebar lists the page's siblings, as deep as the page itself
+            at = depth
+            if link.source == "breadcrumb":
+                at = max(1, crumb_depth.get(link.url, depth))
+            elif link.source in ("tree", "script") and depth > 1:
+                at = depth - 1
+            if self.frontier.beyond_depth(sid, at):
+                continue
+            # a breadcrumb leads up: the page it names is an ancestor, not a child of this one
+            yield from self._schedule(sid, link.url, link.name,
+                                      None if link.source == "breadcrumb" else parent_key, None,
+                                      "link" if board else link.source, at, board=board,
+                                      board_class=link.source if board else None)
 
     def _schedule(self, sid, url, name, parent_key, level, source, depth, board=False,
                   board_class=None, fixed=False):
@@ -230,10 +270,9 @@ class SiteSpider(scrapy.Spider):
         site = self.sites[sid]
         if not allowed(url, site):
             return
-        key = column_key(url, site["url"])
-        if key in self.seen[sid] or key == column_key(site["url"], site["url"]):
+        key = self.frontier.new_column(sid, url)
+        if key is None:
             return
-        self.seen[sid].add(key)
         if not self._take(sid, url):
             return
         meta = {"site_id": sid, "key": key, "name": name, "parent_key": parent_key,
@@ -246,15 +285,25 @@ class SiteSpider(scrapy.Spider):
                       errback=self.column_failed, meta=meta, dont_filter=True)
 
     # -- columns ----------------------------------------------------------------------------------
-    def _level(self, page, meta, name: str | None) -> int | None:
-        """一级/二级 from the breadcrumb (当前位置) when the page has one: its ancestors, less the
-        homepage and disclosure-section containers, plus the column itself."""
-        crumbs = [c.name.strip() for c in page.breadcrumb if c.name and c.name.strip()]
+    def _place(self, page, meta, name: str | None) -> tuple[str | None, int | None]:
+        """Parent and level (一级/二级) from the breadcrumb (当前位置) when the page has one: its
+        ancestors, less the homepage and disclosure-section containers, plus the column itself.
+        Without one, the page that led here is the parent."""
+        sid = meta["site_id"]
+        site_url = self.sites[sid]["url"]
+        crumbs = [c for c in page.breadcrumb if c.name and c.name.strip()]
         if not crumbs:
-            return meta.get("level")
-        if name and crumbs[-1] == name:
+            return meta.get("parent_key"), meta.get("level") or 1
+        if column_key(crumbs[-1].url, site_url) == meta["key"] or (name and crumbs[-1].name.strip() == name):
             crumbs = crumbs[:-1]
-        return len([c for c in crumbs if not SECTION_NAME_RE.match(c)]) + 1
+        ancestors = [c for c in crumbs if not SECTION_NAME_RE.match(c.name.strip())]
+        parent = meta.get("parent_key")
+        if crumbs:
+            key = column_key(crumbs[-1].url, site_url)
+            home = column_key(site_url, site_url)
+            parent = None if key in (home, "/", "/index.html") or not key.startswith("/") and \
+                not allowed(crumbs[-1].url, self.sites[sid]) else key
+        return parent, len(ancestors) + 1
 
     @staticmethod
     def _is_container(page, name: str | None) -> bool:
@@ -263,69 +312,95 @@ class SiteSpider(scrapy.Spider):
         return (page.kind != "column_list" or bool(name and SECTION_NAME_RE.match(name))
                 or page.child_columns >= MIN_CHILD_COLUMNS)
 
-    def _name(self, page, meta) -> str | None:
+    @staticmethod
+    def _name(page, meta) -> tuple[str | None, str | None]:
+        own = (page.column_name or "").strip()
+        if own:
+            return own, page.named_by
         link_name = (meta.get("name") or "").strip()
         if is_more_text(link_name):
             link_name = ""
-        return (page.column_name or "").strip() or link_name or None
+        return (link_name, "sites-file" if meta.get("source") == "sites-file" else "link") \
+            if link_name else (None, None)
+
+    def _role(self, page, name, source: str | None = None) -> str | None:
+        """list | static | section | unreadable | None (a page that is no column: an undated
+        article, a form)."""
+        main = page.blocks[0] if page.blocks else None
+        if page.is_info_page:
+            return "static"
+        if main is not None and main.items:
+            return "list"
+        if page.redirect:
+            return "section"   # a hub that forwards to its first child is never a blank column
+        if page.exempt_note or not self._is_container(page, name):
+            return "list"   # a column page with nothing listed: blank, or exempt with its note
+        if page.pagination.mechanism and page.child_columns < MIN_CHILD_COLUMNS:
+            # a pager over nothing: a blank list — unless rows with dates are shown that could
+            # not be read, which is unverified, never blank
+            return "unreadable" if page.shown_dates else "list"
+        if page.child_columns >= MIN_CHILD_COLUMNS or page.kind == "column_list":
+            return "section"
+        if page.named_by in ("meta", "breadcrumb", "sidebar") or source in MENU_SOURCES:
+            # the site's own structure calls it a column (a form, a notice page): never blank
+            return "static"
+        return None
 
     def parse_column(self, response):
         meta = response.meta
         sid, key = meta["site_id"], meta["key"]
-        yield self._fetch(response, "column")
+        yield self._fetch(response, meta.get("page_kind") or "column")
         err = self._http_error(response)
         if err:
-            yield ColumnItem(site_id=sid, key=key, name=meta.get("name"), url=response.url,
-                             parent_key=meta.get("parent_key"), level=meta.get("level"),
-                             source=meta.get("source"), status="failed", error=err)
+            yield from self._unreadable(meta, response.url, err)
             return
         try:
             page = self._extract(response)
         except Exception as e:  # noqa: BLE001
-            yield ColumnItem(site_id=sid, key=key, name=meta.get("name"), url=response.url,
-                             parent_key=meta.get("parent_key"), level=meta.get("level"),
-                             source=meta.get("source"), status="failed", error=f"解析失败: {e}")
+            yield from self._unreadable(meta, response.url, f"解析失败: {e}")
             return
         if page.kind == "article":
             return  # an article is not a column; its links were already known
+        yield from self._entrances(sid, page, response.url)
         has_list = bool(page.blocks and page.blocks[0].items)
         if page.kind == "message_board" or self._looks_like_board(response) or \
                 (meta.get("page_kind") == "board" and not has_list):
             yield from self.parse_board(response, page=page)
             return
-        name = self._name(page, meta)
-        level = self._level(page, meta, name)
-        main = page.blocks[0] if page.blocks else None
-        if page.is_info_page:
-            role = "static"
-        elif main is not None and main.items:
-            role = "list"
-        elif page.exempt_note or not self._is_container(page, name):
-            role = "list"   # a column page with nothing listed: blank, or exempt with its note
-        else:
-            role = "section"
-        items = main.items if (main is not None and role == "list") else []
-        status = "exempt" if (role == "list" and not items and page.exempt_note) else "ok"
-        pag = page.pagination
-        yield ColumnItem(site_id=sid, key=key, name=name, url=response.url,
-                         parent_key=meta.get("parent_key"), level=level, role=role,
-                         source=meta.get("source"), method=main.method if main else None,
-                         status=status, item_count=pag.total_items if role == "list" else None,
-                         pages_total=pag.total_pages, note=page.exempt_note)
-        self.column_pages[(sid, key)] += 1
-        yield from self._entries(sid, key, items, response.url)
-        if role == "list" and self.mode == "sweep" and not meta.get("fixed"):
-            yield from self._pages(response, page, key)
-        if meta.get("fixed"):
-            return
-        # sub-columns: a section's children keep the section's level; a list's children go one deeper
-        child_level = level if role == "section" else None
-        yield from self._follow_links(response, page, parent_key=key if role != "section" else meta.get("parent_key"),
-                                      parent_level=level or 1, depth=meta.get("depth", 1) + 1,
-                                      child_level=child_level,
-                                      list_page=role == "list" and bool(items))
+        name, named_by = self._name(page, meta)
+        role = self._role(page, name, meta.get("source"))
+        parent_key, level = self._place(page, meta, name)
+        if role == "unreadable":
+            yield from self._unreadable(dict(meta, name=name, parent_key=parent_key, level=level,
+                                             source="tree"), response.url,
+                                        f"列表中有{page.shown_dates}处日期，但信息条目无法识别（链接不可用）",
+                                        named_by=named_by, read=True)
+            role = None
+        if role is not None:
+            main = page.blocks[0] if page.blocks else None
+            items = main.items if (main is not None and role == "list") else []
+            status = "exempt" if (role == "list" and not items and page.exempt_note) else "ok"
+            pag = page.pagination
+            self.frontier.column_seen(sid)
+            yield ColumnItem(site_id=sid, key=key, name=name, url=response.url,
+                             parent_key=parent_key, level=level, role=role,
+                             source=meta.get("source"), method=main.method if main else None,
+                             status=status, item_count=pag.total_items if role == "list" else None,
+                             pages_total=pag.total_pages, note=page.exempt_note, named_by=named_by)
+            self.column_pages[(sid, key)] += 1
+            yield from self._entries(sid, key, items, response.url)
+            if role == "list" and self.mode == "sweep" and not meta.get("fixed"):
+                yield from self._pages(response, page, key)
+        if meta.get("fixed") and role != "section":
+            return   # daily: a known column's first page; hubs are re-read for new columns
+        parent = key if role in ("section", "list", "static") else parent_key
+        if page.redirect and not page.column_name:
+            page.column_name = name   # the hub's name goes with its forward
+        yield from self._follow_links(response, page, parent_key=parent, depth=meta.get("depth", 1) + 1,
+                                      boards=role != "list")
 
-    def _looks_like_board(self, response) -> bool:
+    @staticmethod
+    def _looks_like_board(response) -> bool:
         from crawler.extraction.boards import is_board_page
         try:
             return is_board_page(response.text)
@@ -337,8 +412,7 @@ class SiteSpider(scrapy.Spider):
         sid = response.meta["site_id"]
         site = self.sites[sid]
         for url in urls:
-            if self.budget[sid] >= self.max_pages:
-                self.over_budget[sid] += 1
+            if self.frontier.exhausted(sid):
                 break   # a pager claiming 100,000 pages must not cost 100,000 checks
             if allowed(url, site) and self._take(sid, url):
                 yield Request(url, callback=callback, errback=self.page_failed, meta=dict(base),
@@ -414,11 +488,11 @@ class SiteSpider(scrapy.Spider):
 
     def _idle(self):
         """Nothing left to fetch: wait for the reader's last answers, which may name more pages."""
-        before = self.budget.copy()
+        before = self.frontier.budgets()
         self.reader.wait_all()
         if not self.reader.alive:
             raise CloseSpider(FAILED_REASON)
-        if self.budget != before:
+        if self.frontier.budgets() != before:
             raise DontCloseSpider
 
     def finish_reading(self) -> None:
@@ -427,18 +501,14 @@ class SiteSpider(scrapy.Spider):
             self.reader.close()
 
     def page_failed(self, failure):
+        """A later page of a list or board: its items are missing (pages_read < pages_total says
+        so); it holds no columns, so the walk's coverage is not affected."""
         yield self._failed_fetch(failure)
 
     def column_failed(self, failure):
-        request = failure.request
-        meta = request.meta
         fetch = self._failed_fetch(failure)
         yield fetch
-        yield ColumnItem(site_id=meta["site_id"], key=meta["key"], name=meta.get("name"),
-                         url=request.url, parent_key=meta.get("parent_key"),
-                         level=meta.get("level"), source=meta.get("source"),
-                         role="board" if meta.get("page_kind") == "board" else "list",
-                         status="failed", error=fetch.error)
+        yield from self._unreadable(failure.request.meta, failure.request.url, fetch.error)
 
     def _entries(self, sid, key, entries, page_url, fetch: FetchItem | None = None):
         rows = entry_rows(sid, key, entries, page_url, self.item_seen.setdefault((sid, key), set()))
@@ -453,30 +523,36 @@ class SiteSpider(scrapy.Spider):
         if page is None:
             yield self._fetch(response, "board")
         err = self._http_error(response)
-        name = (meta.get("name") or "").strip() or None
         if err:
-            yield ColumnItem(site_id=sid, key=key, name=name, url=response.url, role="board",
-                             source=meta.get("source"), status="failed", error=err,
-                             level=meta.get("level"))
+            yield from self._unreadable(meta, response.url, err, role="board")
             return
         ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         try:
             board = extract_board(response.body, response.url, as_of=self.as_of, content_type=ctype)
         except Exception as e:  # noqa: BLE001
-            yield ColumnItem(site_id=sid, key=key, name=name, url=response.url, role="board",
-                             source=meta.get("source"), status="failed", error=f"解析失败: {e}",
-                             level=meta.get("level"))
+            yield from self._unreadable(meta, response.url, f"解析失败: {e}", role="board")
             return
-        if name is None and page is not None:
-            name = page.column_name
+        name, named_by = (meta.get("name") or "").strip() or None, "link"
+        if page is not None and (name is None or page.named_by in ("meta", "breadcrumb", "sidebar")):
+            name, named_by = self._name(page, meta)
+        elif name is None:
+            named_by = None
+        parent_key, level = self._place(page, meta, name) if page is not None else \
+            (meta.get("parent_key"), meta.get("level"))
         cls = meta.get("board_class") or classify_board(name or "", response.url)
+        self.frontier.column_seen(sid)
         yield ColumnItem(site_id=sid, key=key, name=name, url=response.url, role="board",
-                         source=meta.get("source"), method="board", level=meta.get("level"),
-                         item_count=board.total_items, board_class=cls)
+                         parent_key=parent_key, source=meta.get("source"), method="board",
+                         level=level, item_count=board.total_items, board_class=cls,
+                         named_by=named_by)
         self.column_pages[(sid, key)] += 1
         yield from self._letters(response, board, key, name)
         if self.mode == "sweep" and not meta.get("fixed"):
             yield from self._board_pages(response, board, key, name)
+            if page is not None:   # a board's sidebar lists the other channels
+                yield from self._follow_links(response, page, parent_key=parent_key,
+                                              depth=meta.get("depth", 1) + 1, boards=False,
+                                              skip=frozenset(lt.url for lt in board.letters if lt.url))
 
     def _letters(self, response, board, key, name):
         sid = response.meta["site_id"]
@@ -553,3 +629,4 @@ def _merge_letter(listed: Any, detail: Any) -> Any:
     detail.key = listed.key or detail.key
     detail.url = detail.url or listed.url
     return detail
+

@@ -100,9 +100,14 @@ class PageResult:
     exempt_note: str | None = None
     child_columns: int = 0       # sub-column folders linked below this page (a section groups them);
                                  # counted only for pages with nothing listed
+    shown_dates: int = 0         # dates shown on a page where no list was read (rows not readable)
     encoding: str = "utf-8"
     rejected_dates: int = 0
     url: str | None = None
+    redirect: str | None = None      # where the page sends a visitor on load (a hub that only redirects)
+    entrances: list = field(default_factory=list)   # extraction.entrances.Entrance
+    board_links: list[Link] = field(default_factory=list)   # links naming a board; source = its class
+    named_by: str | None = None      # where column_name came from: meta | breadcrumb | sidebar | heading | title
 
     def to_json(self) -> dict:
         return {
@@ -120,4 +125,7 @@ class PageResult:
             "exempt_note": self.exempt_note,
             "encoding": self.encoding,
             "rejected_dates": self.rejected_dates,
+            "redirect": self.redirect,
+            "entrances": [e.to_json() for e in self.entrances],
+            "named_by": self.named_by,
         }

@@ -18,8 +18,12 @@ NAV_CLASS_LOWER_RE = re.compile(NAV_CLASS_RE.pattern)
 TREE_CLASS_LOWER_RE = re.compile(TREE_CLASS_RE.pattern)
 BREADCRUMB_CLASS_LOWER_RE = re.compile(BREADCRUMB_CLASS_RE.pattern)
 SKIP_NAME_RE = re.compile(r"^(首页|网站首页|返回首页|主页|更多|more|登录|注册|English|繁体|简体|无障碍|长者模式|关怀版)$", re.I)
+CRUMB_SEP_RE = re.compile(r"^[\s>»›/\\\-—|:：·→]+|[\s>»›/\\\-—|:：·→]+$")
+CRUMB_SPLIT_RE = re.compile(r"\s*[>»›→]+\s*|\s+/\s+|\s*&raquo;\s*")
+BREADCRUMB_LABEL_RE = re.compile(r"^.*?(当前位置|您的位置|你的位置|所在位置|所在的位置|现在的位置|当前页面)\s*[:：]?\s*")
 HOME_PATH_RE = re.compile(r"^/?(index\.\w+)?$")
 MAX_NAME_LEN = 20
+MAX_BOARD_NAME = 12   # longer link texts are article titles that merely mention 征集/信箱
 
 
 def _is_column_url(url: str) -> bool:
@@ -61,15 +65,30 @@ def breadcrumb(doc, url: str) -> list[Link]:
         for a in holder.iter("a"):
             href = a.get("href")
             name = visible_text(a) or clean_text(a.get("title") or "")
-            if usable_href(href) and name:
+            if not name:
+                continue
+            if usable_href(href):
                 links.append(Link(name=name, url=resolve(url, href), source="breadcrumb"))
+            elif href is not None and not href.strip():
+                links.append(Link(name=name, url=url, source="breadcrumb"))   # href="": this page
+        if not links:
+            # a breadcrumb of plain text (您当前所在的位置： 政务公开 » 依申请公开) still names this page
+            parts = [p for p in CRUMB_SPLIT_RE.split(BREADCRUMB_LABEL_RE.sub("", visible_text(holder))) if p]
+            if len(parts) >= 2 and len(parts[-1]) <= MAX_NAME_LEN:
+                return [Link(name=parts[-1], url=url, source="breadcrumb")]
+            continue
         if links:
+            # the current column is often plain text after the last link: 首页 > 政务公开 > 公示公告
+            last = holder.xpath("(.//a)[last()]")
+            tail = CRUMB_SEP_RE.sub("", clean_text(last[0].tail or "")) if last else ""
+            if tail and len(tail) <= MAX_NAME_LEN:
+                links.append(Link(name=tail, url=url, source="breadcrumb"))
             return links
     return []
 
 
 def nav_links(doc, url: str, blocks: list[Block], crumbs: list[Link],
-              texts: LinkTexts | None = None) -> list[Link]:
+              texts: LinkTexts | None = None, extra: list[Link] = ()) -> list[Link]:
     """Candidate column links, resolved, on-site, not articles, de-duplicated (first source wins)."""
     out: list[Link] = []
     seen: set[str] = set()
@@ -77,10 +96,13 @@ def nav_links(doc, url: str, blocks: list[Block], crumbs: list[Link],
     page = url.rstrip("/")
     verdict: dict[str, bool] = {}  # resolved URL -> may be a column link (a menu repeats its hrefs)
 
-    def add(name: str, href: str, source: str, cleaned: bool = False):
+    def add(name: str, href: str, source: str, cleaned: bool = False, nameless: bool = False):
+        """`nameless`: an image link or a script-written one may have no name of its own; the
+        page it leads to names itself."""
         if not cleaned:
             name = clean_text(name)
-        if not name or len(name) > MAX_NAME_LEN or SKIP_NAME_RE.match(name) or not usable_href(href):
+        if (not name and not nameless) or len(name) > MAX_NAME_LEN or (name and SKIP_NAME_RE.match(name)) \
+                or not usable_href(href):
             return
         absolute = resolve(url, href)
         if "#" in absolute:
@@ -120,4 +142,100 @@ def nav_links(doc, url: str, blocks: list[Block], crumbs: list[Link],
             add(b.name, b.more_url, "more")
     for lk in crumbs:
         add(lk.name, lk.url, "breadcrumb")
+    # every other link a person can click: headings, channel strips, image links. A dated list
+    # entry is an article, whatever its URL looks like.
+    entries = {e.url for b in blocks for e in b.items if e.date}
+    for a in doc.iter("a"):
+        if a in done:
+            continue
+        href = a.get("href")
+        if not usable_href(href) or resolve(url, href) in entries:
+            continue
+        text = texts[a] if texts is not None else visible_text(a)
+        if text:
+            add(text, href, "body", cleaned=True)
+            continue
+        img = a.find(".//img")
+        label = a.get("title") or (img.get("alt") if img is not None else "") or ""
+        add(label, href, "image" if img is not None else "body", nameless=img is not None)
+    for lk in extra:
+        add(lk.name, lk.url, lk.source, nameless=True)
     return out
+
+
+CURRENT_CLASS_RE = re.compile(r"(?:^|[\s_-])(?:on|cur|current|active|selected?|hover|dq)(?:$|[\s_-])", re.I)
+TITLE_SPLIT_RE = re.compile(r"\s*[-_|—–·]+\s*|\s{2,}")
+SITE_WORD_RE = re.compile(r"(人民政府|政府网|门户|网站|[网站]$|首页)")
+
+
+def _same_page(a: str, b: str) -> bool:
+    from crawler.urls import column_key
+    return column_key(a) == column_key(b)
+
+
+def own_name(doc, url: str, meta: dict, crumbs: list[Link], blocks: list[Block],
+             title: str | None) -> tuple[str | None, str | None]:
+    """What the page calls itself, and where that was read: the CMS's ColumnName meta, the
+    breadcrumb's entry for this page, the menu entry that is this page (sidebars mark it), the list
+    heading, the <title> less the site's name. The link that led here comes last (the spider's
+    fallback): a homepage image or a "更多" names nothing."""
+    name = clean_text(meta.get("columnname") or "")
+    if name:
+        return name, "meta"
+    if crumbs and _same_page(crumbs[-1].url, url) and len(crumbs[-1].name) <= MAX_NAME_LEN:
+        return crumbs[-1].name, "breadcrumb"
+    best = None
+    for a in doc.iter("a"):
+        href = a.get("href")
+        if not usable_href(href) or not _same_page(resolve(url, href), url):
+            continue
+        text = visible_text(a)
+        if not text or len(text) > MAX_NAME_LEN or SKIP_NAME_RE.match(text):
+            continue
+        holder = a.getparent()
+        current = any(CURRENT_CLASS_RE.search(attr_classes(el)) for el in (a, holder) if el is not None)
+        if current:
+            return text, "sidebar"
+        best = best or text
+    heading = blocks[0].name if blocks and blocks[0].name else None
+    if heading and len(heading) <= MAX_NAME_LEN and not SKIP_NAME_RE.match(heading):
+        return heading, "heading"
+    if best:
+        return best, "sidebar"
+    if title:
+        parts = [p for p in TITLE_SPLIT_RE.split(clean_text(title)) if p]
+        own = [p for p in parts if not SITE_WORD_RE.search(p)] or parts
+        if own and len(own[-1]) <= MAX_NAME_LEN:
+            return own[-1], "title"
+    if crumbs and len(crumbs[-1].name) <= MAX_NAME_LEN:
+        return crumbs[-1].name, "breadcrumb"
+    return None, None
+
+
+def board_links(doc, url: str, texts: LinkTexts | None = None) -> list[Link]:
+    """Links whose text (or icon alt) names a board (领导信箱, 咨询投诉 …), whatever their URL shape:
+    a board's list is often a `list.jsp?typeid=5` that reads like an article. Link.source is the
+    board class (consult | excluded). Read from the same parsed page as the column links."""
+    from crawler.extraction.board_status import classify_board
+    out: list[Link] = []
+    seen: set[str] = set()
+    for a in doc.iter("a"):
+        href = a.get("href")
+        if not usable_href(href):
+            continue
+        name = texts[a] if texts is not None else visible_text(a)
+        if not name:
+            img = a.find(".//img")
+            name = clean_text((img.get("alt") or img.get("title") or "") if img is not None
+                              else (a.get("title") or ""))
+        if not name or len(name) > MAX_BOARD_NAME:
+            continue
+        cls = classify_board(name, href)
+        if cls == "other":
+            continue
+        absolute = urldefrag(resolve(url, href.strip()))[0]
+        if absolute not in seen:
+            seen.add(absolute)
+            out.append(Link(name=name, url=absolute, source=cls))
+    return out
+

@@ -5,7 +5,7 @@ import datetime as dt
 import re
 from urllib.parse import urlsplit
 
-from crawler.extraction import article, info, navigation
+from crawler.extraction import article, entrances, info, links, navigation
 from crawler.extraction.dates import DateWindow, normalise
 from crawler.extraction.encoding import decode_body
 from crawler.extraction.html import LinkTexts, meta_map, parse_html, strip_invisible, visible_text
@@ -21,6 +21,7 @@ EXEMPT_RE = re.compile(r"(备注说明[:：]?[^。]{0,60}|(?:本|我)(?:栏目|�
                        r"[^。，,]{0,12}(?:暂)?(?:无|未)[^。]{0,30}(?:职能|职责|事项|业务|原因|由于)[^。]{0,40})")
 BOARD_NAME_RE = re.compile(r"(信箱|留言|咨询投诉|网民留言|来信|12345|问政)")
 DEFAULT_MARGIN_DAYS = 2
+SHOWN_DATE_RE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 
 
 def _main_block_first(blocks: list[Block]) -> list[Block]:
@@ -189,6 +190,10 @@ def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding
         pags.append(jiyuehua.pagination(raw, url))
     pags.append(trs.pagination(raw, url))
 
+    # what scripts and the head say is read before they are stripped for text reading
+    moved_to = links.redirect(doc, url)
+    script_links = links.hidden_links(doc, url)
+    offered = entrances.entrances(doc, url)
     strip_invisible(doc)
     texts = LinkTexts()
     static = trs.static_groups_block(doc, url, window, texts)
@@ -205,7 +210,7 @@ def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding
     pagination = _merge_pagination(pags)
 
     crumbs = navigation.breadcrumb(doc, url)
-    column_name = meta.get("columnname") or (crumbs[-1].name if crumbs else None)
+    column_name = named_by = None
 
     has_article_meta = "articletitle" in meta
     list_signal = bool(adapter_blocks) or (pagination.mechanism is not None and (pagination.total_pages or 0) > 1)
@@ -223,15 +228,16 @@ def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding
         kind = "column_list"
     else:
         kind = "other"
-    if kind == "column_list" and BOARD_NAME_RE.search(column_name or title or ""):
+    if kind == "column_list" and BOARD_NAME_RE.search(
+            meta.get("columnname") or (crumbs[-1].name if crumbs else None) or title or ""):
         kind = "message_board"
 
     if kind in ("column_list", "message_board"):
         blocks = _main_block_first(blocks)
         if blocks and blocks[0].name is None:
-            blocks[0].name = column_name
-    if column_name is None and kind in ("column_list", "message_board") and blocks:
-        column_name = blocks[0].name
+            blocks[0].name = meta.get("columnname") or (crumbs[-1].name if crumbs else None)
+    if kind != "homepage":
+        column_name, named_by = navigation.own_name(doc, url, meta, crumbs, blocks, title)
 
     date = None
     if kind in ("article", "other"):
@@ -253,6 +259,8 @@ def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding
 
     # a page with nothing listed is a blank column or a section grouping sub-columns: tell which
     children = info.child_column_links(doc, url) if total_items == 0 else 0
+    # … or a list whose rows could not be read (titles and dates shown, links `javascript:;`)
+    shown_dates = len(SHOWN_DATE_RE.findall(text)) if total_items == 0 else 0
 
     if kind == "column_list" and pagination.total_items is None and pagination.total_pages in (1, None) \
             and blocks:
@@ -261,7 +269,9 @@ def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding
     result = PageResult(
         kind=kind, title=title, column_name=column_name, breadcrumb=crumbs, blocks=blocks,
         pagination=pagination, latest_date=_latest(blocks), date=date,
-        nav_links=navigation.nav_links(doc, url, blocks, crumbs, texts), is_info_page=is_info,
+        nav_links=navigation.nav_links(doc, url, blocks, crumbs, texts, script_links), is_info_page=is_info,
+        redirect=moved_to, entrances=offered, named_by=named_by,
+        board_links=navigation.board_links(doc, url, texts),
         exempt_note=exempt, encoding=encoding, rejected_dates=window.rejected, url=url,
-        child_columns=children)
+        child_columns=children, shown_dates=shown_dates)
     return result
