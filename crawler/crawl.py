@@ -38,6 +38,22 @@ def known_columns(store: Store, site_ids: list[str], before_run: int) -> dict[st
     return out
 
 
+def known_letters(store: Store, site_ids: list[str], before_run: int) -> dict[str, dict[str, dict]]:
+    """Letters as the last complete run left them, per site: a daily run re-reads the detail page
+    only of a letter that is new or was not answered then; an answered one keeps its last reading."""
+    out: dict[str, dict[str, dict]] = {}
+    for sid in site_ids:
+        row = store.db.execute(
+            "select r.id from runs r where r.complete = 1 and r.id < ? and exists (select 1 from "
+            "enquiries e where e.run_id = r.id and e.site_id = ?) order by r.id desc limit 1",
+            [before_run, sid]).fetchone()
+        if not row:
+            continue
+        out[sid] = {e["letter_key"]: {k: v for k, v in e.items() if k not in ("id", "run_id")}
+                    for e in store.enquiries(row[0], sid) if e["status"] == "answered"}
+    return out
+
+
 def rebase(known: dict[str, list[dict]], sites: list[dict]) -> dict[str, list[dict]]:
     """A column on the site's own host (site-relative key) is fetched on the site's current
     origin: a site that moved to https or another port keeps its columns."""
@@ -59,12 +75,14 @@ def crawl(db_path: str | Path, run_id: int, sites: list[dict], as_of: date, mode
     """Crawl in a child process; returns its exit code (0 when the crawl finished)."""
     store = Store(db_path)
     try:
-        known = rebase(known_columns(store, [s["id"] for s in sites], run_id), sites) \
-            if mode == "daily" else {}
+        ids = [s["id"] for s in sites]
+        known = rebase(known_columns(store, ids, run_id), sites) if mode == "daily" else {}
+        answered = known_letters(store, ids, run_id) if mode == "daily" else {}
     finally:
         store.close()
     job = {"db": str(db_path), "run_id": run_id, "sites": sites, "as_of": as_of.isoformat(),
-           "mode": mode, "known": known, "progress": progress, "settings": settings or {}}
+           "mode": mode, "known": known, "answered": answered, "progress": progress,
+           "settings": settings or {}}
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
         json.dump(job, f, ensure_ascii=False, default=str)
         job_path = f.name
@@ -106,6 +124,7 @@ def _run_job(job_path: str) -> int:
     process = CrawlerProcess(settings)
     process.crawl(SiteSpider, sites=job["sites"], as_of=date.fromisoformat(job["as_of"]),
                   mode=job["mode"], known=job.get("known") or {}, reader=reader,
+                  answered=job.get("answered") or {},
                   max_pages=int((job.get("settings") or {}).get("GOVWATCH_MAX_PAGES", 3000)),
                   max_depth=int((job.get("settings") or {}).get("GOVWATCH_MAX_DEPTH", 4)))
     process.start()

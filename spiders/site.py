@@ -24,7 +24,7 @@ from crawler.extraction.info import MIN_CHILD_COLUMNS
 from crawler.extraction.lists.common import is_more_text, looks_like_article_url
 from crawler.extraction.model import Link
 from crawler.items import (ColumnItem, EnquiryItem, EntranceItem, EntryBatch, FetchItem, entry_rows,
-                           fetch_values)
+                           fetch_values, row_shape)
 from crawler.pagereader import FAILED_REASON, PageReader, read_continuation, rows_read
 from crawler.urls import allowed, column_key, host_of
 from crawler.walk import DEFAULT_MAX_DEPTH, Frontier
@@ -34,8 +34,13 @@ SECTION_NAME_RE = re.compile(r"^(?:政务公开|信息公开|政府信息公开|
                              r"政务公开专栏|法定主动公开内容|主动公开|首页|网站首页|当前位置)$")
 CHARSET_RE = re.compile(rb"charset=([\w-]+)", re.I)
 # links whose page, if it fails, was a menu entry: recorded as an unverified column
+DAILY_NEW_LINKS = 5
+ACTION_NAME_RE = re.compile(r"^(?:我要|在线)?(?:写信|留言|提问|咨询|投诉|建议|举报|申请)$|查询$|须知$|^我要")
 MENU_SOURCES = {"nav", "tree", "more", "breadcrumb", "script", "redirect", "sites-file", "known",
                 "consult", "excluded"}
+
+
+ENQUIRY_FIELDS = row_shape(EnquiryItem)[0]
 
 
 def _iso(d: date | None) -> str | None:
@@ -48,8 +53,11 @@ class SiteSpider(scrapy.Spider):
     def __init__(self, sites: list[dict], as_of: date, mode: str = "sweep",
                  known: dict[str, list[dict]] | None = None, max_pages: int = 3000,
                  max_depth: int = DEFAULT_MAX_DEPTH, future_margin_days: int = 400,
-                 reader: PageReader | None = None, *args, **kwargs):
+                 reader: PageReader | None = None, answered: dict | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # daily runs: letters answered at the last run, kept as read then (crawler.crawl.known_letters)
+        self.answered = answered or {}
+        self.daily_new: Counter = Counter()   # daily runs: new links followed per site (at most 5)
         self.sites = {s["id"]: s for s in sites}
         self.as_of = as_of
         self.mode = mode
@@ -222,13 +230,19 @@ class SiteSpider(scrapy.Spider):
             yield from self._schedule(sid, col["url"], col.get("name"), col.get("parent_key"),
                                       col.get("level"), "known", 1,
                                       board=col.get("role") == "board", fixed=True)
-        new = 0
+        yield from self._daily_new(response, page)
+
+    def _daily_new(self, response, page):
+        """A daily run notices new columns on the homepage and the hubs it re-reads: at most
+        DAILY_NEW_LINKS a site, read like known ones (first page only, no further walk)."""
+        sid = response.meta["site_id"]
         for link in page.nav_links:
-            if new >= 5:
+            if self.daily_new[sid] >= DAILY_NEW_LINKS:
                 break
-            if not self.frontier.knows(sid, link.url) and allowed(link.url, self.sites[sid]):
-                new += 1
-                yield from self._schedule(sid, link.url, link.name, None, 1, link.source, 1)
+            if not self.frontier.knows(sid, link.url) and allowed(link.url, self.sites[sid]) \
+                    and not looks_like_article_url(link.url):
+                self.daily_new[sid] += 1
+                yield from self._schedule(sid, link.url, link.name, None, 1, link.source, 1, fixed=True)
 
     # -- discovery --------------------------------------------------------------------------------
     def _follow_links(self, response, page, parent_key, depth, boards: bool = True,
@@ -331,6 +345,8 @@ class SiteSpider(scrapy.Spider):
             return "static"
         if main is not None and main.items:
             return "list"
+        if name and ACTION_NAME_RE.search(name):
+            return "static"   # a board's 我要写信 / 信件查询 page: a form, never a blank column
         if page.redirect:
             return "section"   # a hub that forwards to its first child is never a blank column
         if page.exempt_note or not self._is_container(page, name):
@@ -391,8 +407,10 @@ class SiteSpider(scrapy.Spider):
             yield from self._entries(sid, key, items, response.url)
             if role == "list" and self.mode == "sweep" and not meta.get("fixed"):
                 yield from self._pages(response, page, key)
-        if meta.get("fixed") and role != "section":
-            return   # daily: a known column's first page; hubs are re-read for new columns
+        if meta.get("fixed"):
+            if role == "section" and meta.get("source") == "known":
+                yield from self._daily_new(response, page)   # hubs are re-read for new columns
+            return   # daily: a known column's first page, nothing further
         parent = key if role in ("section", "list", "static") else parent_key
         if page.redirect and not page.column_name:
             page.column_name = name   # the hub's name goes with its forward
@@ -556,7 +574,13 @@ class SiteSpider(scrapy.Spider):
 
     def _letters(self, response, board, key, name):
         sid = response.meta["site_id"]
+        answered = self.answered.get(sid, {}) if self.mode == "daily" else {}
         for letter in board.letters:
+            kept = answered.get(letter.key)
+            if kept is not None and letter.needs_detail:
+                # answered at the last run: its reply does not change; keep that reading
+                yield EnquiryItem(**{k: kept.get(k) for k in ENQUIRY_FIELDS})
+                continue
             if letter.needs_detail and letter.url and allowed(letter.url, self.sites[sid]) \
                     and self._take(sid, letter.url):
                 yield Request(letter.url, callback=self.parse_letter, errback=self.letter_failed,

@@ -166,3 +166,20 @@ def test_digest_shows_exactly_what_changed(demo_runs):
     # the run before (no change) has nothing new and nothing resolved
     quiet = (outs[1] / "digest.md").read_text(encoding="utf-8")
     assert not _digest_section(quiet, "新发现") and not _digest_section(quiet, "已整改")
+
+
+def test_entrances_on_other_hosts_and_the_widget_count(demo_runs):
+    """The demo's 找错 widget, its 政务服务网 image strip and its 书记信箱 on a letters host are stored as
+    the county's entrances without being fetched, and the walk that found them is recorded."""
+    db, _ = demo_runs
+    store = Store(db)
+    try:
+        run = store.latest_run()
+        got = {(e["kind"], e["how"]) for e in store.entrances(run["id"], "qingxi-county")}
+        fetched = {f["url"] for f in store.fetches(run["id"], "qingxi-county")}
+        walk = store.walk(run["id"], "qingxi-county")
+    finally:
+        store.close()
+    assert {("correction", "widget"), ("service", "image"), ("mailbox", "image")} <= got
+    assert not [u for u in fetched if "zjzwfw" in u or "xinxiang.qingxi" in u]
+    assert walk["complete"] == 1 and walk["pages"] == len(fetched)

@@ -166,6 +166,9 @@ def test_jiyue_list_data_json(server, site):
     assert site.handle("GET", col.path, {"pageNum": ["3"]}, {})[0] == 404
 
 
+OFFSITE_CHANNELS = {"www.zjzwfw.gov.cn", "xinxiang.qingxi.gov.cn"}
+
+
 def test_every_link_and_asset_resolves():
     for variant in (0, 1):
         s = build_site(AS_OF, variant)
@@ -178,6 +181,8 @@ def test_every_link_and_asset_resolves():
                 if "{{" in href:      # handlebars template of the 集约化 page
                     continue
                 parts = urlsplit(urljoin("http://demo" + path, href))
+                if path == "/index.html" and parts.netloc in OFFSITE_CHANNELS:
+                    continue   # the homepage's channels on other hosts: entrances, never fetched
                 assert parts.netloc == "demo", f"{path} links off-site: {href}"
                 query = urllib.parse.parse_qs(parts.query)
                 if s.handle("GET", parts.path, query, {})[0] != 200:

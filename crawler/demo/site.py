@@ -46,7 +46,7 @@ _PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000
 _JS = {"Content-Type": "application/javascript; charset=utf-8"}
 ASSETS: dict[str, Response] = {
     **{f"/images/{n}.png": (200, {"Content-Type": "image/png"}, _PNG)
-       for n in ("logo", "gongan", "dzjg", "banner_zwgk")},
+       for n in ("logo", "gongan", "dzjg", "banner_zwgk", "zwfw", "sjxx")},
     "/images/common.css": (200, {"Content-Type": "text/css; charset=utf-8"}, b"body{margin:0}\n"),
     "/script/jquery.min.js": (200, _JS, b"/* jQuery stub of the demo site */\n"),
     "/script/jiucuo.js": (200, _JS, b"/* \xe7\xba\xa0\xe9\x94\x99 widget stub */\n"),

@@ -212,16 +212,17 @@ def own_name(doc, url: str, meta: dict, crumbs: list[Link], blocks: list[Block],
     return None, None
 
 
-def board_links(doc, url: str, texts: LinkTexts | None = None) -> list[Link]:
+def board_links(doc, url: str, texts: LinkTexts | None = None, blocks: list[Block] = ()) -> list[Link]:
     """Links whose text (or icon alt) names a board (领导信箱, 咨询投诉 …), whatever their URL shape:
     a board's list is often a `list.jsp?typeid=5` that reads like an article. Link.source is the
     board class (consult | excluded). Read from the same parsed page as the column links."""
     from crawler.extraction.board_status import classify_board
     out: list[Link] = []
     seen: set[str] = set()
+    letters = {e.url for b in blocks for e in b.items if e.date}   # a dated row is a letter or an article
     for a in doc.iter("a"):
         href = a.get("href")
-        if not usable_href(href):
+        if not usable_href(href) or resolve(url, href) in letters:
             continue
         name = texts[a] if texts is not None else visible_text(a)
         if not name:

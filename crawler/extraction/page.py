@@ -271,7 +271,7 @@ def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding
         pagination=pagination, latest_date=_latest(blocks), date=date,
         nav_links=navigation.nav_links(doc, url, blocks, crumbs, texts, script_links), is_info_page=is_info,
         redirect=moved_to, entrances=offered, named_by=named_by,
-        board_links=navigation.board_links(doc, url, texts),
+        board_links=navigation.board_links(doc, url, texts, blocks),
         exempt_note=exempt, encoding=encoding, rejected_dates=window.rejected, url=url,
         child_columns=children, shown_dates=shown_dates)
     return result
