@@ -1,16 +1,20 @@
 """Turns one run's stored crawl data into findings, with a life across runs.
 
 Every finding gets a fingerprint from what it is about (site + code + column/letter identity),
-never from the run, so the same problem seen again is `open`, a problem no longer seen is
-`resolved`, and an office's accepted/ignored mark follows it. A site whose homepage could not be
-fetched gets only SITE_UNREACHABLE, and a column that could not be read gets only
-EXTRACTION_FAILED: a failed fetch never becomes a stale or blank finding.
+never from the run, so the same problem seen again is `open`, and an office's accepted/ignored mark
+follows it. A problem no longer seen is `resolved` only when this run read again what raised it
+(the rule's `needs`, asked of the run by `SiteContext.rereads`): a daily run that read only a
+column's first page cannot resolve a low-volume finding or a letter on page 2. Otherwise the
+finding is carried forward still open, marked 未复核 with the day it was last verified. A site
+whose homepage could not be fetched gets only SITE_UNREACHABLE, and a column that could not be read
+gets only EXTRACTION_FAILED: a failed fetch never becomes a stale or blank finding.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
+import re
 from datetime import date
 
 from checks.context import Finding, SiteContext
@@ -20,6 +24,10 @@ log = logging.getLogger(__name__)
 
 ALWAYS = ("SITE_UNREACHABLE",)
 OPEN_STATUSES = ("new", "open", "ignored", "accepted")
+# evidence a carried-forward finding gets, and the suffix its message gets
+UNVERIFIED_KEYS = ("unverified", "unverified_since", "last_verified")
+MARK_KEYS = ("mark_reason", "mark_by", "mark_at")
+UNVERIFIED_SUFFIX_RE = re.compile(r"（本次未复核(?:，最近核实于 \d{4}-\d{2}-\d{2})?）$")
 
 
 def fingerprint(site_id: str, code: str, subject: str) -> str:
@@ -91,37 +99,62 @@ def judge_site(store, run: dict, site: dict, *, as_of: date, profile, calendar,
 
 
 def _lifecycle(store, run, site, rows, as_of, ctx) -> list[dict]:
+    """Status of each finding against the previous complete run. A previous open finding this run
+    did not raise again is resolved only if this run read what it needs (its rule's `needs`);
+    otherwise, like one raised again from a reading the rule itself marks unverified, it is carried
+    forward open and 未复核, keeping the earliest day it was last verified."""
     prev_id = _previous_run(store, run["id"], site["id"])
     prev = {p["fingerprint"]: p for p in store.findings(prev_id, site["id"])} if prev_id else {}
+    prev = {fp: p for fp, p in prev.items() if p["status"] in OPEN_STATUSES}
     marks = store.marks()
     today = as_of.isoformat()
-    seen = set()
+    out, seen, partial = [], set(), set()
     for r in rows:
-        seen.add(r["fingerprint"])
         p = prev.get(r["fingerprint"])
-        if p is not None and p["status"] in OPEN_STATUSES:
-            r["status"], r["first_seen"] = "open", p["first_seen"]
-        else:
-            r["status"], r["first_seen"] = "new", today
-        r["last_seen"] = today
-        mark = marks.get(r["fingerprint"])
-        if mark:
-            r["status"] = mark["mark"]
-            r["evidence"] = dict(r["evidence"], mark_reason=mark["reason"],
-                                 mark_by=mark["decided_by"], mark_at=mark["decided_at"])
-    failed_keys = {c["key"] for c in ctx.list_columns() if c["status"] == "failed"}
-    for fp, p in prev.items():
-        if fp in seen or p["status"] not in OPEN_STATUSES:
+        if r["evidence"].get("unverified") and p is not None and _last_verified(p):
+            partial.add(r["fingerprint"])   # a hint from a partial reading: the verified one stays
             continue
-        if ctx.unreachable or p["evidence"].get("column_key") in failed_keys:
-            continue  # not verified this run: neither open nor resolved
-        rows.append({
-            "fingerprint": fp, "code": p["code"], "severity": p["severity"],
-            "column": p["column"], "url": p["url"], "message": p["message"],
-            "evidence": dict(p["evidence"], resolved_on=today), "status": "resolved",
-            "first_seen": p["first_seen"], "last_seen": p["last_seen"],
-        })
-    return rows
+        seen.add(r["fingerprint"])
+        r["status"], r["first_seen"] = ("open", p["first_seen"]) if p is not None else ("new", today)
+        r["last_seen"] = today
+        out.append(_marked(r, marks))
+    for fp, p in prev.items():
+        if fp in seen:
+            continue
+        rule = RULES.get(p["code"])
+        message = UNVERIFIED_SUFFIX_RE.sub("", p["message"] or "")
+        base = {"fingerprint": fp, "code": p["code"], "severity": p["severity"], "column": p["column"],
+                "url": p["url"], "first_seen": p["first_seen"], "last_seen": p["last_seen"]}
+        if fp not in partial and ctx.rereads(rule.needs if rule else "column", p["evidence"]):
+            evidence = {k: v for k, v in p["evidence"].items() if k not in UNVERIFIED_KEYS}
+            out.append(dict(base, message=message, status="resolved",
+                            evidence=dict(evidence, resolved_on=today)))
+            continue
+        verified = _last_verified(p)
+        evidence = {k: v for k, v in p["evidence"].items() if k not in MARK_KEYS}
+        since = evidence.get("unverified_since") if evidence.get("unverified") else None
+        evidence.update(unverified=True, last_verified=verified, unverified_since=since or today)
+        suffix = f"（本次未复核，最近核实于 {verified}）" if verified else "（本次未复核）"
+        out.append(_marked(dict(base, message=message + suffix, status="open", evidence=evidence),
+                           marks))
+    return out
+
+
+def _last_verified(finding: dict) -> str | None:
+    """The last day a run judged this finding: the day it was last raised, or, for one carried
+    forward, the day recorded then (None for a hint never verified)."""
+    ev = finding["evidence"]
+    return ev.get("last_verified") if ev.get("unverified") else finding["last_seen"]
+
+
+def _marked(row: dict, marks: dict) -> dict:
+    """An office's accepted/ignored mark, with its reason, replaces the status."""
+    mark = marks.get(row["fingerprint"])
+    if mark:
+        row["status"] = mark["mark"]
+        row["evidence"] = dict(row["evidence"], mark_reason=mark["reason"],
+                               mark_by=mark["decided_by"], mark_at=mark["decided_at"])
+    return row
 
 
 def _column_summary(ctx: SiteContext, rows: list[dict]) -> list[dict]:

@@ -20,7 +20,7 @@ def availability(ctx: SiteContext, days: int = 7) -> dict:
 
 
 @rule("SITE_UNREACHABLE", title="站点无法访问", basis=f"{GB2019} 单项否决指标“站点无法访问”（监测1周，首页无法访问次数占比≥5%）",
-      severity="veto", remedy="排查服务器、网络与防护设备，保证网站首页稳定可访问。",
+      severity="veto", needs="site", remedy="排查服务器、网络与防护设备，保证网站首页稳定可访问。",
       description="本次巡检首页无法打开（重试后仍失败）；或近7天探测中首页无法访问的比例达到5%（单项否决）。",
       options=("unreachable_share",))
 def site_unreachable(ctx: SiteContext):
