@@ -8,7 +8,7 @@ one run measures:
   1. `govwatch crawl --mode sweep` through `crawler.crawl.crawl` (its own child process, as the CLI);
   2. a bare Scrapy spider with the same settings that fetches the very same requests (GET and the
      Hanweb dataproxy POSTs) by following the generator's link graph, parsing nothing;
-  3. a `--mode daily` run after the sweep, its requests per site against columns + boards + 5.
+  3. a `--mode daily` run after the sweep, its requests per site against columns + boards + hubs + 5.
 Each measured crawl runs in a child reaped with os.wait4, so its peak RSS and CPU are its own.
 The server's request counter gives the steady rate (first to last request) and checks that the
 govwatch sweep fetched exactly the pages the site has; the main process's CPU time during a phase
@@ -415,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
         store = Store(db)
         store.finish_run(daily_id, complete=dl["rc"] == 0)
         known = {s["id"]: Counter(r[0] for r in store.db.execute(
-            "select role from columns where run_id = ? and site_id = ? and role in ('list','static','board') "
+            "select role from columns where run_id = ? and site_id = ? and role in ('list','static','board','section') "
             "and key != '__home__'", [sweep_id, s["id"]])) for s in sites}
         store.close()
         dl_wall = dl["out"].get("crawl_seconds", dl["wall"])
@@ -424,11 +424,11 @@ def main(argv: list[str] | None = None) -> int:
         for s, host in zip(sites, hosts):
             n = sum(c for (h, k), c in ph3.served.items() if h == host and k != ROBOTS_KEY)
             cols = known[s["id"]]["list"] + known[s["id"]]["static"]
-            boards = known[s["id"]]["board"]
-            bound = cols + boards + 5
+            boards, hubs = known[s["id"]]["board"], known[s["id"]]["section"]
+            bound = cols + boards + hubs + 5
             verdict = "within" if n - 1 <= bound else "OVER"
             notes.append(f"daily {s['id']}: {n} requests = homepage + {n - 1} (bound columns {cols} + boards "
-                         f"{boards} + 5 = {bound}: {verdict})")
+                         f"{boards} + hubs {hubs} + 5 = {bound}: {verdict})")
 
         prof_text = None
         if args.profile:
