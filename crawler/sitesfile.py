@@ -102,6 +102,10 @@ def load_sites(path: str | Path) -> list[dict]:
         for key in ("boards", "allow_hosts"):
             if key in raw and not isinstance(raw[key], list):
                 problem((*at, key), key, f"“{key}”必须是列表 (must be a list)")
+        for key, low in (("max_depth", 1), ("max_pages", 1)):
+            value = raw.get(key)
+            if key in raw and (not isinstance(value, int) or isinstance(value, bool) or value < low):
+                problem((*at, key), key, f"“{key}”必须是不小于{low}的整数 (must be an integer >= {low})")
         site = dict(defaults, **raw)
         site["line"] = line
         sites.append(site)

@@ -83,3 +83,13 @@ def test_missing_file_exits_2(tmp_path, capsys):
                  "--out", str(tmp_path / "o")])
     assert code == 2
     assert "nope.yaml" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("key, value", [("max_depth", 0), ("max_depth", "四"), ("max_pages", -1)])
+def test_walk_limits_must_be_positive_integers(tmp_path, key, value):
+    path = tmp_path / "sites.yaml"
+    path.write_text("sites:\n  - id: a\n    name: 甲\n    url: https://a.gov.cn/\n    kind: portal\n"
+                    f"    {key}: {value}\n", encoding="utf-8")
+    with pytest.raises(SitesFileError) as e:
+        load_sites(path)
+    assert f"{path}:6: 字段 {key}" in str(e.value)
