@@ -10,13 +10,13 @@ walked less deep than it goes, must say "待人工核实" instead of accusing.
 """
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, timedelta
 
 import pytest
 
 from crawler.cli import run_job
 from crawler.demo.server import LoopbackServer
+from walkrows import walk_rows  # noqa: E402 (tests dir is on sys.path)
 
 AS_OF = date(2026, 11, 20)
 HTML = {"Content-Type": "text/html; charset=utf-8"}
@@ -112,16 +112,7 @@ def _crawl(tmp_path, handler, extra: str = ""):
         db = tmp_path / "g.db"
         run_id = run_job(str(sites), str(db), None, as_of=AS_OF, progress=False, quiet=True,
                          settings={"RETRY_TIMES": 0})
-    conn = sqlite3.connect(str(db))
-    conn.row_factory = sqlite3.Row
-    q = lambda sql: [dict(r) for r in conn.execute(sql, [run_id])]  # noqa: E731
-    out = {"columns": {c["key"]: c for c in q("select * from columns where run_id = ?")},
-           "findings": q("select * from findings where run_id = ?"),
-           "walk": q("select * from walks where run_id = ?")[0],
-           "entrances": q("select * from entrances where run_id = ?"),
-           "fetches": q("select * from fetches where run_id = ?")}
-    conn.close()
-    return out
+    return walk_rows(db, run_id)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ the copy are 无法核实, never stale, blank or missing. Skipped, saying why, w
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -18,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from siteproxy import SAVED_SITES, saved_site_proxy, sites_available, sites_yaml  # noqa: E402
 
 from crawler.cli import run_job  # noqa: E402
+from walkrows import walk_rows  # noqa: E402 (tests dir is on sys.path)
 
 pytestmark = pytest.mark.skipif(not sites_available(),
                                 reason="../shared/corpus/sites (the saved real sites) is not here")
@@ -41,16 +41,7 @@ def _walk(tmp_path_factory, name: str) -> dict:
                     os.environ.pop(k, None)
                 else:
                     os.environ[k] = v
-    conn = sqlite3.connect(str(db))
-    conn.row_factory = sqlite3.Row
-    q = lambda sql: [dict(r) for r in conn.execute(sql, [run_id])]  # noqa: E731
-    got = {"columns": {c["key"]: c for c in q("select * from columns where run_id = ?")},
-           "findings": q("select * from findings where run_id = ? and status != 'resolved'"),
-           "walk": q("select * from walks where run_id = ?")[0],
-           "entrances": q("select * from entrances where run_id = ?"),
-           "fetches": q("select * from fetches where run_id = ?")}
-    conn.close()
-    return got
+    return walk_rows(db, run_id, open_only=True)
 
 
 @pytest.fixture(scope="module")
