@@ -23,6 +23,7 @@ from crawler.extraction import extract_page
 from crawler.extraction.info import MIN_CHILD_COLUMNS
 from crawler.extraction.lists.common import is_more_text, looks_like_article_url
 from crawler.extraction.model import Link
+from crawler.extraction.navigation import article_column
 from crawler.items import (ColumnItem, EnquiryItem, EntranceItem, EntryBatch, FetchItem, entry_rows,
                            fetch_values, row_shape)
 from crawler.pagereader import FAILED_REASON, PageReader, read_continuation, rows_read
@@ -148,6 +149,8 @@ class SiteSpider(scrapy.Spider):
         could not be read), and a menu entry becomes an unverified column — never a letter or an
         article, whose failure costs only that letter's status or that date."""
         sid = meta["site_id"]
+        if meta.get("guess"):
+            return   # a folder read off an article's URL: nobody links to it, its failure hides nothing
         if not read:
             self.frontier.failed(sid, url, meta.get("name"), error)
         if meta.get("source") not in MENU_SOURCES and not meta.get("page_kind") == "board":
@@ -205,6 +208,10 @@ class SiteSpider(scrapy.Spider):
             yield from self._daily_requests(response, page, known)
             return
         yield from self._follow_links(response, page, parent_key=None, depth=1)
+        # columns behind homepage tab blocks show only their articles: try each article's folder
+        for folder in dict.fromkeys(filter(None, (article_column(e.url) for e in entries if e.date and e.url))):
+            if allowed(folder, site) and not self.frontier.knows(sid, folder):
+                yield from self._schedule(sid, folder, None, None, None, "folder", 1, guess=True)
         for extra in site.get("boards") or []:
             url = extra if isinstance(extra, str) else extra.get("url")
             name = None if isinstance(extra, str) else extra.get("name")
@@ -278,7 +285,7 @@ class SiteSpider(scrapy.Spider):
                                       board_class=link.source if board else None)
 
     def _schedule(self, sid, url, name, parent_key, level, source, depth, board=False,
-                  board_class=None, fixed=False):
+                  board_class=None, fixed=False, guess=False):
         if not url:
             return
         site = self.sites[sid]
@@ -291,7 +298,8 @@ class SiteSpider(scrapy.Spider):
             return
         meta = {"site_id": sid, "key": key, "name": name, "parent_key": parent_key,
                 "level": level, "source": source, "depth": depth, "fixed": fixed,
-                "page_kind": "board" if board else "column", "board_class": board_class}
+                "page_kind": "board" if board else "column", "board_class": board_class,
+                "guess": guess}
         # a board-sounding name (回应关切, 人大代表建议) may be an ordinary list: the page decides,
         # unless the sites file says it is a board
         explicit_board = board and source in ("sites-file",) or (board and fixed)

@@ -62,11 +62,15 @@ def site(broken_hub: bool = False):
               '<div class="nav"><ul><li><a href="/index.html">首页</a></li></ul></div>'
               '<div class="news"><h3><a href="/gzdt/">工作动态</a></h3>'
               + _list("工作动态", "/gzdt/", [2, 5]).replace('<div class="NewsList"><h1>工作动态</h1>', "<div>")
-              + '</div><div class="strip"><a href="/zwgk/"><img src="/images/zwgk.png"></a>'
+              + '</div><div class="tabs"><div class="hd"><ul><li class="on">公示公告</li></ul></div>'
+              '<div class="bd">' + _list("公示公告", "/gsgg/", [4, 8]).replace('<h1>公示公告</h1>', "")
+              + '</div></div><div class="strip"><a href="/zwgk/"><img src="/images/zwgk.png"></a>'
               '<a href="http://xinxiang.example.gov.cn/list.aspx"><img src="/images/jzxx.png" alt="局长信箱"></a>'
               '</div><script id="_jiucuo_" sitecode="5200000001" src="https://zfwzgl.www.gov.cn/exposure/jiucuo.js">'
               '</script></body></html>').encode("utf-8"),
         "/gzdt/": _page("工作动态", _list("工作动态", "/gzdt/", [2, 5, 9]), [("工作动态", "")], sidebar=True),
+        # reachable only through its articles on the homepage tab block: no link, no 更多
+        "/gsgg/": _page("公示公告", _list("公示公告", "/gsgg/", [4, 8, 30]), [("公示公告", "")]),
         "/tzgg/": _page("通知公告", _list("通知公告", "/tzgg/", [20, 40]), [("通知公告", "")], sidebar=True),
         # the hub only forwards, by a meta refresh written by script
         "/zwgk/": ('<html><head><script>document.write(\'<meta http-equiv="Refresh" content="0;URL=/zwgk/gkzn/" />\');'
@@ -126,7 +130,7 @@ def test_every_column_found_and_named_by_its_page(whole):
     # the image link had no text: the page names itself from its breadcrumb
     assert names["/zwgk/gkzn/"] == "政府信息公开指南"
     assert cols["/zwgk/gkzn/"]["named_by"] == "breadcrumb"
-    for key, name in [("/gzdt/", "工作动态"), ("/tzgg/", "通知公告"), ("/zwgk/jgzn/", "机构职能"),
+    for key, name in [("/gzdt/", "工作动态"), ("/tzgg/", "通知公告"), ("/gsgg/", "公示公告"), ("/zwgk/jgzn/", "机构职能"),
                       ("/zwgk/zcwj/", "政策文件"), ("/zwgk/ndbg/", "政府信息公开年报"),
                       ("/zwgk/fdzdgk/czyjs/", "财政预决算"), ("/zwgk/fdzdgk/czyjs/bmys/", "部门预算"),
                       ("/zwgk/fdzdgk/rsxx/", "人事信息"), ("/zwgk/ysqgk/", "依申请公开")]:

@@ -240,3 +240,17 @@ def board_links(doc, url: str, texts: LinkTexts | None = None, blocks: list[Bloc
             out.append(Link(name=name, url=absolute, source=cls))
     return out
 
+
+ARTICLE_FOLDER_RE = re.compile(r"^(.*?/)(?:\d{4}-?\d{2}(?:-?\d{2})?|\d{4}/\d{2}(?:-\d{2})?)/[^/]+$")
+
+
+def article_column(url: str) -> str | None:
+    """The column folder an article sits in, read off its URL (`/xxgk/gsgg/2018-07-11/6395.html`,
+    `/zwgk/gsgg/202012/t20201230_1.html` → the folder before the date). A homepage tab block shows a
+    column's newest articles without a link to the column itself; this is how a person finds it
+    (the breadcrumb of any of those articles says the same)."""
+    m = ARTICLE_FOLDER_RE.match(url.split("?", 1)[0].split("#", 1)[0])
+    if not m or m.group(1).count("/") < 4:   # scheme://host/ and at least one folder
+        return None
+    return m.group(1)
+
