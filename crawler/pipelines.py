@@ -102,6 +102,10 @@ class StorePipeline:
             for (site_id, key), n in pages.items():
                 db.execute("update columns set pages_read = ? where run_id = ? and site_id = ? "
                            "and key = ?", [n, self.run_id, site_id, key])
+            failed = getattr(spider, "column_failed_pages", {}) if spider is not None else {}
+            for (site_id, key), n in failed.items():
+                db.execute("update columns set pages_failed = ? where run_id = ? and site_id = ? "
+                           "and key = ?", [n, self.run_id, site_id, key])
             db.execute("""
                 update columns set
                   counted_items = (select count(*) from items i where i.run_id = columns.run_id

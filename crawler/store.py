@@ -122,6 +122,13 @@ def _m0004(db: sqlite_utils.Database) -> None:
     db["entrances"].create_index(["run_id", "site_id"])
 
 
+@migration("0005_failed_pages")
+def _m0005(db: sqlite_utils.Database) -> None:
+    # later pages of a list or board that could not be fetched or read: a column is read whole only
+    # when none failed (a daily run may then resolve what it raised)
+    db["columns"].add_column("pages_failed", int)
+
+
 class Store:
     """Thin wrapper over one SQLite file; everything else goes through sqlite-utils tables."""
 

@@ -68,6 +68,7 @@ class SiteSpider(scrapy.Spider):
         # beyond it (2099) they are implausible and dropped by the extractor
         self.future_margin_days = future_margin_days
         self.column_pages: Counter = Counter()
+        self.column_failed_pages: Counter = Counter()   # later pages that could not be fetched or read
         self.item_seen: dict[tuple[str, str], set] = {}
         self.entrance_seen: set[tuple[str, str, str | None]] = set()
         # a sweep's later list pages go to the page reader process (crawler/pagereader.py)
@@ -180,6 +181,7 @@ class SiteSpider(scrapy.Spider):
         yield self._fetch(response, "home")
         err = self._http_error(response)
         if err:
+            self.frontier.failed(sid, response.url, "首页", err)
             yield ColumnItem(site_id=sid, key=HOME_KEY, name="首页", url=response.url, role="home",
                              status="failed", error=err, level=0, source="home")
             return
@@ -225,6 +227,7 @@ class SiteSpider(scrapy.Spider):
         request = failure.request
         sid = request.meta["site_id"]
         fetch = self._failed_fetch(failure)
+        self.frontier.failed(sid, request.url, "首页", fetch.error)
         yield fetch
         yield ColumnItem(site_id=sid, key=HOME_KEY, name="首页", url=request.url, role="home",
                          status="failed", error=fetch.error, level=0, source="home")
@@ -468,6 +471,7 @@ class SiteSpider(scrapy.Spider):
         sid, key = response.meta["site_id"], response.meta["key"]
         fetch = self._fetch(response, "list-page")
         if self._http_error(response):
+            self.column_failed_pages[(sid, key)] += 1
             yield fetch
             return
         if self.reader is not None:
@@ -484,6 +488,7 @@ class SiteSpider(scrapy.Spider):
                 header_encoding=self._encoding(response), formdata=response.meta.get("formdata"),
                 locator=response.meta.get("locator"))
         except Exception:  # noqa: BLE001
+            self.column_failed_pages[(sid, key)] += 1
             yield fetch
             return
         self.column_pages[(sid, key)] += 1
@@ -506,6 +511,7 @@ class SiteSpider(scrapy.Spider):
     def _page_read(self, sid: str, key: str, meta: dict, next_url: str | None, rows: int) -> None:
         """The page reader's answer for one page: its rows are committed."""
         if rows < 0:
+            self.column_failed_pages[(sid, key)] += 1
             return   # unreadable: only its fetch row was stored
         self.column_pages[(sid, key)] += 1
         nxt = self._next_page(sid, meta, next_url)
@@ -527,8 +533,10 @@ class SiteSpider(scrapy.Spider):
             self.reader.close()
 
     def page_failed(self, failure):
-        """A later page of a list or board: its items are missing (pages_read < pages_total says
-        so); it holds no columns, so the walk's coverage is not affected."""
+        """A later page of a list or board: its items are missing (columns.pages_failed); it holds
+        no columns, so the walk's coverage is not affected."""
+        meta = failure.request.meta
+        self.column_failed_pages[(meta["site_id"], meta["key"])] += 1
         yield self._failed_fetch(failure)
 
     def column_failed(self, failure):
@@ -570,7 +578,7 @@ class SiteSpider(scrapy.Spider):
         yield ColumnItem(site_id=sid, key=key, name=name, url=response.url, role="board",
                          parent_key=parent_key, source=meta.get("source"), method="board",
                          level=level, item_count=board.total_items, board_class=cls,
-                         named_by=named_by)
+                         named_by=named_by, pages_total=_board_pages_total(board))
         self.column_pages[(sid, key)] += 1
         yield from self._letters(response, board, key, name)
         if self.mode == "sweep" and not meta.get("fixed"):
@@ -611,6 +619,7 @@ class SiteSpider(scrapy.Spider):
         meta = response.meta
         yield self._fetch(response, "board-page")
         if self._http_error(response):
+            self.column_failed_pages[(meta["site_id"], meta["key"])] += 1
             return
         ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         try:
@@ -662,3 +671,11 @@ def _merge_letter(listed: Any, detail: Any) -> Any:
     detail.url = detail.url or listed.url
     return detail
 
+
+def _board_pages_total(board) -> int | None:
+    """The board's page count where its first page says it (None: a 下一页 chain of unknown length)."""
+    if getattr(board, "total_pages", None):
+        return board.total_pages
+    if board.post_requests or board.json_urls or (board.next_page_url and not board.page_urls):
+        return None
+    return 1 + len(set(board.page_urls))
