@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import json
 import re
 from dataclasses import asdict, dataclass, field
@@ -18,12 +19,12 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from crawler.extraction.board_labels import GENERIC_LABELS, clean, label_pairs
-from crawler.extraction.board_pager import (
-    expand_pages, find_totals, html_pager, json_endpoints, json_pages,
-)
+from crawler.extraction.board_pager import board_pager, json_endpoints, json_pages
 from crawler.extraction.board_status import classify_board, is_status_word, normalise_status
 from crawler.extraction.dates import parse_date
 from crawler.extraction.encoding import decode_body
+from crawler.extraction.lists.hanweb import RECORD_RE, has_datastore
+from crawler.extraction.lists.pagers import small_int
 
 __all__ = ["Letter", "BoardPage", "is_board_page", "classify_board", "board_links", "extract_board",
            "extract_letter", "normalise_status"]
@@ -31,6 +32,9 @@ __all__ = ["Letter", "BoardPage", "is_board_page", "classify_board", "board_link
 CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 JSONP_RE = re.compile(r"^\s*[\w$.]+\s*\(\s*([\[{].*[\]}])\s*\)\s*;?\s*$", re.S)
 JSONP_START_RE = re.compile(r"^[\w$.]+\s*\(\s*[\[{]")
+# a Hanweb datastore with the <script type="text/xml"> around it, if any
+XML_PROLOG_RE = re.compile(r"^\s*<\?xml[^>]*>")
+DATASTORE_BLOCK_RE = re.compile(r"(?:<script\b[^>]*>\s*)?<datastore\b.*?</datastore>(?:\s*</script>)?", re.S | re.I)
 # Header cell text -> field. Reply dates are tested before submission dates (both say 时间).
 HEADER_RULES: list[tuple[str, re.Pattern]] = [
     ("replied", re.compile(r"(回复|答复|办结|办理|处理|反馈).{0,2}(时间|日期)")),
@@ -362,8 +366,8 @@ def _find_number(obj, keys: tuple[str, ...], depth: int = 0) -> int | None:
         val = obj.get(key)
         if isinstance(val, int) and not isinstance(val, bool) and val >= 0:
             return val
-        if isinstance(val, str) and val.isdigit():
-            return int(val)
+        if isinstance(val, str) and small_int(val) is not None:
+            return small_int(val)
     for val in obj.values():
         if isinstance(val, dict):
             found = _find_number(val, keys, depth + 1)
@@ -403,6 +407,26 @@ def _json_board(data, url: str, as_of: dt.date) -> BoardPage:
     page.total_items = _find_number(data, TOTAL_KEYS)
     page.json_urls = json_pages(url, page.total_items, len(rows), _find_number(data, SIZE_KEYS))
     return page
+
+
+def _unwrap_datastore(text: str) -> tuple[str, int]:
+    """Hanweb jpage boards ship their letters as HTML in the CDATA of `<record>`s inside
+    `<script type="text/xml"><datastore>` (page 1) or a bare `<datastore>` (dataproxy.jsp answers),
+    which an HTML parser never sees: each datastore becomes its records' markup, in place, so the
+    page is still parsed once. Returns the text and the number of records."""
+    count = 0
+
+    def records(m: re.Match) -> str:
+        nonlocal count
+        parts = [r.group(1) if r.group(1) is not None else html.unescape(r.group(2) or "")
+                 for r in RECORD_RE.finditer(m.group(0))]
+        count += len(parts)
+        body = "".join(parts)
+        return f"<table>{body}</table>" if body.lstrip()[:3].lower() == "<tr" else f"<div>{body}</div>"
+
+    text = DATASTORE_BLOCK_RE.sub(records, text)
+    # a dataproxy answer is now HTML: without its XML prolog bs4 does not warn about parsing XML as HTML
+    return XML_PROLOG_RE.sub("", text, count=1), count
 
 
 def _parse_json(text: str):
@@ -462,20 +486,22 @@ def extract_board(body: bytes | str, url: str, *, as_of: dt.date, content_type: 
         except (ValueError, TypeError, RecursionError):
             if "json" in (content_type or "").lower():
                 return BoardPage()
+    raw, records = text, 0
+    if has_datastore(text):
+        text, records = _unwrap_datastore(text)
     soup = _soup(text)
     used: set[int] = set()
-    board_like = is_board_page(soup.get_text(" "))
+    page_text = soup.get_text(" ")
+    board_like = is_board_page(page_text)
     letters = _tables(soup, url, as_of, used, board_like) + _list_rows(soup, url, as_of, used, board_like)
     unique: dict[str, Letter] = {}
     for letter in letters:
         unique.setdefault(letter.key, letter)
-    pager = html_pager(soup, url)
-    page_text = soup.get_text(" ")
-    total_items, total_pages = find_totals(page_text)
-    page = BoardPage(letters=list(unique.values()),
-                     page_urls=expand_pages(pager["page_urls"], pager["numbered"], url, total_pages),
-                     post_requests=pager["post_requests"], json_urls=json_endpoints(soup, text, url),
-                     next_page_url=pager["next_page_url"], total_items=total_items, total_pages=total_pages)
+    pager = board_pager(soup, raw, url, page_text, records)
+    page = BoardPage(letters=list(unique.values()), page_urls=pager.page_urls,
+                     post_requests=pager.post_requests, json_urls=json_endpoints(soup, text, url),
+                     next_page_url=pager.next_page_url, total_items=pager.total_items,
+                     total_pages=pager.total_pages)
     for frame in soup.find_all(["iframe", "frame"]):
         src = frame.get("src")
         if _good_href(src):

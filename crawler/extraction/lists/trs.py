@@ -11,19 +11,21 @@ from crawler.extraction.html import resolve
 from crawler.extraction.html import LinkTexts, drop_tree
 from crawler.extraction.lists.common import entry_from_record
 from crawler.extraction.lists import locate
+from crawler.extraction.lists.pagers import MAX_PAGE_URLS, NUMBER
 from crawler.extraction.model import Block, Pagination
 
 Q = r"""['"]?"""
+D = NUMBER  # a count: nine digits at most
 CREATE_PAGE_OLD_RE = re.compile(
-    r"createPageHTML\(\s*" + Q + r"(\d+)" + Q + r"\s*,\s*" + Q + r"(\d+)" + Q +
+    r"createPageHTML\(\s*" + Q + D + Q + r"\s*,\s*" + Q + D + Q +
     r"""\s*,\s*['"]([\w.-]+)['"]\s*,\s*['"](\w+)['"]\s*\)""")
 CREATE_PAGE_NEW_RE = re.compile(
-    r"""createPageHTML\(\s*['"]([\w-]+)['"]\s*,\s*""" + Q + r"(\d+)" + Q + r"\s*,\s*" + Q + r"(\d+)" + Q +
-    r"""\s*,\s*['"]([\w.-]+)['"]\s*,\s*['"](\w+)['"]\s*(?:,\s*""" + Q + r"(\d+)" + Q + r")?\s*\)")
-COUNT_PAGE_RE = re.compile(r"""var\s+countPage\s*=\s*['"]?(\d+)""")
-CURRENT_PAGE_RE = re.compile(r"""var\s+currentPage\s*=\s*['"]?(\d+)""")
-RECORD_COUNT_RE = re.compile(r"""recordCount\s*:\s*['"]?(\d+)""")
-PREPAGE_RE = re.compile(r"""prepage\s*:\s*['"]?(\d+)""")
+    r"""createPageHTML\(\s*['"]([\w-]+)['"]\s*,\s*""" + Q + D + Q + r"\s*,\s*" + Q + D + Q +
+    r"""\s*,\s*['"]([\w.-]+)['"]\s*,\s*['"](\w+)['"]\s*(?:,\s*""" + Q + D + Q + r")?\s*\)")
+COUNT_PAGE_RE = re.compile(r"var\s+countPage\s*=\s*" + Q + D)
+CURRENT_PAGE_RE = re.compile(r"var\s+currentPage\s*=\s*" + Q + D)
+RECORD_COUNT_RE = re.compile(r"recordCount\s*:\s*" + Q + D)
+PREPAGE_RE = re.compile(r"prepage\s*:\s*" + Q + D)
 PAGE_NAME_RE = re.compile(r"/([\w-]+)(?:_\d+)?\.(s?html?)$")
 SHOW_STATIC_MARK = "$showStatic("
 
@@ -40,12 +42,13 @@ def page_urls(url: str, name: str, ext: str, numbers: range) -> list[str]:
     if not first:
         return []
     folder = first[:first.rfind("/") + 1]
-    return [f"{folder}{name}_{i}.{ext}" for i in numbers]
+    return [f"{folder}{name}_{i}.{ext}" for i in numbers[:MAX_PAGE_URLS]]
 
 
 def pagination(raw: str, url: str, *, with_urls: bool = True) -> Pagination | None:
-    """Page count and the other pages' URLs from the inline pager script. `with_urls=False` (a later
-    page of a list whose pages are already known) skips building the URL list."""
+    """Page count and the URLs of the pages after this one from the inline pager script (on page 1:
+    every other page; on `index_3.html`, current 3: index_4.html onwards, never an earlier page).
+    `with_urls=False` (a later page of a list whose pages are already known) skips the URL list."""
     # Each pattern needs its literal word: one substring test instead of a regex scan of the page
     # for each pager family the page does not use.
     has_create = "createPageHTML" in raw
@@ -53,7 +56,7 @@ def pagination(raw: str, url: str, *, with_urls: bool = True) -> Pagination | No
     if m:
         total, current, prefix, ext = int(m.group(2)), int(m.group(3)), m.group(4), m.group(5)
         items = int(m.group(6)) if m.group(6) else None
-        pages = page_urls(url, prefix, ext, range(2, total + 1)) if with_urls else []
+        pages = page_urls(url, prefix, ext, range(max(2, current + 1), total + 1)) if with_urls else []
         nxt = f"{prefix}_{current + 1}.{ext}" if current < total else None
         per = math.ceil(items / total) if items and total else None
         return Pagination(total_pages=total, total_items=items, next_page_href=nxt,
@@ -62,7 +65,7 @@ def pagination(raw: str, url: str, *, with_urls: bool = True) -> Pagination | No
     m = CREATE_PAGE_OLD_RE.search(raw) if has_create else None
     if m:
         total, current, name, ext = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
-        pages = page_urls(url, name, ext, range(1, total)) if with_urls else []
+        pages = page_urls(url, name, ext, range(current + 1, total)) if with_urls else []
         nxt = f"{name}_{current + 1}.{ext}" if current + 1 < total else None
         return Pagination(total_pages=total, next_page_href=nxt,
                           mechanism="trs:createPageHTML(count,current,name,ext)", page_urls=pages)
@@ -71,7 +74,7 @@ def pagination(raw: str, url: str, *, with_urls: bool = True) -> Pagination | No
         total = int(m.group(1))
         cur = int(c.group(1)) if (c := CURRENT_PAGE_RE.search(raw)) else 0
         name, ext = _page_name(url)
-        pages = page_urls(url, name, ext, range(1, total)) if with_urls else []
+        pages = page_urls(url, name, ext, range(cur + 1, total)) if with_urls else []
         nxt = f"{name}_{cur + 1}.{ext}" if cur + 1 < total else None
         return Pagination(total_pages=total, next_page_href=nxt, mechanism="trs:countPage",
                           page_urls=pages)
