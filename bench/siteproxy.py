@@ -52,6 +52,13 @@ class _Handler(BaseHTTPRequestHandler):
         target = (root / path.lstrip("/")).resolve()
         if root not in target.parents and target != root:
             return self._send(404, b"outside", "text/plain", head)
+        if target.is_dir() and not path.endswith("/"):
+            # as a web server does: /gzjg -> /gzjg/
+            self.send_response(301)
+            self.send_header("Location", f"http://{host}{path}/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if target.is_dir() or path.endswith("/"):
             target = target / "index.html"
         if not target.is_file():

@@ -62,6 +62,18 @@ class Frontier:
         walk.keys.add(key)
         return key
 
+    def moved(self, sid: str, key: str, final_url: str) -> bool:
+        """A request for `key` was redirected to `final_url`: False when that page is already
+        scheduled under its own key (one column, two URLs), else it is now known too."""
+        walk = self.walks[sid]
+        final = column_key(final_url, walk.site_url)
+        if final == key:
+            return True
+        if final in walk.keys:
+            return False
+        walk.keys.add(final)
+        return True
+
     def knows(self, sid: str, url: str) -> bool:
         walk = self.walks[sid]
         return column_key(url, walk.site_url) in walk.keys

@@ -377,6 +377,10 @@ class SiteSpider(scrapy.Spider):
         meta = response.meta
         sid, key = meta["site_id"], meta["key"]
         yield self._fetch(response, meta.get("page_kind") or "column")
+        if meta.get("redirect_urls"):   # set by Scrapy's redirect middleware
+            if not self.frontier.moved(sid, key, response.url):
+                return   # redirected (/gzjg -> /gzjg/) to a page the walk already has
+            key = meta["key"] = column_key(response.url, self.sites[sid]["url"])   # known by where it is
         err = self._http_error(response)
         if err:
             yield from self._unreadable(meta, response.url, err)
