@@ -20,8 +20,7 @@ from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.http import FormRequest, Request
 
 from crawler.extraction import extract_page
-from crawler.extraction.info import MIN_CHILD_COLUMNS
-from crawler.extraction.lists.common import is_more_text, looks_like_article_url
+from crawler.extraction.lists.common import looks_like_article_url
 from crawler.extraction.model import Link
 from crawler.extraction.navigation import article_column
 from crawler.items import (ColumnItem, EnquiryItem, EntranceItem, EntryBatch, FetchItem, entry_rows,
@@ -29,18 +28,11 @@ from crawler.items import (ColumnItem, EnquiryItem, EntranceItem, EntryBatch, Fe
 from crawler.pagereader import FAILED_REASON, PageReader, read_continuation, rows_read
 from crawler.urls import allowed, column_key, host_of
 from crawler.walk import DEFAULT_MAX_DEPTH, Frontier
+from spiders.pages import MENU_SOURCES, page_name, page_place, page_role
 
 HOME_KEY = "__home__"
-SECTION_NAME_RE = re.compile(r"^(?:政务公开|信息公开|政府信息公开|政府信息公开目录|公开目录|信息公开目录|"
-                             r"政务公开专栏|法定主动公开内容|主动公开|首页|网站首页|当前位置)$")
 CHARSET_RE = re.compile(rb"charset=([\w-]+)", re.I)
-# links whose page, if it fails, was a menu entry: recorded as an unverified column
-DAILY_NEW_LINKS = 5
-ACTION_NAME_RE = re.compile(r"^(?:我要|在线)?(?:写信|留言|提问|咨询|投诉|建议|举报|申请)$|查询$|须知$|^我要")
-MENU_SOURCES = {"nav", "tree", "more", "breadcrumb", "script", "redirect", "sites-file", "known",
-                "consult", "excluded"}
-
-
+DAILY_NEW_LINKS = 5   # new links a daily run follows per site (to notice a new column)
 ENQUIRY_FIELDS = row_shape(EnquiryItem)[0]
 
 
@@ -311,67 +303,8 @@ class SiteSpider(scrapy.Spider):
 
     # -- columns ----------------------------------------------------------------------------------
     def _place(self, page, meta, name: str | None) -> tuple[str | None, int | None]:
-        """Parent and level (一级/二级) from the breadcrumb (当前位置) when the page has one: its
-        ancestors, less the homepage and disclosure-section containers, plus the column itself.
-        Without one, the page that led here is the parent."""
-        sid = meta["site_id"]
-        site_url = self.sites[sid]["url"]
-        crumbs = [c for c in page.breadcrumb if c.name and c.name.strip()]
-        if not crumbs:
-            return meta.get("parent_key"), meta.get("level") or 1
-        if column_key(crumbs[-1].url, site_url) == meta["key"] or (name and crumbs[-1].name.strip() == name):
-            crumbs = crumbs[:-1]
-        ancestors = [c for c in crumbs if not SECTION_NAME_RE.match(c.name.strip())]
-        parent = meta.get("parent_key")
-        if crumbs:
-            key = column_key(crumbs[-1].url, site_url)
-            home = column_key(site_url, site_url)
-            parent = None if key in (home, "/", "/index.html") or not key.startswith("/") and \
-                not allowed(crumbs[-1].url, self.sites[sid]) else key
-        return parent, len(ancestors) + 1
-
-    @staticmethod
-    def _is_container(page, name: str | None) -> bool:
-        """A section page (政务公开 index) groups columns; an empty column page does not. A page
-        the extractor does not read as a column list at all is never called blank."""
-        return (page.kind != "column_list" or bool(name and SECTION_NAME_RE.match(name))
-                or page.child_columns >= MIN_CHILD_COLUMNS)
-
-    @staticmethod
-    def _name(page, meta) -> tuple[str | None, str | None]:
-        own = (page.column_name or "").strip()
-        if own:
-            return own, page.named_by
-        link_name = (meta.get("name") or "").strip()
-        if is_more_text(link_name):
-            link_name = ""
-        return (link_name, "sites-file" if meta.get("source") == "sites-file" else "link") \
-            if link_name else (None, None)
-
-    def _role(self, page, name, source: str | None = None) -> str | None:
-        """list | static | section | unreadable | None (a page that is no column: an undated
-        article, a form)."""
-        main = page.blocks[0] if page.blocks else None
-        if page.is_info_page:
-            return "static"
-        if main is not None and main.items:
-            return "list"
-        if name and ACTION_NAME_RE.search(name):
-            return "static"   # a board's 我要写信 / 信件查询 page: a form, never a blank column
-        if page.redirect:
-            return "section"   # a hub that forwards to its first child is never a blank column
-        if page.exempt_note or not self._is_container(page, name):
-            return "list"   # a column page with nothing listed: blank, or exempt with its note
-        if page.pagination.mechanism and page.child_columns < MIN_CHILD_COLUMNS:
-            # a pager over nothing: a blank list — unless rows with dates are shown that could
-            # not be read, which is unverified, never blank
-            return "unreadable" if page.shown_dates else "list"
-        if page.child_columns >= MIN_CHILD_COLUMNS or page.kind == "column_list":
-            return "section"
-        if page.named_by in ("meta", "breadcrumb", "sidebar") or source in MENU_SOURCES:
-            # the site's own structure calls it a column (a form, a notice page): never blank
-            return "static"
-        return None
+        site = self.sites[meta["site_id"]]
+        return page_place(page, meta, name, site["url"], lambda url: allowed(url, site))
 
     def parse_column(self, response):
         meta = response.meta
@@ -398,8 +331,8 @@ class SiteSpider(scrapy.Spider):
                 (meta.get("page_kind") == "board" and not has_list):
             yield from self.parse_board(response, page=page)
             return
-        name, named_by = self._name(page, meta)
-        role = self._role(page, name, meta.get("source"))
+        name, named_by = page_name(page, meta)
+        role = page_role(page, name, meta.get("source"))
         parent_key, level = self._place(page, meta, name)
         if role == "unreadable":
             yield from self._unreadable(dict(meta, name=name, parent_key=parent_key, level=level,
@@ -572,7 +505,7 @@ class SiteSpider(scrapy.Spider):
             return
         name, named_by = (meta.get("name") or "").strip() or None, "link"
         if page is not None and (name is None or page.named_by in ("meta", "breadcrumb", "sidebar")):
-            name, named_by = self._name(page, meta)
+            name, named_by = page_name(page, meta)
         elif name is None:
             named_by = None
         parent_key, level = self._place(page, meta, name) if page is not None else \
