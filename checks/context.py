@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 
 from dateutil.relativedelta import relativedelta
@@ -115,23 +115,36 @@ class SiteContext:
         return row is None or bool(row["complete"])
 
     @cached_property
-    def later_page_failed(self) -> bool:
-        """A later page of some list or board could not be fetched (the walk does not count it)."""
+    def failed_pages_recorded(self) -> bool:
+        """Whether the run recorded `columns.pages_failed` (migration 0005): a run started before it
+        was applied has NULL there whether or not a later page failed."""
+        row = self.store.db.execute(
+            "select applied from _migrations where name = '0005_failed_pages'").fetchone()
+        try:
+            return datetime.fromisoformat(self.run["started"]) >= datetime.fromisoformat(row[0])
+        except (TypeError, ValueError):
+            return True
+
+    @cached_property
+    def site_page_failed(self) -> bool:
+        """A later page of some list or board on the site could not be fetched: the caution for a
+        run stored before the spider counted failed pages per column."""
         return any(f["kind"] in ("list-page", "board-page") and (f["error"] or (f["status"] or 0) >= 400)
                    for f in self.store.fetches(self.run["id"], self.site["id"]))
 
     def all_pages_read(self, column: dict) -> bool:
-        """Every page of a column was read: all the items its CMS counts, or every page its pager
-        names, or a sweep that walked the whole site and lost no later page. (`pages_read` counts
-        responses: one Hanweb response holds three pages, so fewer responses than pages is no proof
-        of a page missed.)"""
-        if column.get("status") == "failed":
+        """Every page of a column (list or board) was read: none of its later pages failed
+        (`pages_failed`), and every page its pager names was read, or all the items its CMS counts
+        are stored, or the run was a sweep that walked the whole site (which follows every page).
+        (`pages_read` counts responses: one Hanweb response holds three pages, so fewer responses
+        than pages is no proof of a page missed.)"""
+        if column.get("status") == "failed" or column.get("pages_failed"):
             return False
         total, counted = column.get("item_count"), column.get("counted_items")
         pages, read = column.get("pages_total"), column.get("pages_read")
-        return bool((total and counted is not None and counted >= total)
-                    or (pages and read and read >= pages)
-                    or (self.walked and not self.later_page_failed))
+        return bool((pages and read and read >= pages)
+                    or (total and counted is not None and counted >= total)
+                    or (self.walked and (self.failed_pages_recorded or not self.site_page_failed)))
 
     def rereads(self, needs: str, evidence: dict) -> bool:
         """Whether this run read what a finding needs to be judged again (checks/registry.py NEEDS):

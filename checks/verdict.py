@@ -66,19 +66,26 @@ def _counts(findings: list[dict], profile: Profile, unverified: int) -> dict:
         elif f.get("code") == "COLUMN_BLANK":
             blank.add(col)
     should_blank = should | blank if profile.thresholds.get("should_update_counts_blank", 1) else should
-    failed = [f for f in findings if f.get("code") == "EXTRACTION_FAILED"]
+    # one per column: a failed column may also carry the stale or blank finding of its last reading
+    failed = {_column_id(f, i): _evidence(f) for i, f in enumerate(findings)
+              if f.get("code") == "EXTRACTION_FAILED"}
     unknown = max(0, int(unverified or 0) - len(failed))   # columns the engine knows only as a number
+
+    def could_add(counted: set, flag: str | None = None) -> int:
+        """Unverified columns that could still add to a counter: not already in it, and not known
+        to be of a category it does not count."""
+        return unknown + sum(col not in counted and (flag is None or ev.get(flag, True) is not False)
+                             for col, ev in failed.items())
+
     return {
         "key_stale": len(key),
         "should_update_stale": len(should_blank),
         "stale_columns": len(key | should),
         "blank": len(blank),
         "unverified": len(failed) + unknown,
-        # unverified columns that could still add to each counter
-        "unverified_key": unknown + sum(_evidence(f).get("key", True) is not False for f in failed),
-        "unverified_should_update": unknown + sum(_evidence(f).get("should_update", True) is not False
-                                                  for f in failed),
-        "unverified_blank": unknown + len(failed),
+        "unverified_key": could_add(key, "key"),
+        "unverified_should_update": could_add(should_blank, "should_update"),
+        "unverified_blank": could_add(blank),
         "missing": by_code.get("COLUMN_MISSING", 0),
         "enquiry_unanswered": by_code.get("ENQUIRY_UNANSWERED", 0),
         "enquiry_late": by_code.get("ENQUIRY_LATE", 0),

@@ -78,4 +78,9 @@ EVIDENCE_LABELS = {
     "error": "错误", "expected": "应设栏目", "count": "数量", "probes": "探测次数",
     "failed": "失败次数", "ratio": "失败率", "resolved_on": "整改日期", "category_title": "栏目类别",
     "titles": "标题", "note": "说明", "limit": "时限", "title": "标题", "page_url": "所在页面",
+    # a finding carried forward unread (checks/engine.py, the lifecycle)
+    "unverified": "未复核", "last_verified": "最近核实日期", "unverified_since": "未复核起始日期",
+    # an absence and how much was walked (checks/rules_columns.py absence)
+    "pages_checked": "已检查页面数", "columns_seen": "已发现栏目数", "walk_complete": "遍历完整",
+    "unread": "无法读取的页面", "walk_note": "抓取说明",
 }

@@ -64,6 +64,7 @@ def _finding(row: dict) -> dict:
         "deadline": add_days(row.get("first_seen"), texts["deadline_days"]),
         "newest_date": ev.get("newest_date") or "",
         "overdue_days": overdue,
+        "unverified": ev.get("unverified") is True,   # carried forward unread: 未复核
     }
 
 

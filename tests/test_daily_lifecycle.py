@@ -227,6 +227,11 @@ def test_daily_run_read_first_pages_only(runs):
     assert not any(c["status"] == "ok" for c in xzdt), "the daily run must not have read 乡镇动态"
     numbers = {e["number"] for e in store.enquiries(runs["ids"]["daily"], SITE)}
     assert numbers and PENDING_LETTER not in numbers     # the letter is on page 2 only
+    # the board's first page says it has two pages: a daily run that read one has not read it whole
+    (board,) = [c for c in store.columns(runs["ids"]["daily"], SITE) if c["role"] == "board"]
+    assert (board["pages_total"], board["pages_read"], board["pages_failed"]) == (2, 1, None)
+    (board,) = [c for c in store.columns(runs["ids"]["sweep"], SITE) if c["role"] == "board"]
+    assert (board["pages_total"], board["pages_read"], board["pages_failed"]) == (2, 2, None)
 
 
 @pytest.mark.parametrize("code,column", [("COLUMN_LOW_VOLUME", "工作动态"),     # (a) needs page 2
@@ -311,16 +316,18 @@ def test_next_sweep_judges_them_again(runs):
 
 # -- the lifecycle over stored rows: what a run read, without a crawl --------------------------------
 def _stored_run(store: Store, mode: str, day: date, columns: list[dict], walk: dict | None = None,
-                items: list[dict] = ()) -> int:
+                items: list[dict] = (), letters: list[dict] = (), fetches: list[dict] = ()) -> int:
     run_id = store.start_run(mode, day.isoformat(), "test")
     with store.transaction() as db:
-        db["fetches"].insert({"run_id": run_id, "site_id": "s", "url": "http://s.example/", "status": 200,
-                              "kind": "home"})
+        for f in [{"url": "http://s.example/", "status": 200, "kind": "home"}, *fetches]:
+            db["fetches"].insert(dict(f, run_id=run_id, site_id="s"))
         for c in [{"key": "__home__", "name": "首页", "url": "http://s.example/", "role": "home",
                    "status": "ok", "level": 0}, *columns]:
             db["columns"].insert(dict(c, run_id=run_id, site_id="s"))
         for it in items:
             db["items"].insert(dict(it, run_id=run_id, site_id="s"))
+        for e in letters:
+            db["enquiries"].insert(dict(e, run_id=run_id, site_id="s"))
         if walk is not None:
             db["walks"].insert(dict(walk, run_id=run_id, site_id="s", mode=mode))
     return run_id
@@ -395,3 +402,83 @@ def test_an_office_mark_survives_being_carried(stored):
     f = _judge(stored, daily, DAILY_DAY)[STALE]
     assert f["status"] == "ignored" and f["evidence"]["mark_reason"] == "栏目已整合"
     assert f["evidence"]["unverified"] is True
+
+
+# -- a column read whole: its own failed later pages (columns.pages_failed), boards' page counts --------
+LOW = ("COLUMN_LOW_VOLUME", "工作动态")
+OTHER_LOW = ("COLUMN_LOW_VOLUME", "部门动态")
+LOW_COL = {"key": "/gzdt/", "name": "工作动态", "url": "http://s.example/gzdt/", "role": "list", "status": "ok",
+           "level": 1, "pages_total": 2, "pages_read": 2}
+OTHER_COL = {"key": "/bmdt/", "name": "部门动态", "url": "http://s.example/bmdt/", "role": "list", "status": "ok",
+             "level": 1}                    # no pager it could count: read whole only by a complete walk
+LOW_ITEMS = [{"column_key": key, "title": f"{key}动态{i}", "url": f"http://s.example{key}t{i}.html",
+              "date": d.isoformat()} for key in ("/gzdt/", "/bmdt/")
+             for i, d in enumerate([date(2026, 11, 17), date(2026, 10, 9)])]   # October: one item of two
+WHOLE = {"complete": 1, "pages": 20, "failed": "[]"}
+
+
+def test_a_failed_later_page_keeps_only_its_own_column_from_being_read_whole(stored):
+    sweep = _stored_run(stored, "sweep", SWEEP_DAY, [LOW_COL, OTHER_COL], walk=WHOLE, items=LOW_ITEMS)
+    first = _judge(stored, sweep, SWEEP_DAY)
+    assert first[LOW]["status"] == first[OTHER_LOW]["status"] == "new"
+    # the next sweep walks the whole site, but page 2 of 工作动态 fails: October may go on there
+    failed = dict(LOW_COL, pages_read=1, pages_failed=1)
+    again = _stored_run(stored, "sweep", DAILY_DAY, [failed, OTHER_COL], walk=WHOLE, items=LOW_ITEMS,
+                        fetches=[{"url": "http://s.example/gzdt/index_1.html", "status": 500,
+                                  "kind": "list-page"}])
+    f = _judge(stored, again, DAILY_DAY)
+    assert f[LOW]["status"] == "open" and f[LOW]["evidence"]["unverified"] is True
+    assert f[LOW]["evidence"]["last_verified"] == SWEEP_DAY.isoformat()
+    # 部门动态 lost no page: the walk read it whole, so it is judged again (not 未复核)
+    assert f[OTHER_LOW]["status"] == "open" and "unverified" not in f[OTHER_LOW]["evidence"]
+    assert f[OTHER_LOW]["last_seen"] == DAILY_DAY.isoformat()
+
+
+def test_every_page_read_but_one_that_failed_is_not_whole(stored):
+    # a Hanweb response holds three pages: as many responses as the pager's pages, one of them failed
+    sweep = _stored_run(stored, "sweep", SWEEP_DAY, [dict(LOW_COL, pages_failed=1)], walk=WHOLE,
+                        items=LOW_ITEMS)
+    assert LOW not in _judge(stored, sweep, SWEEP_DAY)          # cannot tell: no finding at all
+    sweep2 = _stored_run(stored, "sweep", DAILY_DAY, [LOW_COL], walk=WHOLE, items=LOW_ITEMS)
+    assert _judge(stored, sweep2, DAILY_DAY)[LOW]["status"] == "new"
+
+
+def test_a_run_stored_before_pages_failed_keeps_the_site_wide_caution(stored):
+    """Runs from before migration 0005 have no per-column count: a failed later page anywhere on
+    the site keeps a column without a pager count from being read whole by the walk."""
+    from checks.context import SiteContext
+
+    failure = [{"url": "http://s.example/gzdt/index_1.html", "status": 500, "kind": "list-page"}]
+    run_id = _stored_run(stored, "sweep", SWEEP_DAY, [OTHER_COL], walk=WHOLE, fetches=failure)
+    site = {"id": "s", "kind": "township"}
+
+    def whole() -> bool:
+        ctx = SiteContext(store=stored, run=stored.run(run_id), site=site, as_of=SWEEP_DAY, profile=None,
+                          calendar=None)
+        return ctx.all_pages_read(OTHER_COL)
+
+    assert whole()                                     # recorded per column: none failed on 部门动态
+    with stored.transaction() as db:
+        db.execute("update _migrations set applied = '2099-01-01T00:00:00+00:00' "
+                   "where name = '0005_failed_pages'")
+    assert not whole()
+
+
+LETTER = {"board_key": "/hdjl/", "board": "镇长信箱", "letter_key": "L1", "number": "L1", "title": "关于路灯维修",
+          "submitted": "2026-09-01", "status": "pending"}
+BOARD = {"key": "/hdjl/", "name": "镇长信箱", "url": "http://s.example/hdjl/", "role": "board", "status": "ok",
+         "level": 1, "board_class": "consult", "pages_total": 1, "pages_read": 1}
+UNANSWERED = ("ENQUIRY_UNANSWERED", "镇长信箱")
+
+
+@pytest.mark.parametrize("pages_total,status", [(1, "resolved"),      # a one-page board, read whole
+                                                (2, "open"),          # page 2 not read by a daily run
+                                                (None, "open")])      # a 下一页 chain of unknown length
+def test_a_daily_run_resolves_a_letter_only_on_a_board_it_read_whole(stored, pages_total, status):
+    sweep = _stored_run(stored, "sweep", SWEEP_DAY, [BOARD], walk=WHOLE, letters=[LETTER])
+    assert _judge(stored, sweep, SWEEP_DAY)[UNANSWERED]["status"] == "new"
+    # the letter is no longer listed on the board's first page (withdrawn, or moved to page 2)
+    daily = _stored_run(stored, "daily", DAILY_DAY, [dict(BOARD, pages_total=pages_total)])
+    f = _judge(stored, daily, DAILY_DAY)[UNANSWERED]
+    assert f["status"] == status
+    assert ("unverified" in f["evidence"]) == (status == "open")

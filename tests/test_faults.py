@@ -114,6 +114,9 @@ def test_fault_outcome(matrix, fault):
         home = cols["首页"]
         assert home["status"] == "failed" and re.search(error_re, home["error"]), home["error"]
         assert set(cols) == {"首页"}, "nothing but the homepage is recorded for an unreachable site"
+        # the walk saw nothing: it is incomplete, naming the homepage (no absence is ever asserted)
+        walk = matrix["store"].walk(matrix["runs"][fault], _sid(fault))
+        assert walk["complete"] == 0 and [f["url"] for f in walk["failed"]] == [home["url"]], walk
         return
     failed = [c for c in cols.values() if c["status"] == "failed"]
     if error_re is None:

@@ -411,3 +411,43 @@ def test_empty_unfinished_run_still_writes_every_report(tmp_path):
                                                                  "评分"]
     assert paths["csv"].read_text(encoding="utf-8-sig").count("\n") == 1   # header only
     store.close()
+
+
+def test_carried_and_absence_evidence_labelled_and_unverified_badge(tmp_path, rule_texts):
+    """A finding carried forward unread shows a 未复核 badge beside its status and its evidence in
+    Chinese; an absence hint shows how much was walked."""
+    store = Store(tmp_path / "g.db")
+    store.upsert_sites([{"id": SITE_A, "name": "青溪县人民政府", "url": "https://www.qingxi.gov.cn/",
+                         "kind": "portal"}])
+    run = store.start_run("daily", "2026-11-27")
+    carried = {"newest_date": "2026-10-28", "days": 30, "limit_days": 14, "column_key": "bmdt",
+               "unverified": True, "last_verified": "2026-11-20", "unverified_since": "2026-11-27"}
+    absence = {"expected": "政策解读", "pages_checked": 212, "columns_seen": 31, "walk_complete": False,
+               "unverified": True, "unread": ["https://www.qingxi.gov.cn/zcjd/"], "walk_note": "页面预算已用尽"}
+    store.replace_findings(run, SITE_A, [
+        _finding("COLUMN_STALE", "veto", "部门动态", "https://www.qingxi.gov.cn/bmdt/",
+                 "栏目“部门动态”已30天未更新（要求14天内）（本次未复核，最近核实于 2026-11-20）", carried,
+                 "open", "2026-11-20", "2026-11-20", "fp-carried"),
+        _finding("COLUMN_MISSING", "warn", "政策解读", None, "未发现必设栏目“政策解读”，抓取不完整，待人工核实",
+                 absence, "new", "2026-11-27", "2026-11-27", "fp-absent"),
+        _finding("COLUMN_BLANK", "veto", "通知公告", None, "栏目“通知公告”为空白栏目", {"column_key": "tzgg"},
+                 "open", "2026-11-20", "2026-11-27", "fp-verified"),
+    ], result={"verdict": "不合格", "score": None, "rubric": None, "profile": "gb2019", "details": "{}"})
+    store.finish_run(run, complete=True)
+    html = write_all(store, run, tmp_path / "out", formats=("html",))["html"].read_text(encoding="utf-8")
+    store.close()
+    table = html.split('<table class="findings">')[1].split("</table>")[0]
+    rows = {column: next(r for r in table.split('<tr class="finding')[1:] if f"<td>{column}</td>" in r)
+            for column in ("部门动态", "政策解读", "通知公告")}
+    carried, hint = rows["部门动态"], rows["政策解读"]
+    assert carried.count(">未复核</span>") == 1 and 'title="本次未复核，最近核实于 2026-11-20"' in carried
+    assert "最近核实日期：2026-11-20" in carried and "未复核起始日期：2026-11-27" in carried
+    assert "未复核：是" in carried
+    assert hint.count(">未复核</span>") == 1 and 'title="未经核实"' in hint   # a hint never verified
+    assert "未复核" not in rows["通知公告"]
+    for text in ("已检查页面数：212", "已发现栏目数：31", "遍历完整：否", "抓取说明：页面预算已用尽",
+                 "无法读取的页面：https://www.qingxi.gov.cn/zcjd/"):
+        assert text in hint, text
+    for key in ("last_verified", "unverified_since", "pages_checked", "columns_seen", "walk_complete",
+                "walk_note", "unread"):
+        assert key not in table, key      # every one labelled, none left under 更多

@@ -143,6 +143,29 @@ def test_unverified_from_extraction_failed_findings(profile):
     assert site_verdict(stale(3) + failed(1), profile=profile, unverified=1)["counts"]["unverified"] == 1
 
 
+def test_a_failed_column_carrying_its_stale_finding_counts_once(profile):
+    """A daily run that could not read a column carries its stale finding (未复核) and raises
+    EXTRACTION_FAILED for it: the same column is not one stale and one more that could be stale."""
+    carried = stale(1, start=4, status="open")
+    carried[0]["evidence"].update(column_key="/xzdt/", unverified=True)
+    findings = stale(4) + carried + failed(1, column_key="/xzdt/")
+    result = site_verdict(findings, profile=profile)
+    assert result["verdict"] == "不合格" and result["counts"]["key_stale"] == 5   # counted as stale
+    findings = stale(3) + carried + failed(1, column_key="/xzdt/")
+    result = site_verdict(findings, profile=profile)
+    assert result["counts"]["key_stale"] == 4 and result["counts"]["unverified_key"] == 0
+    assert result["verdict"] == "合格" and not result["risks"]
+    # another failed column could still tip it
+    other = failed(1, column_key="/bmdt/")
+    result = site_verdict(findings + other, profile=profile)
+    assert result["counts"]["unverified_key"] == 1 and result["verdict"] == "无法判定"
+    # the same holds for a carried blank finding (blank and should-update counters)
+    carried_blank = [dict(blank(1, start=4)[0], evidence={"column_key": "/tzgg/", "unverified": True})]
+    result = site_verdict(blank(3) + carried_blank + failed(1, column_key="/tzgg/"), profile=profile)
+    assert result["counts"]["blank"] == 4 and result["counts"]["unverified_blank"] == 0
+    assert result["verdict"] == "合格"
+
+
 def test_veto_wins_over_unverified(profile):
     assert site_verdict(stale(5), profile=profile, unverified=20)["verdict"] == "不合格"
 
