@@ -555,13 +555,15 @@ class SiteSpider(scrapy.Spider):
         from crawler.extraction.boards import extract_board
         meta = response.meta
         yield self._fetch(response, "board-page")
+        ident = (meta["site_id"], meta["key"])
         if self._http_error(response):
-            self.column_failed_pages[(meta["site_id"], meta["key"])] += 1
+            self.column_failed_pages[ident] += 1
             return
         ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         try:
             board = extract_board(response.body, response.url, as_of=self.as_of, content_type=ctype)
         except Exception:  # noqa: BLE001
+            self.column_failed_pages[ident] += 1
             return
         self.column_pages[(meta["site_id"], meta["key"])] += 1
         yield from self._letters(response, board, meta["key"], meta.get("board"))
@@ -613,6 +615,6 @@ def _board_pages_total(board) -> int | None:
     """The board's page count where its first page says it (None: a 下一页 chain of unknown length)."""
     if getattr(board, "total_pages", None):
         return board.total_pages
-    if board.post_requests or board.json_urls or (board.next_page_url and not board.page_urls):
-        return None
+    if board.post_requests or board.json_urls or board.frame_urls or (board.next_page_url and not board.page_urls):
+        return None   # pages a first page cannot count: form posts, JSON, a board in a frame, a chain
     return 1 + len(set(board.page_urls))
