@@ -55,9 +55,21 @@ GOVWATCH_PROGRESS = True
 # sweeps: later list pages are read and stored by a second process (crawler/pagereader.py)
 GOVWATCH_PAGE_READER = True
 
+# Scrapy components whose job govwatch does itself are switched off: each costs every request a
+# call (bench/crawl.py). Depth, URL length and the site boundary are the walk's (crawler/walk.py and
+# the guards below); every HTTP status reaches the spider (HTTPERROR_ALLOW_ALL); no site needs HTTP auth.
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.httperror.HttpErrorMiddleware": None,
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+}
 # Fault guards (crawler/middlewares.py): WAF challenges and binary bodies become failed fetches
 # (无法核实), oversized bodies are cut at GOVWATCH_BODY_CAP, traps and off-site redirects are refused.
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
+    "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
     "crawler.middlewares.TrapGuardMiddleware": 120,
     "crawler.middlewares.ResponseGuardMiddleware": 545,
 }

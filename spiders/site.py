@@ -291,8 +291,9 @@ class SiteSpider(scrapy.Spider):
             return
         if not self._take(sid, url):
             return
+        # "clicks", not "depth": Scrapy's DepthMiddleware owns meta["depth"] and rewrites it
         meta = {"site_id": sid, "key": key, "name": name, "parent_key": parent_key,
-                "level": level, "source": source, "depth": depth, "fixed": fixed,
+                "level": level, "source": source, "clicks": depth, "fixed": fixed,
                 "page_kind": "board" if board else "column", "board_class": board_class,
                 "guess": guess}
         # a board-sounding name (回应关切, 人大代表建议) may be an ordinary list: the page decides,
@@ -362,7 +363,7 @@ class SiteSpider(scrapy.Spider):
         parent = key if role in ("section", "list", "static") else parent_key
         if page.redirect and not page.column_name:
             page.column_name = name   # the hub's name goes with its forward
-        yield from self._follow_links(response, page, parent_key=parent, depth=meta.get("depth", 1) + 1,
+        yield from self._follow_links(response, page, parent_key=parent, depth=meta.get("clicks", 1) + 1,
                                       boards=role != "list")
 
     @staticmethod
@@ -522,7 +523,7 @@ class SiteSpider(scrapy.Spider):
             yield from self._board_pages(response, board, key, name)
             if page is not None:   # a board's sidebar lists the other channels
                 yield from self._follow_links(response, page, parent_key=parent_key,
-                                              depth=meta.get("depth", 1) + 1, boards=False,
+                                              depth=meta.get("clicks", 1) + 1, boards=False,
                                               skip=frozenset(lt.url for lt in board.letters if lt.url))
 
     def _letters(self, response, board, key, name):
