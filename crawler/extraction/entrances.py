@@ -84,7 +84,9 @@ def entrances(doc, url: str) -> list[Entrance]:
         seen.add((widget.kind, urlsplit(widget.url or "").netloc.lower()))
     for a in doc.iter("a"):
         href = a.get("href")
-        if not usable_href(href):
+        # a relative link stays on the site: only absolute ones can lead to another host
+        if not href or not href.lstrip()[:6].lower().startswith(("http:", "https:", "//")) \
+                or not usable_href(href):
             continue
         target = resolve(url, href.strip())
         if urlsplit(target).scheme not in ("http", "https") or same_site(target, url):

@@ -9,7 +9,7 @@ from crawler.extraction.html import LinkTexts, attr_classes, clean_text, resolve
 from crawler.extraction.lists.common import ATTACHMENT_RE, looks_like_article_url
 from crawler.extraction.model import Block, Link
 
-BREADCRUMB_TEXT_RE = re.compile(r"(当前位置|您的位置|你的位置|所在位置|现在的位置|当前页面)")
+BREADCRUMB_TEXT_RE = re.compile(r"(当前位置|您的位置|你的位置|所在位置|所在的位置|现在的位置|当前页面)")
 BREADCRUMB_CLASS_RE = re.compile(r"(breadcrumb|crumb|position|location|dqwz|curpos|weizhi|place)", re.I)
 NAV_CLASS_RE = re.compile(r"(^|[\s_-])(nav|menu|daohang|dh|mainnav|topnav|header)", re.I)
 TREE_CLASS_RE = re.compile(r"(tree|lmlb|catalog|sidebar|left_?nav|leftmenu|column|lanmu|xxgk_?nav|zfxxgk)", re.I)
@@ -21,6 +21,7 @@ SKIP_NAME_RE = re.compile(r"^(首页|网站首页|返回首页|主页|更多|mor
 CRUMB_SEP_RE = re.compile(r"^[\s>»›/\\\-—|:：·→]+|[\s>»›/\\\-—|:：·→]+$")
 CRUMB_SPLIT_RE = re.compile(r"\s*[>»›→]+\s*|\s+/\s+|\s*&raquo;\s*")
 BREADCRUMB_LABEL_RE = re.compile(r"^.*?(当前位置|您的位置|你的位置|所在位置|所在的位置|现在的位置|当前页面)\s*[:：]?\s*")
+INDEX_TAIL_RE = re.compile(r"(?:index|default)\.\w+$", re.I)
 HOME_PATH_RE = re.compile(r"^/?(index\.\w+)?$")
 MAX_NAME_LEN = 20
 MAX_BOARD_NAME = 12   # longer link texts are article titles that merely mention 征集/信箱
@@ -185,9 +186,16 @@ def own_name(doc, url: str, meta: dict, crumbs: list[Link], blocks: list[Block],
     if crumbs and _same_page(crumbs[-1].url, url) and len(crumbs[-1].name) <= MAX_NAME_LEN:
         return crumbs[-1].name, "breadcrumb"
     best = None
+    path = urldefrag(url)[0].split("?", 1)[0]
+    # the last folder or file name of this page: a link to it must contain it (a cheap test first)
+    tail = HOME_PATH_RE.sub("", INDEX_TAIL_RE.sub("", path.split("//", 1)[-1].partition("/")[2])).rstrip("/")
+    tail = tail.rsplit("/", 1)[-1]
     for a in doc.iter("a"):
         href = a.get("href")
-        if not usable_href(href) or not _same_page(resolve(url, href), url):
+        if not usable_href(href):
+            continue
+        absolute = resolve(url, href)
+        if (tail and tail not in absolute) or not _same_page(absolute, url):
             continue
         text = visible_text(a)
         if not text or len(text) > MAX_NAME_LEN or SKIP_NAME_RE.match(text):
