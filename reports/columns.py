@@ -20,7 +20,7 @@ SOURCE_LABELS = {  # how a column (columns.source) or an entrance (entrances.how
     "home": "首页", "nav": "导航栏", "more": "“更多”链接", "tree": "栏目树", "breadcrumb": "面包屑",
     "body": "正文链接", "image": "图片链接", "script": "脚本中的链接", "redirect": "跳转",
     "frame": "框架页", "sites-file": "网站清单配置", "known": "上次全面巡检", "link": "页面链接",
-    "widget": "网页组件",   # entrances.how: link | image | widget
+    "folder": "首页文章所在栏目", "widget": "网页组件",   # entrances.how: link | image | widget
 }
 NAMED_BY_LABELS = {  # where the column's name was read (columns.named_by)
     "meta": "页面元数据", "breadcrumb": "面包屑", "sidebar": "侧栏", "heading": "页面标题栏",
