@@ -201,3 +201,27 @@ def test_failed_letters_and_articles_never_become_columns(tmp_path):
     assert [f for f in got["fetches"] if "show.html" in f["url"]]   # it was tried …
     assert not got["columns"] or all(c["key"] == "__home__" for c in got["columns"].values())
     assert not [f for f in got["findings"] if f["code"] == "EXTRACTION_FAILED"]
+
+
+def test_daily_run_reads_known_columns_and_hubs_within_its_bound(tmp_path):
+    """A daily run after the sweep: the first page of every column, board and hub the sweep knew,
+    the homepage, and at most 5 new links — within columns + boards + hubs + 5 (+ the homepage)."""
+    with LoopbackServer(site()) as srv:
+        sites = tmp_path / "sites.yaml"
+        sites.write_text("sites:\n  - id: dept\n    name: 测试县测试局\n"
+                         f"    url: {srv.base_url}\n    kind: department\n", encoding="utf-8")
+        db = tmp_path / "g.db"
+        sweep = run_job(str(sites), str(db), None, as_of=AS_OF, progress=False, quiet=True,
+                        settings={"RETRY_TIMES": 0})
+        daily = run_job(str(sites), str(db), None, as_of=AS_OF, mode="daily", progress=False, quiet=True,
+                        settings={"RETRY_TIMES": 0})
+    swept, dl = walk_rows(db, sweep), walk_rows(db, daily)
+    known = [c for c in swept["columns"].values() if c["role"] in ("list", "board", "static", "section")]
+    requests = [f for f in dl["fetches"] if f["kind"] != "budget"]
+    assert len(requests) <= 1 + len(known) + 5
+    assert {c["key"] for c in known} <= set(dl["columns"])       # every known column re-read
+    assert dl["walk"]["complete"] == 0 and dl["walk"]["mode"] == "daily"
+    # nothing judged absent from a daily run; the sweep's findings are not resolved by it
+    assert not [f for f in dl["findings"] if f["status"] == "resolved"]
+    assert not [f for f in dl["findings"] if f["code"] == "COLUMN_MISSING" and f["severity"] != "deduct"
+                and f["status"] == "new"]
