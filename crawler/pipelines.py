@@ -106,6 +106,20 @@ class StorePipeline:
             for (site_id, key), n in failed.items():
                 db.execute("update columns set pages_failed = ? where run_id = ? and site_id = ? "
                            "and key = ?", [n, self.run_id, site_id, key])
+            # a hub that only forwards has no breadcrumb of its own: its children's say where it is
+            inferred = getattr(spider, "inferred_parents", {}) if spider is not None else {}
+            for (site_id, key), parent in inferred.items():
+                db.execute("update columns set parent_key = ? where run_id = ? and site_id = ? and key = ? "
+                           "and role = 'section' and named_by = 'link' and parent_key is null and ? != key",
+                           [parent, self.run_id, site_id, key, parent])
+            db.execute("""
+                update columns set level = (select min(c.level) - 1 from columns c
+                                            where c.run_id = columns.run_id and c.site_id = columns.site_id
+                                            and c.parent_key = columns.key and c.level > 1)
+                where run_id = ? and role = 'section' and named_by = 'link' and exists (
+                  select 1 from columns c where c.run_id = columns.run_id and c.site_id = columns.site_id
+                  and c.parent_key = columns.key and c.level > 1 and c.level - 1 > coalesce(columns.level, 0))""",
+                       [self.run_id])
             db.execute("""
                 update columns set
                   counted_items = (select count(*) from items i where i.run_id = columns.run_id

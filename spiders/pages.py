@@ -68,20 +68,26 @@ def page_role(page, name: str | None, source: str | None = None) -> str | None:
 
 
 def page_place(page, meta: dict, name: str | None, site_url: str,
-               on_site: Callable[[str], bool]) -> tuple[str | None, int | None]:
+               on_site: Callable[[str], bool]) -> tuple[str | None, int | None, str | None]:
     """Parent and level (一级/二级) from the breadcrumb (当前位置) when the page has one: its
     ancestors, less the homepage and disclosure-section containers, plus the column itself.
-    Without one, the page that led here is the parent."""
+    Without one, the page that led here is the parent. Third: the parent's own parent as this
+    breadcrumb says (a hub that only forwards has no breadcrumb to say it itself)."""
     crumbs = [c for c in page.breadcrumb if c.name and c.name.strip()]
     if not crumbs:
-        return meta.get("parent_key"), meta.get("level") or 1
+        return meta.get("parent_key"), meta.get("level") or 1, None
     if column_key(crumbs[-1].url, site_url) == meta["key"] or (name and crumbs[-1].name.strip() == name):
         crumbs = crumbs[:-1]
     ancestors = [c for c in crumbs if not SECTION_NAME_RE.match(c.name.strip())]
-    parent = meta.get("parent_key")
-    if crumbs:
-        key = column_key(crumbs[-1].url, site_url)
-        home = column_key(site_url, site_url)
-        parent = None if key in (home, "/", "/index.html") or not key.startswith("/") and \
-            not on_site(crumbs[-1].url) else key
-    return parent, len(ancestors) + 1
+    keys = [_crumb_key(c.url, site_url, on_site) for c in crumbs]
+    parent = keys[-1] if crumbs else meta.get("parent_key")
+    grandparent = keys[-2] if len(keys) >= 2 else None
+    return parent, len(ancestors) + 1, grandparent
+
+
+def _crumb_key(url: str, site_url: str, on_site: Callable[[str], bool]) -> str | None:
+    """A breadcrumb entry's column key; None for the homepage or another site."""
+    key = column_key(url, site_url)
+    if key in (column_key(site_url, site_url), "/", "/index.html") or not key.startswith("/") and not on_site(url):
+        return None
+    return key

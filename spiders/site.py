@@ -61,6 +61,7 @@ class SiteSpider(scrapy.Spider):
         self.future_margin_days = future_margin_days
         self.column_pages: Counter = Counter()
         self.column_failed_pages: Counter = Counter()   # later pages that could not be fetched or read
+        self.inferred_parents: dict[tuple[str, str], str] = {}   # (site, hub key) -> its parent, from children
         self.item_seen: dict[tuple[str, str], set] = {}
         self.entrance_seen: set[tuple[str, str, str | None]] = set()
         # a sweep's later list pages go to the page reader process (crawler/pagereader.py)
@@ -305,7 +306,10 @@ class SiteSpider(scrapy.Spider):
     # -- columns ----------------------------------------------------------------------------------
     def _place(self, page, meta, name: str | None) -> tuple[str | None, int | None]:
         site = self.sites[meta["site_id"]]
-        return page_place(page, meta, name, site["url"], lambda url: allowed(url, site))
+        parent, level, grandparent = page_place(page, meta, name, site["url"], lambda url: allowed(url, site))
+        if parent and grandparent:   # written to a parent hub that had no breadcrumb of its own
+            self.inferred_parents.setdefault((meta["site_id"], parent), grandparent)
+        return parent, level
 
     def parse_column(self, response):
         meta = response.meta
