@@ -108,15 +108,18 @@ def site(broken_hub: bool = False):
     return handle
 
 
-def _crawl(tmp_path, handler, extra: str = ""):
+def _crawl(tmp_path, handler, extra: str = "", modes=("sweep",)):
+    """Runs of the loopback site in `modes`, one after the other on one database: the last run's rows
+    (or, for several modes, each run's)."""
     with LoopbackServer(handler) as srv:
         sites = tmp_path / "sites.yaml"
         sites.write_text("sites:\n  - id: dept\n    name: 测试县测试局\n"
                          f"    url: {srv.base_url}\n    kind: department\n{extra}", encoding="utf-8")
         db = tmp_path / "g.db"
-        run_id = run_job(str(sites), str(db), None, as_of=AS_OF, progress=False, quiet=True,
-                         settings={"RETRY_TIMES": 0})
-    return walk_rows(db, run_id)
+        runs = [run_job(str(sites), str(db), None, as_of=AS_OF, mode=mode, progress=False, quiet=True,
+                        settings={"RETRY_TIMES": 0}) for mode in modes]
+    got = [walk_rows(db, run_id) for run_id in runs]
+    return got[0] if len(got) == 1 else got
 
 
 @pytest.fixture(scope="module")
@@ -206,16 +209,7 @@ def test_failed_letters_and_articles_never_become_columns(tmp_path):
 def test_daily_run_reads_known_columns_and_hubs_within_its_bound(tmp_path):
     """A daily run after the sweep: the first page of every column, board and hub the sweep knew,
     the homepage, and at most 5 new links — within columns + boards + hubs + 5 (+ the homepage)."""
-    with LoopbackServer(site()) as srv:
-        sites = tmp_path / "sites.yaml"
-        sites.write_text("sites:\n  - id: dept\n    name: 测试县测试局\n"
-                         f"    url: {srv.base_url}\n    kind: department\n", encoding="utf-8")
-        db = tmp_path / "g.db"
-        sweep = run_job(str(sites), str(db), None, as_of=AS_OF, progress=False, quiet=True,
-                        settings={"RETRY_TIMES": 0})
-        daily = run_job(str(sites), str(db), None, as_of=AS_OF, mode="daily", progress=False, quiet=True,
-                        settings={"RETRY_TIMES": 0})
-    swept, dl = walk_rows(db, sweep), walk_rows(db, daily)
+    swept, dl = _crawl(tmp_path, site(), modes=("sweep", "daily"))
     known = [c for c in swept["columns"].values() if c["role"] in ("list", "board", "static", "section")]
     requests = [f for f in dl["fetches"] if f["kind"] != "budget"]
     assert len(requests) <= 1 + len(known) + 5
