@@ -15,11 +15,22 @@ PAGING_PARAMS = {"page", "pagenum", "pageno", "currpage", "pageindex", "p", "uid
                  "endrecord", "perpage", "jsessionid", "sid", "sessionid", "phpsessid", "_"}
 
 
+# already canonical: http(s), a lower-case host with no default port, a path, no query/fragment/params
+PLAIN_URL_RE = re.compile(r"https?://[a-z0-9.\-]+(?::(?!80/)(?!443/)\d+)?/[^?#;\s%A-Z]*")
+
+
 @lru_cache(maxsize=16384)
 def canonical(url: str) -> str:
     """Lower-case host, no fragment, no default port, session ids dropped, query sorted.
 
-    Cached: the spider's dedupe and the trap guard canonicalise the same URL one after the other."""
+    Cached: the spider's dedupe and the trap guard canonicalise the same URL one after the other.
+    A URL that is canonical already (nearly every list page a pager names) is returned as it is."""
+    if PLAIN_URL_RE.fullmatch(url):
+        return url
+    return _canonical(url)
+
+
+def _canonical(url: str) -> str:
     p = urlsplit(url.strip())
     host = (p.hostname or "").lower()
     port = p.port

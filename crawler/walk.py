@@ -97,15 +97,13 @@ class Frontier:
         else:
             url = INDEX_PAGE_RE.sub("/", url)
         if url in walk.requested:
-            self._inc("duplicate")
             return False
         if walk.pages >= walk.max_pages:
             walk.over_budget += 1
             self._inc("over_budget")
             return False
         walk.requested.add(url)
-        walk.pages += 1
-        self._inc("requested")
+        walk.pages += 1   # (walk/requested goes to the stats once, in record(): a call per request cost)
         return True
 
     def count_home(self, sid: str) -> None:
@@ -137,6 +135,7 @@ class Frontier:
     def record(self, sid: str, mode: str) -> dict:
         """The `walks` row: complete only when nothing that could hold a column was left unread."""
         w = self.walks[sid]
+        self._inc("requested", w.pages)
         complete = mode == "sweep" and not w.over_budget and not w.depth_cut and not w.failed_count
         reasons = []
         if mode != "sweep":

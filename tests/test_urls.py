@@ -1,3 +1,6 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
 from crawler.urls import allowed, canonical, column_key
 
 
@@ -25,3 +28,14 @@ def test_boundaries():
     public_to_private = {"url": "https://www.qx.gov.cn/", "allow_hosts": ["10.0.0.5"]}
     assert not allowed("http://10.0.0.5/admin", public_to_private)
     assert allowed("http://10.0.0.5/admin", dict(public_to_private, allow_private=True))
+
+
+@given(st.sampled_from(["http", "https", "HTTP"]), st.sampled_from(["a.gov.cn", "A.Gov.cn", "127.0.0.1"]),
+       st.sampled_from(["", ":80", ":443", ":8080", ":8443"]),
+       st.lists(st.sampled_from(["x", "Y", "index_2.html", "a%20b", "c;jsessionid=9", "t2020_1.html", ""]),
+                max_size=4),
+       st.sampled_from(["", "/", "?b=1&a=2", "#frag", "?sid=3"]))
+def test_canonical_fast_path_equals_the_full_one(scheme, host, port, segments, tail):
+    from crawler.urls import _canonical, canonical
+    url = f"{scheme}://{host}{port}/" + "/".join(segments) + tail
+    assert canonical(url) == _canonical(url)
