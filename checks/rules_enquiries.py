@@ -23,9 +23,10 @@ def board_class(board: dict) -> str:
 
 
 def deadline_for(ctx: SiteContext, board: dict | None) -> int:
-    """The profile's deadline (already adjusted by the site's overrides), unless the sites file
-    gives this board its own `deadline_workdays`."""
-    days = ctx.profile.reply_deadline_workdays()
+    """A board's reply limit in working days. Precedence: the sites file's `deadline_workdays` for
+    this board, then the board's category (classified from its name: 找错 `reply_workdays: 3`), then
+    the site's `overrides.board_deadline_workdays`, then the profile's default."""
+    days = ctx.profile.reply_deadline_workdays(ctx.category(board) if board else None)
     for b in ctx.site.get("boards") or []:
         if isinstance(b, dict) and board and b.get("url") and board.get("url") and \
                 b["url"].rstrip("/") in board["url"] and b.get("deadline_workdays"):

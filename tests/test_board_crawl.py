@@ -102,3 +102,43 @@ def test_per_board_deadline_and_statistics(crawled):
     letters = _letters(con, "县长信箱")
     assert table["received"] == len(letters)
     assert table["answered"] == sum(1 for x in letters if x[3] == "answered")
+
+
+class CorrectionHandler(Handler):
+    """The table board served twice: as the 县长信箱 and, under /jiucuo/, as a 找错 board."""
+
+    def do_GET(self) -> None:  # noqa: N802
+        if self.path.startswith("/jiucuo/"):
+            self.path = "/table/" + self.path[len("/jiucuo/"):]
+        super().do_GET()
+
+
+def test_correction_board_crawled_gets_three_working_days(tmp_path):
+    """A real crawl: the board the sites file names 我为政府网站找错 is judged on the profile's 找错
+    limit (3 working days); the same letters on the 县长信箱 on the default 5. On 10-21 the letter of
+    10-15 has waited 4 working days: overdue on the first only."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), CorrectionHandler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    sites = tmp_path / "sites.yaml"
+    sites.write_text(f"""sites:
+  - id: jiucuo
+    name: 测试县人民政府
+    url: {base}/
+    kind: township
+    boards:
+      - {{url: {base}/table/list.html, name: 县长信箱}}
+      - {{url: {base}/jiucuo/list.html, name: 我为政府网站找错}}
+""", encoding="utf-8")
+    try:
+        run_job(str(sites), str(tmp_path / "j.db"), str(tmp_path / "out"), as_of=date(2026, 10, 21),
+                quiet=True, progress=False)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    data = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    overdue = {(f["column"], f["evidence"]["number"]): f["evidence"]["limit_workdays"]
+               for s in data["sites"] for f in s["findings"] if f["code"] == "ENQUIRY_UNANSWERED"}
+    assert overdue[("我为政府网站找错", "XJ2026101507")] == 3
+    assert ("县长信箱", "XJ2026101507") not in overdue
+    assert overdue[("县长信箱", "XJ2026101205")] == 5

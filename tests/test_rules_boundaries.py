@@ -2,6 +2,7 @@
 would have stored is written row by row, then judged."""
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -15,11 +16,13 @@ AS_OF = date(2026, 11, 27)   # a Friday
 class Site:
     """A tiny store builder: one run, one portal site."""
 
-    def __init__(self, tmp_path, kind="portal", as_of=AS_OF, overrides=None):
+    def __init__(self, tmp_path, kind="portal", as_of=AS_OF, overrides=None, boards=None):
         self.store = Store(tmp_path / "r.db")
         site = {"id": "s", "name": "测试县人民政府", "url": "http://127.0.0.1:9/", "kind": kind}
         if overrides:
             site["overrides"] = overrides
+        if boards:
+            site["boards"] = boards
         self.store.upsert_sites([site])
         self.run = self.store.start_run("sweep", as_of.isoformat())
         self.as_of = as_of
@@ -41,8 +44,8 @@ class Site:
                                "page_url": key})
         return self
 
-    def letter(self, key, submitted, replied=None, status="pending", board="/hdjl/"):
-        self.letters.append({"run_id": self.run, "site_id": "s", "board_key": board, "board": "县长信箱",
+    def letter(self, key, submitted, replied=None, status="pending", board="/hdjl/", board_name="县长信箱"):
+        self.letters.append({"run_id": self.run, "site_id": "s", "board_key": board, "board": board_name,
                              "letter_key": key, "number": key, "title": f"来信{key}", "category": None,
                              "url": None, "submitted": submitted.isoformat(),
                              "replied": replied.isoformat() if replied else None, "status": status,
@@ -232,3 +235,52 @@ def test_sites_file_overrides_reach_every_rule(tmp_path):
     assert ("COLUMN_STALE", "工作信息") in codes
     late = [f for f in result["findings"] if f["code"] == "ENQUIRY_UNANSWERED"]
     assert [f["evidence"]["limit_workdays"] for f in late] == [3]
+
+
+def _limits(result, code):
+    return {f["column"]: f["evidence"]["limit_workdays"] for f in result["findings"] if f["code"] == code}
+
+
+def _with_correction_board(s: Site, name: str) -> Site:
+    """The standard site plus a 找错 board; the same letters on it and on the 县长信箱:
+    answered after 4 working days (Mon 11-16 → Fri 11-20) and pending 4 working days (Mon 11-23)."""
+    _standard(s).column("/jiucuo/", name, role="board", board_class="consult")
+    for board, bname in (("/hdjl/", "县长信箱"), ("/jiucuo/", name)):
+        s.letter("A", date(2026, 11, 16), replied=date(2026, 11, 20), status="answered",
+                 board=board, board_name=bname)
+        s.letter("P", date(2026, 11, 23), board=board, board_name=bname)
+    return s
+
+
+@pytest.mark.parametrize("name", ["我为政府网站找错", "网站纠错"])
+def test_correction_board_replies_within_three_working_days(tmp_path, name):
+    """The profile's 找错 category (reply_workdays: 3) decides the board's limit, by the board's name;
+    a 县长信箱 keeps the default 5."""
+    s = _with_correction_board(Site(tmp_path), name)
+    codes, result = s.judge()
+    stats = {board: json.loads(raw) for board, raw in s.store.db.execute(
+        "select board, stats from board_stats where run_id = ?", [s.run]).fetchall()}
+    s.close()
+    assert _limits(result, "ENQUIRY_LATE") == {name: 3}
+    assert _limits(result, "ENQUIRY_UNANSWERED") == {name: 3}
+    assert stats[name]["deadline_workdays"] == 3 and len(stats[name]["late"]) == 1
+    assert stats[name]["overdue"] and not stats["县长信箱"]["overdue"]
+    assert stats["县长信箱"]["deadline_workdays"] == 5 and not stats["县长信箱"]["late"]
+
+
+@pytest.mark.parametrize("overrides, boards, expected", [
+    ({"board_deadline_workdays": 7}, None, {"县长信箱": None, "我为政府网站找错": 3}),   # category beats the site's override
+    ({"board_deadline_workdays": 2}, None, {"县长信箱": 2, "我为政府网站找错": 3}),
+    (None, [{"url": "http://127.0.0.1:9/jiucuo/", "deadline_workdays": 2}],          # the sites file's board beats the category
+     {"县长信箱": None, "我为政府网站找错": 2}),
+    ({"board_deadline_workdays": 2}, [{"url": "http://127.0.0.1:9/jiucuo/", "deadline_workdays": 10}],
+     {"县长信箱": 2, "我为政府网站找错": None}),
+])
+def test_board_deadline_precedence(tmp_path, overrides, boards, expected):
+    """sites-file board deadline_workdays > the board's category > overrides.board_deadline_workdays
+    > the profile's default."""
+    s = _with_correction_board(Site(tmp_path, overrides=overrides, boards=boards), "我为政府网站找错")
+    codes, result = s.judge()
+    s.close()
+    limits = _limits(result, "ENQUIRY_UNANSWERED")
+    assert {name: limits.get(name) for name in expected} == expected
