@@ -5,24 +5,12 @@ checks use: an office that edits its profile regenerates the page and sees its o
 """
 from __future__ import annotations
 
-from checks.profile import Profile
+import re
+
+from checks.profile import THRESHOLDS, Profile, window_text
 from checks.registry import SEVERITY_LABELS
 
-UNIT_LABELS = {"days": "天", "months": "个月", "years": "年"}
-THRESHOLD_LABELS = {
-    "key_stale_veto": "栏目不更新：动态要闻+一级通知公告/政策文件未更新栏目数（否决线）",
-    "should_update_veto": "应更新但长期未更新栏目数（否决线）",
-    "blank_veto": "空白栏目数（否决线）",
-    "should_update_counts_blank": "空白栏目是否计入“应更新未更新”（1=是）",
-    "unreachable_share": "站点无法访问：失败次数占比（否决线）",
-    "unreachable_timeout_s": "单次访问超时（秒）",
-    "unreachable_min_daily_polls": "每天最少访问次数",
-    "home_stale_warn_days": "首页未更新预警（天）",
-    "key_stale_warn": "栏目不更新预警（个）",
-    "should_update_warn": "应更新未更新预警（个）",
-    "blank_warn": "空白栏目预警（个）",
-    "low_volume_per_month": "动态类栏目每月最少条数",
-}
+THRESHOLD_LABELS = {key: label for key, (_, label) in THRESHOLDS.items()}
 PROFILE_SETTINGS = {
     "home_window_days": "首页不更新时间窗（天）",
     "enquiry_deadline_workdays": "留言答复时限（工作日）",
@@ -31,11 +19,14 @@ PROFILE_SETTINGS = {
 }
 
 
-def window_text(window: dict | None) -> str:
-    if not window:
-        return "—"
-    (unit, n), = window.items()
-    return f"{n}{UNIT_LABELS.get(unit, unit)}"
+FIGURE_RE = re.compile(r"\{(\w+)\}")
+
+
+def describe(text: str, profile: Profile) -> str:
+    """A rule's description with its settings ({unreachable_share}, {home_window} …) filled in from
+    `profile` (Profile.figures); a name the profile does not know is left as written."""
+    figures = profile.figures()
+    return FIGURE_RE.sub(lambda m: figures.get(m.group(1), m.group(0)), text or "")
 
 
 def option_value(profile: Profile, key: str):
@@ -61,7 +52,7 @@ def rules_markdown(rules: dict, profile: Profile) -> str:
             "|---|---|---|---|---|---|---|"]
     for code in sorted(rules):
         rule = rules[code]
-        description = rule.description
+        description = describe(rule.description, profile)
         if rule.options:
             values = "；".join(f"{k} = {option_value(profile, k)}" for k in rule.options)
             description = f"{description}（当前配置：{values}）" if description else f"当前配置：{values}"
@@ -85,7 +76,7 @@ def rules_markdown(rules: dict, profile: Profile) -> str:
             "栏目名称先按同义词完全匹配，再按包含匹配（取最长者；等长时取靠后者，如“政策文件解读”归入政策解读）。", "",
             "| 类别 | 名称 | 更新时间窗 | 计入“栏目不更新” | 计入“应更新未更新” | 同义词 |", "|---|---|---|---|---|---|"]
     for cat in profile.categories.values():
-        window = window_text(cat.window) + ("（仅一级栏目）" if cat.window and cat.level1_only else "")
+        window = (window_text(cat.window) or "—") + ("（仅一级栏目）" if cat.window and cat.level1_only else "")
         if cat.static:
             window = "信息页，不得空白"
         out.append("| " + " | ".join(_cell(x) for x in (

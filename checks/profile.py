@@ -21,6 +21,7 @@ from dateutil.relativedelta import relativedelta
 PROFILE_DIR = Path(__file__).resolve().parent / "profiles"
 SITE_KINDS = ("portal", "department", "township")
 WINDOW_UNITS = ("days", "months", "years")
+WINDOW_LABELS = {"days": "天", "months": "个月", "years": "年"}
 ENTRY_KINDS = ("column", "channel", "entrance")
 
 # Decoration that varies between sites but never changes a column's meaning.
@@ -42,6 +43,23 @@ ENTRY_KEYS = {"name", "categories", "aliases", "kind", "basis", "offsite"}
 ENTRANCE_KINDS = ("service", "mailbox", "hotline", "complaint", "petition", "correction")
 OVERRIDE_KEYS = {"columns", "not_expected", "board_deadline_workdays", "enquiry_deadline_workdays",
                  "home_window_days", "enquiry_veto_months", "thresholds"}
+# Every threshold a profile may set: default, and what it does (the rules page shows the label). A key
+# not listed here is refused with its file and line, so a mistyped threshold cannot silently do nothing;
+# each one's effect is shown by tests/test_profile_keys.py. 0 switches a warning line off.
+THRESHOLDS: dict[str, tuple[float, str]] = {
+    "key_stale_veto": (5, "栏目不更新：计入“栏目不更新”的类别（见下表）未更新栏目数（否决线）"),
+    "should_update_veto": (10, "应更新但长期未更新栏目数（否决线）"),
+    "blank_veto": (5, "空白栏目数（否决线）"),
+    "should_update_counts_blank": (1, "空白栏目是否计入“应更新未更新”（1=是）"),
+    "unreachable_share": (0.05, "站点无法访问：近7天首页探测失败次数占比（否决线）"),
+    "unreachable_timeout_s": (15, "站点无法访问：首页超过该秒数仍未打开的探测计为失败"),
+    "unreachable_min_daily_polls": (20, "站点无法访问：近7天每天至少探测次数（不足时只提示，不否决）"),
+    "home_stale_warn_days": (0, "首页未更新预警（天，未达否决线时提示；0=不预警）"),
+    "key_stale_warn": (0, "栏目不更新预警（个，写入结论说明；0=不预警）"),
+    "should_update_warn": (0, "应更新未更新预警（个，写入结论说明；0=不预警）"),
+    "blank_warn": (0, "空白栏目预警（个，写入结论说明；0=不预警）"),
+    "low_volume_per_month": (0, "动态类栏目每月最少条数（0=不检查）"),
+}
 
 
 class ProfileError(ValueError):
@@ -100,6 +118,21 @@ def _compile(name: str) -> tuple[re.Pattern, int]:
     return re.compile(regex), sum(len(p) for p in parts)
 
 
+def window_text(window: dict | None) -> str:
+    """A time window as people say it: {days: 14} is 2周, {months: 6} is 6个月."""
+    if not window:
+        return ""
+    (unit, n), = window.items()
+    if unit == "days":
+        return f"{n // 7}周" if n % 7 == 0 else f"{n}天"
+    return f"{n}{WINDOW_LABELS.get(unit, unit)}"
+
+
+def percent(share: float) -> str:
+    """0.05 -> 5%, 0.025 -> 2.5%."""
+    return f"{share * 100:g}%"
+
+
 def window_start(window: dict, as_of: date) -> date:
     """First day still inside the window: 6 months before 2026-11-27 is 2026-05-27 (calendar periods)."""
     (unit, n), = window.items()
@@ -126,7 +159,8 @@ class Profile:
         self.enquiry_veto_months = int(data.get("enquiry_veto_months", 3))
         self.enquiry_lookback_years = int(data.get("enquiry_lookback_years", 1))
         self.board_deadline_workdays: int | None = data.get("board_deadline_workdays")
-        self.thresholds: dict = dict(data.get("thresholds") or {})
+        self.thresholds: dict = {key: default for key, (default, _) in THRESHOLDS.items()}
+        self.thresholds.update(data.get("thresholds") or {})
         self.annual_report: dict = dict(data.get("annual_report") or {})
         self.categories: dict[str, Category] = {}
         for code, spec in (data.get("categories") or {}).items():
@@ -204,6 +238,34 @@ class Profile:
         window = {"days": self.home_window_days}
         return self.stale(Category("home", "首页", [], window=window), newest, as_of, 1)
 
+    def window_groups(self, key_only: bool = False) -> list[tuple[str, str]]:
+        """The categories judged for freshness, grouped by window, as people name them:
+        [("动态要闻", "2周"), ("一级通知公告/政策文件", "6个月"), …]; key_only: those counted for 栏目不更新."""
+        groups: dict[tuple[str, bool], list[str]] = {}
+        for cat in self.categories.values():
+            if cat.window and not cat.static and (cat.key or not key_only):
+                groups.setdefault((window_text(cat.window), cat.level1_only), []).append(cat.title)
+        return [(("一级" if level1 else "") + "/".join(titles), text)
+                for (text, level1), titles in groups.items()]
+
+    def figures(self) -> dict[str, str]:
+        """The profile's settings as they read in a sentence: a rule's description names them in
+        braces ("比例达到{unreachable_share}"), and the rules page fills them in from this profile."""
+        out = {key: f"{value:g}" for key, value in self.thresholds.items()}
+        out["unreachable_share"] = percent(self.thresholds["unreachable_share"])
+        for key in ("home_window_days", "enquiry_deadline_workdays", "enquiry_veto_months",
+                    "enquiry_lookback_years"):
+            out[key] = str(getattr(self, key))
+        out["home_window"] = window_text({"days": self.home_window_days})
+        out["stale_windows"] = "、".join(f"{who}类栏目超过{text}" for who, text in self.window_groups())
+        key_groups = self.window_groups(key_only=True)
+        out["key_stale_windows"] = "、".join(f"{who}类栏目{text}内" for who, text in key_groups)
+        out["key_categories"] = "与".join(who for who, _ in key_groups)
+        for owner, mmdd in self.annual_report.items():
+            month, day = (int(x) for x in DATE_MMDD.match(mmdd).groups())
+            out[f"annual_report_{owner}"] = f"{month}月{day}日"
+        return out
+
     def reply_deadline_workdays(self, category: Category | None = None) -> int:
         if category is not None and category.reply_workdays:
             return int(category.reply_workdays)
@@ -276,6 +338,9 @@ class Profile:
                     raise ProfileError(f"{key} 必须是正整数，实际为 {value!r}", file=who, field=f"overrides.{key}")
                 setattr(new, key, value)
         for key, value in (ov.get("thresholds") or {}).items():
+            if key not in THRESHOLDS:
+                raise ProfileError(f"未知阈值 {key!r}，可用：{', '.join(THRESHOLDS)}", file=who,
+                                   field=f"overrides.thresholds.{key}")
             if not isinstance(value, (int, float)) or isinstance(value, bool):
                 raise ProfileError(f"阈值必须是数字，实际为 {value!r}", file=who, field=f"overrides.thresholds.{key}")
             new.thresholds[key] = value
@@ -343,6 +408,7 @@ def _validate_layer(doc: LocatedYaml, base: dict):
     thresholds = data.get("thresholds", {})
     if not isinstance(thresholds, dict):
         doc.fail(("thresholds",), "必须是映射（名称: 数值）")
+    doc.only_keys(("thresholds",), thresholds, THRESHOLDS)
     for key, value in thresholds.items():
         if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
             doc.fail(("thresholds", key), f"阈值必须是非负数，实际为 {value!r}")

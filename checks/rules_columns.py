@@ -5,6 +5,7 @@ import re
 from datetime import date, timedelta
 
 from checks.context import Finding, SiteContext
+from checks.profile import window_text
 from checks.registry import rule
 
 GB2019 = "《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）"
@@ -22,8 +23,8 @@ def _dated(items: list[dict]) -> list[date]:
 @rule("COLUMN_STALE", title="栏目不更新", basis=f"{GB2019} 单项否决指标“栏目不更新”及扣分指标“信息发布”",
       severity="deduct", remedy="按栏目更新时限要求及时发布信息；确无信息的应在栏目中说明原因或进行栏目整合。",
       deadline_days=10,
-      description="动态要闻类栏目超过2周、一级通知公告/政策文件类栏目超过6个月、人事/规划计划类栏目超过1年未更新。"
-                  "动态要闻与一级通知公告/政策文件类栏目合计不更新达到5个、应更新栏目不更新达到10个的，单项否决。",
+      description="{stale_windows}未更新。{key_categories}类栏目合计不更新达到{key_stale_veto}个、"
+                  "应更新栏目不更新达到{should_update_veto}个的，单项否决。",
       options=("key_stale_veto", "should_update_veto"))
 def column_stale(ctx: SiteContext):
     for col in _usable(ctx):
@@ -39,7 +40,7 @@ def column_stale(ctx: SiteContext):
         if not res or not res["stale"]:
             continue
         name = col["name"] or col["url"]
-        limit = _window_text(cat.window)
+        limit = window_text(cat.window)
         if newest is None:
             msg = f"栏目“{name}”中的信息均无发布日期，视为未更新（要求{limit}内更新）"
         else:
@@ -52,22 +53,9 @@ def column_stale(ctx: SiteContext):
             "column_key": col["key"], "items_read": len(items)})
 
 
-def _window_text(window: dict | None) -> str:
-    if not window:
-        return ""
-    if "days" in window:
-        d = window["days"]
-        return "2周" if d == 14 else f"{d}天"
-    if "months" in window:
-        return f"{window['months']}个月"
-    if "years" in window:
-        return f"{window['years']}年"
-    return ""
-
-
 @rule("COLUMN_BLANK", title="空白栏目", basis=f"{GB2019} 单项否决指标“空白栏目”",
       severity="deduct", remedy="在栏目中发布相关信息；确无信息的应说明原因（备注说明），或将栏目撤并。",
-      description="栏目存在但没有任何信息条目（页面带有“备注说明”的除外）。空白栏目达到5个的，单项否决。",
+      description="栏目存在但没有任何信息条目（页面带有“备注说明”的除外）。空白栏目达到{blank_veto}个的，单项否决。",
       options=("blank_veto",))
 def column_blank(ctx: SiteContext):
     for col in _usable(ctx):
@@ -101,7 +89,8 @@ def column_missing(ctx: SiteContext):
             continue
         yield absence("COLUMN_MISSING", "missing:" + entry["name"], f"必设栏目“{entry['name']}”",
                       cover, column=entry["name"],
-                      evidence={"expected": entry["name"], "categories": entry.get("categories")})
+                      evidence={"expected": entry["name"], "categories": entry.get("categories"),
+                                "basis": entry.get("basis") or None})
 
 
 def present(ctx: SiteContext, entry: dict) -> bool:
@@ -187,37 +176,31 @@ def future_date(ctx: SiteContext):
 
 @rule("COLUMN_LOW_VOLUME", title="栏目信息量不足", basis="省级政府网站考评细则（如“每月至少两条动态信息”）",
       severity="warn", needs="all_pages", remedy="按考评要求保证栏目每月发布信息的数量。",
-      description="评分细则要求某类栏目每月至少发布N条信息，上一个完整月份未达到。",
+      description="评分细则要求动态要闻类栏目每月至少发布{low_volume_per_month}条信息（0=不检查），上一个完整月份未达到。",
       options=("low_volume_per_month",))
 def column_low_volume(ctx: SiteContext):
-    thresholds = ctx.profile.thresholds
-    per_month = thresholds.get("low_volume_per_month")
-    if not per_month:
+    need = int(ctx.profile.thresholds["low_volume_per_month"])
+    if not need:
         return
-    specs = [{"min_per_month": per_month,
-              "categories": thresholds.get("low_volume_categories") or ["dynamic"]}]
     month_end = ctx.as_of.replace(day=1) - timedelta(days=1)
     month_start = month_end.replace(day=1)
-    for s in specs:
-        need = int(s.get("min_per_month", 0))
-        cats = set(s.get("categories") or [s.get("category")])
-        for col in _usable(ctx):
-            cat = ctx.category(col)
-            if cat is None or cat.code not in cats:
-                continue
-            n = sum(1 for d in _dated(ctx.items_by_column.get(col["key"], []))
-                    if month_start <= d <= month_end)
-            if n >= need:
-                continue
-            if not ctx.all_pages_read(col):
-                continue  # the month may go on past the pages read (a daily run reads page 1): cannot tell
-            name = col["name"] or col["url"]
-            yield Finding("COLUMN_LOW_VOLUME", col["key"],
-                          f"栏目“{name}”{month_start.year}年{month_start.month}月仅发布{n}条信息（要求每月至少{need}条）",
-                          column=name, url=col["url"],
-                          evidence={"month": month_start.strftime("%Y-%m"), "count": n,
-                                    "required": need, "column_key": col["key"],
-                                    "category": cat.code})
+    for col in _usable(ctx):
+        cat = ctx.category(col)
+        if cat is None or cat.code != "dynamic":
+            continue
+        n = sum(1 for d in _dated(ctx.items_by_column.get(col["key"], []))
+                if month_start <= d <= month_end)
+        if n >= need:
+            continue
+        if not ctx.all_pages_read(col):
+            continue  # the month may go on past the pages read (a daily run reads page 1): cannot tell
+        name = col["name"] or col["url"]
+        yield Finding("COLUMN_LOW_VOLUME", col["key"],
+                      f"栏目“{name}”{month_start.year}年{month_start.month}月仅发布{n}条信息（要求每月至少{need}条）",
+                      column=name, url=col["url"],
+                      evidence={"month": month_start.strftime("%Y-%m"), "count": n,
+                                "required": need, "column_key": col["key"],
+                                "category": cat.code})
 
 
 CHANNEL_WORD_RE = re.compile(r"信箱|意见箱|咨询|投诉|留言|12345|问政|建言")
@@ -226,7 +209,8 @@ YEAR_RE = re.compile(r"(20\d{2})\s*年")
 
 @rule("ANNUAL_REPORT_MISSING", title="政府信息公开年报未按时发布", basis=f"{TIAOLI} 第四十九条、第五十条",
       severity="deduct", needs="all_pages", remedy="尽快发布上一年度政府信息公开工作年度报告，并按规定格式编写。",
-      description="上一年度政府信息公开工作年度报告未在规定时间前发布：部门1月31日前，政府本级3月31日前。")
+      description="上一年度政府信息公开工作年度报告未在规定时间前发布：部门{annual_report_department}前，"
+                  "政府本级{annual_report_government}前。")
 def annual_report_missing(ctx: SiteContext):
     year = ctx.as_of.year - 1
     who = "department" if ctx.site["kind"] == "department" else "government"

@@ -27,14 +27,12 @@ SINGLE_VETOES = {
 COUNTED_CODES = frozenset({"COLUMN_STALE", "COLUMN_BLANK", "EXTRACTION_FAILED"})
 
 COUNTERS = (
-    # id, title, counts key, threshold key, default threshold, what the count means
-    ("R-COL-1", "栏目不更新", "key_stale", "key_stale_veto", 5,
-     "动态要闻类栏目2周内、一级通知公告/政策文件类栏目6个月内未更新"),
-    ("R-COL-2", "应更新但长期未更新", "should_update_stale", "should_update_veto", 10,
+    # id, title, counts key, threshold key, warning key, what the count means (filled in from the profile)
+    ("R-COL-1", "栏目不更新", "key_stale", "key_stale_veto", "key_stale_warn", "{key_stale_windows}未更新"),
+    ("R-COL-2", "应更新但长期未更新", "should_update_stale", "should_update_veto", "should_update_warn",
      "应更新但长期未更新的栏目"),
-    ("R-COL-3", "空白栏目", "blank", "blank_veto", 5, "空白栏目（有栏目无内容）"),
+    ("R-COL-3", "空白栏目", "blank", "blank_veto", "blank_warn", "空白栏目（有栏目无内容）"),
 )
-WARN_KEYS = {"key_stale": "key_stale_warn", "should_update_stale": "should_update_warn", "blank": "blank_warn"}
 
 
 def active_findings(findings: list[dict]) -> list[dict]:
@@ -65,7 +63,7 @@ def _counts(findings: list[dict], profile: Profile, unverified: int) -> dict:
                 should.add(col)
         elif f.get("code") == "COLUMN_BLANK":
             blank.add(col)
-    should_blank = should | blank if profile.thresholds.get("should_update_counts_blank", 1) else should
+    should_blank = should | blank if profile.thresholds["should_update_counts_blank"] else should
     # one per column: a failed column may also carry the stale or blank finding of its last reading
     failed = {_column_id(f, i): _evidence(f) for i, f in enumerate(findings)
               if f.get("code") == "EXTRACTION_FAILED"}
@@ -119,8 +117,10 @@ def site_verdict(findings: list[dict], *, profile: Profile, unverified: int = 0,
             vid, title = code, rule.title if rule else code
         vetoes.append({"id": vid, "title": title, "count": len(hits), "threshold": 1, "codes": [code]})
 
-    for vid, title, count_key, threshold_key, default, meaning in COUNTERS:
-        limit = int(thresholds.get(threshold_key, default))
+    figures = profile.figures()
+    for vid, title, count_key, threshold_key, warn_key, meaning in COUNTERS:
+        limit = int(thresholds[threshold_key])
+        meaning = meaning.format_map(figures)
         count = counts[count_key]
         if count >= limit:
             vetoes.append({"id": vid, "title": title, "count": count, "threshold": limit,
@@ -130,7 +130,7 @@ def site_verdict(findings: list[dict], *, profile: Profile, unverified: int = 0,
         if open_cols and count + open_cols >= limit:
             risks.append({"id": vid, "title": title, "count": count, "threshold": limit,
                           "unverified": open_cols, "meaning": meaning})
-        warn_at = thresholds.get(WARN_KEYS[count_key])
+        warn_at = thresholds[warn_key]
         if warn_at and count >= warn_at:
             warnings.append({"id": vid, "title": title, "count": count, "threshold": limit,
                              "warn_at": warn_at, "meaning": meaning})

@@ -253,7 +253,7 @@ def test_rules_markdown_shows_current_thresholds(profile):
     page = rules_markdown(rules, custom)
     assert "`COLUMN_STALE`" in page and "栏目不更新" in page and "扣分" in page
     assert "thresholds.key_stale_veto = 3" in page
-    assert "| `dynamic` | 动态要闻 | 14天 |" in page
+    assert "| `dynamic` | 动态要闻 | 2周 |" in page
     assert "6个月（仅一级栏目）" in page and "政府信息公开指南" in page
 
 
