@@ -1,7 +1,10 @@
 """`govwatch` command line: thin shells over the same functions the tests call.
 
-Exit codes: 0 the run completed (with or without findings); 2 bad usage or configuration;
-1 an internal failure; 3 the database is in use by another govwatch process (crawler.lock).
+Exit codes: 0 the run completed (with or without findings); 2 bad usage or configuration (sites
+file with its overrides and boards, notify file, profile, rubric, holiday file: all checked before
+anything runs); 1 an internal failure; 3 the database is in use by another govwatch process
+(crawler.lock); 5 the run finished and its reports were written, but the crawl was incomplete
+(the crawl process failed or was killed; the reports say 本次巡检未完成).
 """
 from __future__ import annotations
 
@@ -9,11 +12,13 @@ import argparse
 import json
 import logging
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from crawler.lock import DatabaseBusy
-from crawler.sitesfile import SitesFileError, load_sites
+from crawler.sitesfile import ConfigFileError, load_sites
+
+INCOMPLETE = 5   # exit status: reports written, crawl incomplete
 
 
 class UsageError(Exception):
@@ -22,7 +27,8 @@ class UsageError(Exception):
 
 def _as_of(value: str | None) -> date:
     if not value:
-        return date.today()
+        from reports.labels import BEIJING
+        return datetime.now(BEIJING).date()   # the offices' day, whatever the server's zone
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -48,11 +54,13 @@ def run_job(sites_file: str, db: str, out: str | None, *, as_of: date, mode: str
             site_id: str | None = None, profile: str = "gb2019", rubric: str | None = "gb2019",
             holidays: str | None = None, notify: str | None = None, progress: bool = True,
             settings: dict | None = None, quiet: bool = False) -> int:
-    """Crawl, check, report: returns the run id. One job per database (crawler.lock)."""
+    """Crawl, check, report: returns the run id (`run_status` tells whether its crawl was
+    complete). Every configuration file is validated before the database is opened; one job per
+    database (crawler.lock)."""
     from crawler.lock import db_lock
 
-    sites = _select(load_sites(sites_file), site_id)
-    _validate_profile(profile, rubric, holidays)
+    judged_by = _validate_profile(profile, rubric, holidays)
+    sites = _select(load_sites(sites_file, profile=judged_by), site_id)
     _validate_notify(notify)
     with db_lock(db, what="巡检"):
         return _run_locked(sites, sites_file, db, out, as_of=as_of, mode=mode, profile=profile,
@@ -87,22 +95,41 @@ def _run_locked(sites, sites_file, db, out, *, as_of, mode, profile, rubric, hol
     return run_id
 
 
-def _validate_profile(profile: str, rubric: str | None, holidays: str | None) -> None:
+def run_status(db: str, run_id: int) -> int:
+    """Exit status of a finished run: 0, or INCOMPLETE (saying why) when its crawl was not."""
+    store = _store(db)
+    try:
+        run = store.run(run_id)
+    finally:
+        store.close()
+    if run["complete"]:
+        return 0
+    print(f"巡检完成但抓取不完整（{run['note'] or '原因未记录'}）：结果不完整，报告中已注明“本次巡检未完成”",
+          file=sys.stderr)
+    return INCOMPLETE
+
+
+def _validate_profile(profile: str, rubric: str | None, holidays: str | None):
+    """The profile (returned, to judge the sites file's overrides), the rubric and the holiday
+    file, each loaded as the checks will load it."""
     from checks.profile import load_profile
     from checks.scoring import load_rubric
+    from checks.workdays import load_holiday_file
     try:
-        load_profile(profile)
+        loaded = load_profile(profile)
         if rubric:
             load_rubric(rubric)
+        if holidays:
+            load_holiday_file(holidays)
     except (ValueError, OSError) as e:
         raise UsageError(str(e)) from None
-    if holidays and not Path(holidays).exists():
-        raise UsageError(f"节假日文件不存在：{holidays}")
+    return loaded
 
 
 def _validate_notify(notify: str | None) -> None:
-    if notify and not Path(notify).exists():
-        raise UsageError(f"通知配置文件不存在：{notify}")
+    if notify:
+        from crawler.notifyfile import load_notify
+        load_notify(notify)
 
 
 def _reports(store, run_id: int, out: Path, *, quiet: bool = False, formats=None,
@@ -122,13 +149,12 @@ def _reports(store, run_id: int, out: Path, *, quiet: bool = False, formats=None
 
 
 def _notify(config_path: str, model, paths) -> None:
-    import yaml
-
+    from crawler.notifyfile import load_notify
     from reports.notify import notify
     try:
-        cfg = yaml.safe_load(Path(config_path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as e:
-        print(f"通知配置无法读取，未发送通知：{config_path}: {e}", file=sys.stderr)
+        cfg = load_notify(config_path)   # validated before the run; read again, it may have changed
+    except ConfigFileError as e:
+        print(f"通知配置无法读取，未发送通知：{e}", file=sys.stderr)
         return
     digest = Path(paths["md"]).read_text(encoding="utf-8") if "md" in paths else ""
     for r in notify(cfg, model, digest):
@@ -172,7 +198,35 @@ def columns_command(db: str, *, run_id: int | None = None, site_id: str | None =
     return 0
 
 
+# -- rules ------------------------------------------------------------------------------------------
+def rules_command(profile: str = "gb2019", *, markdown: bool = False, console=None) -> int:
+    """`govwatch rules`: every rule with its severity and basis. A code or a name is never cut:
+    piped or redirected, lines are as long as they are; on a terminal the basis wraps, and codes and
+    names keep their whole width (folded, never cut, on one too narrow even for them)."""
+    from checks.registry import SEVERITY_LABELS, load_builtin_rules
+    rules = load_builtin_rules()
+    if markdown:
+        from checks.docs import rules_markdown
+        from checks.profile import load_profile
+        print(rules_markdown(rules, load_profile(profile)))
+        return 0
+    from rich.table import Table
+
+    from reports.terminal import columns_console
+    table = Table(title="govwatch 检查规则")
+    for head, whole in (("代码", True), ("问题类型", True), ("严重程度", False), ("依据", False)):
+        table.add_column(head, no_wrap=whole, overflow="fold")
+    for r in rules.values():
+        table.add_row(r.code, r.title, SEVERITY_LABELS.get(r.severity, r.severity), r.basis)
+    (console or columns_console()).print(table)
+    return 0
+
+
 # -- demo -------------------------------------------------------------------------------------------
+def demo_db(out: str, db: str | None = None) -> str:
+    return db or str(Path(out) / "govwatch.db")
+
+
 def run_demo(out: str, *, as_of: date, variant: int = 0, db: str | None = None,
              quiet: bool = False, progress: bool = True, mode: str = "sweep",
              notify: str | None = None) -> int:
@@ -180,7 +234,7 @@ def run_demo(out: str, *, as_of: date, variant: int = 0, db: str | None = None,
 
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    db = db or str(out_dir / "govwatch.db")
+    db = demo_db(out, db)
     server = serve_demo(as_of, variant)
     try:
         sites_path = out_dir / "demo-sites.yaml"
@@ -282,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         return _dispatch(args)
-    except (UsageError, SitesFileError) as e:
+    except (UsageError, ConfigFileError) as e:
         print(str(e), file=sys.stderr)
         return 2
     except DatabaseBusy as e:
@@ -308,10 +362,10 @@ def _dispatch(args) -> int:
 def _dispatch_unlocked(args) -> int:
     cmd = args.command
     if cmd == "run":
-        run_job(args.sites, args.db, args.out, as_of=_as_of(args.as_of), mode=args.mode,
-                site_id=args.site, profile=args.profile, rubric=args.rubric,
-                holidays=args.holidays, notify=args.notify, progress=not args.no_progress)
-        return 0
+        run_id = run_job(args.sites, args.db, args.out, as_of=_as_of(args.as_of), mode=args.mode,
+                         site_id=args.site, profile=args.profile, rubric=args.rubric,
+                         holidays=args.holidays, notify=args.notify, progress=not args.no_progress)
+        return run_status(args.db, run_id)
     if cmd == "crawl":
         from crawler.crawl import crawl
         sites = _select(load_sites(args.sites), args.site)
@@ -324,8 +378,11 @@ def _dispatch_unlocked(args) -> int:
         store = _store(args.db)
         store.finish_run(run_id, complete=code == 0, note="仅抓取")
         store.close()
+        if code != 0:
+            print(f"抓取不完整，批次 {run_id}（抓取进程退出码 {code}）", file=sys.stderr)
+            return INCOMPLETE
         print(f"抓取完成，批次 {run_id}")
-        return 0 if code == 0 else 1
+        return 0
     if cmd == "check":
         from checks.engine import judge_run
         _validate_profile(args.profile, args.rubric, args.holidays)
@@ -355,9 +412,9 @@ def _dispatch_unlocked(args) -> int:
     if cmd == "columns":
         return columns_command(args.db, run_id=args.run, site_id=args.site)
     if cmd == "demo":
-        run_demo(args.out, as_of=_as_of(args.as_of), variant=args.variant, db=args.db,
-                 progress=not args.no_progress, mode=args.mode, notify=args.notify)
-        return 0
+        run_id = run_demo(args.out, as_of=_as_of(args.as_of), variant=args.variant, db=args.db,
+                          progress=not args.no_progress, mode=args.mode, notify=args.notify)
+        return run_status(demo_db(args.out, args.db), run_id)
     if cmd == "extract":
         from crawler.extraction.cli import extract_command
         from crawler.extraction.cli import ExtractError
@@ -368,23 +425,7 @@ def _dispatch_unlocked(args) -> int:
         print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
         return 0
     if cmd == "rules":
-        from checks.profile import load_profile
-        from checks.registry import load_builtin_rules
-        rules = load_builtin_rules()
-        if args.markdown:
-            from checks.docs import rules_markdown
-            print(rules_markdown(rules, load_profile(args.profile)))
-            return 0
-        from rich.console import Console
-        from rich.table import Table
-        t = Table(title="govwatch 检查规则")
-        for col in ("代码", "问题类型", "严重程度", "依据"):
-            t.add_column(col)
-        from checks.registry import SEVERITY_LABELS
-        for r in rules.values():
-            t.add_row(r.code, r.title, SEVERITY_LABELS.get(r.severity, r.severity), r.basis)
-        Console().print(t)
-        return 0
+        return rules_command(args.profile, markdown=args.markdown)
     if cmd == "mark":
         store = _store(args.db)
         if args.mark == "clear":

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from reports.labels import INCOMPLETE_BANNER, SEVERITY_LABELS, SEVERITY_ORDER
+from reports.labels import INCOMPLETE_BANNER, SEVERITY_LABELS, SEVERITY_ORDER, started_phrase
 from reports.safe import md_text, md_url
 
 
@@ -39,8 +39,8 @@ def digest_markdown(model: dict) -> str:
     if not run["complete"]:
         lines += [f"> **{INCOMPLETE_BANNER}**", ""]
     prev = model["previous_run_id"]
-    lines.append(f"巡检批次 {run['id']}，" + (f"对比上次完整批次 {prev}。" if prev
-                                             else "首次完整巡检，无上次结果可对比。"))
+    lines.append(f"巡检批次 {run['id']}{started_phrase(run['started'], '，')}，"
+                 + (f"对比上次完整批次 {prev}。" if prev else "首次完整巡检，无上次结果可对比。"))
     verdicts = "，".join(f"{md_text(v)} {n} 个" for v, n in t["verdicts"].items())
     sev = "，".join(f"{SEVERITY_LABELS[k]} {t['by_severity'][k]}" for k in SEVERITY_ORDER)
     lines += [f"共 {t['sites']} 个网站（{verdicts}）。新发现 {t['new']} 个问题，已整改 {t['resolved']} 个，"
@@ -72,7 +72,7 @@ def print_digest(model: dict, console: Console | None = None) -> None:
     run = model["run"]
     _banner(console, model)
     prev = model["previous_run_id"]
-    console.print(Text(f"巡检批次 {run['id']}（截至 {run['as_of']}）与上次完整批次 "
+    console.print(Text(f"巡检批次 {run['id']}（截至 {run['as_of']}{started_phrase(run['started'], '，')}）与上次完整批次 "
                        f"{prev if prev else '（无）'} 相比：", style="bold"))
     for s in model["sites"]:
         new, resolved = _changes(s)

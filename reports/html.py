@@ -11,7 +11,7 @@ import jinja2
 
 from reports.charts import freshness_bars, trend_line
 from reports.labels import (EVIDENCE_LABELS, INCOMPLETE_BANNER, MODE_LABELS, SEVERITY_LABELS, SEVERITY_ORDER,
-                            STATUS_LABELS, STATUS_ORDER)
+                            STATUS_LABELS, STATUS_ORDER, TIME_NOTE)
 from reports.model import AVAILABILITY_DAYS
 from reports.safe import http_url
 from reports.tables import board_figures, percent, scorecard_view
@@ -34,9 +34,9 @@ def render_html(model: dict) -> str:
             "sites": [{"id": s["id"], "name": s["name"], "verdict": s["verdict"]}
                       for s in model["sites"]]}
     return _environment().get_template("report.html.j2").render(
-        run=run, previous_run_id=model["previous_run_id"], generated_at=model["generated_at"],
+        run=run, previous_run_id=model["previous_run_id"], generated_text=model["generated_text"],
         sites=model["sites"], totals=model["totals"], trend=trend_line(model["trend"]),
-        data=data, incomplete_banner=INCOMPLETE_BANNER,
+        data=data, incomplete_banner=INCOMPLETE_BANNER, time_note=TIME_NOTE,
         mode_label=MODE_LABELS.get(run["mode"], run["mode"]),
         severity_order=SEVERITY_ORDER, severity_labels=SEVERITY_LABELS,
         status_order=STATUS_ORDER, status_labels=STATUS_LABELS,

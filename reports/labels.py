@@ -5,8 +5,9 @@ from the registry so the wording an office reads in the 整改清单 is the same
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 SEVERITY_LABELS = {"veto": "单项否决", "deduct": "扣分", "warn": "提示"}
 SEVERITY_ORDER = ("veto", "deduct", "warn")
@@ -16,8 +17,31 @@ STATUS_ORDER = ("new", "open", "resolved", "ignored", "accepted")
 # Findings an office still has to act on (counted in trends and severity totals).
 ACTIVE_STATUSES = ("new", "open")
 INCOMPLETE_BANNER = "本次巡检未完成，结果不完整"
+# Offices read Beijing time; the store keeps UTC (crawler/store.py) and findings.json keeps ISO.
+BEIJING = ZoneInfo("Asia/Shanghai")
+TIME_NOTE = "（北京时间）"
 MODE_LABELS = {"sweep": "全面巡检", "daily": "日常监测", "crawl": "采集", "check": "检查",
                "run": "巡检", "demo": "演示"}
+
+
+def beijing_time(value: str | None) -> str:
+    """A stored ISO date-time (UTC or any offset; without one, UTC) as people read it: Beijing
+    time, "2026-11-28 07:30". "" when there is none; text that is not a date-time is shown as it is."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
+def started_phrase(started: str | None, lead: str = "") -> str:
+    """`lead` + "开始于 2026-11-28 07:30（北京时间）" for a run's stored start; "" when it has none."""
+    shown = beijing_time(started)
+    return f"{lead}开始于 {shown}{TIME_NOTE}" if shown else ""
 
 
 def severity_label(code: str | None) -> str:

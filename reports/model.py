@@ -12,8 +12,8 @@ from datetime import datetime, timezone
 from functools import lru_cache
 
 from reports.columns import coverage_text, entrance_rows, entrances_absent, failed_pages, tree_rows
-from reports.labels import (ACTIVE_STATUSES, SEVERITY_ORDER, STATUS_ORDER, add_days, days_between,
-                            rule_texts, severity_label, status_label)
+from reports.labels import (ACTIVE_STATUSES, SEVERITY_ORDER, STATUS_ORDER, add_days, beijing_time,
+                            days_between, rule_texts, severity_label, status_label)
 
 log = logging.getLogger(__name__)
 
@@ -239,14 +239,18 @@ def build_model(store, run_id: int) -> dict:
     for s in sites:
         verdicts[s["verdict"] or "未评定"] = verdicts.get(s["verdict"] or "未评定", 0) + 1
     all_findings = [f for s in sites for f in s["findings"]]
+    generated_at = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
     return {
+        # *_at and started/finished: ISO as stored; *_text: Beijing time, for people
         "run": {"id": run["id"], "as_of": as_of, "mode": run.get("mode") or "",
                 "started": run.get("started") or "", "finished": run.get("finished") or "",
+                "started_text": beijing_time(run.get("started")),
                 "complete": bool(run.get("complete")), "note": run.get("note") or "",
                 "profile": run.get("profile") or ""},
         "previous_run_id": prev["id"] if prev else None,
         "crawl_run_id": crawl_run,
-        "generated_at": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
+        "generated_at": generated_at,
+        "generated_text": beijing_time(generated_at),
         "sites": sites,
         "trend": _trend(db, run_id, None),
         "totals": dict(_counts(all_findings), sites=len(sites), verdicts=verdicts,

@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from reports.labels import INCOMPLETE_BANNER, SEVERITY_LABELS, SEVERITY_ORDER
+from reports.labels import INCOMPLETE_BANNER, SEVERITY_LABELS, SEVERITY_ORDER, started_phrase
 
 VERDICT_STYLES = {"合格": "green", "不合格": "bold red", "无法判定": "yellow"}
 COLUMN_STATUS_STYLES = {"failed": "red", "exempt": "yellow"}
@@ -42,7 +42,8 @@ def print_summary(model: dict, console: Console | None = None) -> None:
     console.print(table)
     prev = model["previous_run_id"]
     console.print(Text(f"共 {t['sites']} 个网站，待整改问题 {t['active']} 个；"
-                       + (f"对比上次完整批次 {prev}。" if prev else "无上次完整批次可对比。")))
+                       + (f"对比上次完整批次 {prev}。" if prev else "无上次完整批次可对比。")
+                       + started_phrase(run["started"], "本批次")))
 
 
 def columns_console() -> Console:
@@ -78,7 +79,8 @@ def print_columns(run: dict, sites: list[tuple[dict, dict]], console: Console | 
     """Per site (a sites row with what `reports.model.seen_view` gathered): coverage, the column
     tree, the pages that could not be read, the off-site entrances."""
     console = console or columns_console()
-    head = f"巡检批次 {run['id']}（截至 {run.get('as_of') or ''}）发现的栏目"
+    head = f"巡检批次 {run['id']}（截至 {run.get('as_of') or ''}）发现的栏目" + \
+        started_phrase(run.get("started"), "，巡检")
     console.print(Text(head + ("；该批次未完成" if not run.get("complete") else ""), style="bold"))
     for site, seen in sites:
         console.print()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from reports.labels import INCOMPLETE_BANNER, SEVERITY_ORDER
+from reports.labels import INCOMPLETE_BANNER, SEVERITY_ORDER, TIME_NOTE
 from reports.safe import http_url
 from reports.tables import board_figures, percent, scorecard_view
 
@@ -118,8 +118,9 @@ def _summary(w: _Writer, model: dict) -> None:
     run = model["run"]
     row = _title(w, ws, f"政务公开巡检整改清单（截至 {run['as_of']}）", model, len(SUMMARY_COLUMNS))
     prev = model["previous_run_id"]
-    ws.write_string(row, 0, f"巡检批次：{run['id']}；上次完整批次：{prev if prev else '无'}；"
-                            f"生成时间：{model['generated_at']}", w.note)
+    started = f"巡检开始：{run['started_text']}；" if run["started_text"] else ""
+    ws.write_string(row, 0, f"巡检批次：{run['id']}；上次完整批次：{prev if prev else '无'}；{started}"
+                            f"生成时间：{model['generated_text']}{TIME_NOTE}", w.note)
     row += 2
     w.header(ws, row, SUMMARY_COLUMNS)
     head = row
