@@ -2,8 +2,9 @@
 
 Why here and not in the spider: each guard turns a page we cannot honestly read into a *failed
 fetch* (an exception the spider's errback records as 无法核实), before the spider could mistake it
-for an empty or stale column. Every exception's text is the fetch's error, so it says what happened
-in words an office can act on.
+for an empty or stale column. Every guard's message says what happened in words an office can act
+on and becomes the fetch's error (crawler/neterrors.py: the message, then the guard's class); a WAF
+challenge's message is the technical detail behind neterrors' 网站防护设备拦截.
 
 - ``ResponseGuardMiddleware``: bodies over ``GOVWATCH_BODY_CAP`` bytes are cut at the cap and
   counted; binary data served as text/html is a failure; a WAF / JS challenge page (even with

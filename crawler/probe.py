@@ -10,6 +10,7 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
+from crawler import neterrors
 from crawler.store import Store, now_iso
 
 UA = "Mozilla/5.0 (compatible; govwatch/0.1 probe; +https://github.com/govwatch/govwatch)"
@@ -30,10 +31,10 @@ def probe_url(url: str, timeout: float = 15.0) -> dict:
         return {"ok": int(200 <= status < 400), "status": status, "error": None,
                 "elapsed": time.monotonic() - start}
     except urllib.error.HTTPError as e:
-        return {"ok": 0, "status": e.code, "error": f"HTTP {e.code}",
+        return {"ok": 0, "status": e.code, "error": neterrors.http_status(e.code),
                 "elapsed": time.monotonic() - start}
     except Exception as e:  # noqa: BLE001 - every failure is a failed probe
-        return {"ok": 0, "status": None, "error": f"{e.__class__.__name__}: {e}"[:300],
+        return {"ok": 0, "status": None, "error": neterrors.describe(e),
                 "elapsed": time.monotonic() - start}
 
 

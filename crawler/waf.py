@@ -60,8 +60,9 @@ class Challenge:
     reason: str        # what matched, for the fetch's error text
 
     def describe(self, status: int | None) -> str:
+        """The technical detail (crawler/neterrors.py puts the Chinese explanation in front)."""
         code = f"HTTP {status} " if status else ""
-        return f"WAF challenge ({code}{self.vendor}: {self.reason}) 防护设备拦截，页面无法核实"
+        return f"{code}{self.vendor}: {self.reason}"
 
 
 def _visible_text_len(text: str) -> int:

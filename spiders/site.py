@@ -106,14 +106,13 @@ class SiteSpider(scrapy.Spider):
                          bytes=len(response.body), kind=kind)
 
     def _failed_fetch(self, failure) -> FetchItem:
+        from crawler import neterrors
         request = failure.request
         response = getattr(failure.value, "response", None)
-        err = failure.value.__class__.__name__
-        msg = str(failure.value)[:300]
+        error = neterrors.describe(failure.value, homepage=request.meta.get("key") == HOME_KEY)
         return FetchItem(site_id=request.meta["site_id"], url=request.url,
                          status=response.status if response is not None else None,
-                         error=f"{err}: {msg}" if msg else err, elapsed=None, bytes=None,
-                         kind=request.meta.get("page_kind"))
+                         error=error, elapsed=None, bytes=None, kind=request.meta.get("page_kind"))
 
     def _take(self, site_id: str, url: str, form: dict | None = None) -> bool:
         return self.frontier.take(site_id, url, form)
@@ -133,7 +132,8 @@ class SiteSpider(scrapy.Spider):
     @staticmethod
     def _http_error(response) -> str | None:
         if response.status >= 400:
-            return f"HTTP {response.status}"
+            from crawler import neterrors
+            return neterrors.http_status(response.status)
         return None
 
     def _unreadable(self, meta: dict, url: str, error: str, *, role: str | None = None,

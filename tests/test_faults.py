@@ -13,6 +13,7 @@ from datetime import date, timedelta
 import pytest
 
 from crawler.cli import run_job
+from crawler.neterrors import WAF_LEAD, http_status
 from crawler.store import Store
 from faultserver import FAULTS, FAULTY, HEALTHY, FaultServer
 
@@ -27,23 +28,25 @@ NO_MANDATORY_PROFILE = ("extends: gb2019\nname: faults\n"
 CONTENT = ["huge_body", "many_items", "calendar_trap", "session_trap", "next_chain"]
 NETWORK = [f for f in FAULTS if f not in CONTENT]
 
-# fault -> (findings as {(code, column)}, regex the failed page's error must match or None)
+# fault -> (findings as {(code, column)}, regex the failed page's error must match or None).
+# A stored error is Chinese first, the technical text in parentheses (crawler/neterrors.py).
 EXPECT: dict[str, tuple[set, str | None]] = {
     "control": (set(), None),
-    "timeout": ({(EF, FAULTY)}, r"DownloadTimeoutError.*took longer than 2"),
-    "slow": ({(EF, FAULTY)}, r"DownloadTimeoutError.*took longer than 2"),
-    "slow_drip": ({(EF, FAULTY)}, r"DownloadTimeoutError.*took longer than 2"),
-    "http_503": ({(EF, FAULTY)}, r"^HTTP 503$"),
-    "conn_reset": ({(EF, FAULTY)}, r"ConnectionLost|Connection.*(?:reset|lost|closed)|ResponseFailed"),
-    "refused": ({(EF, FAULTY)}, r"ConnectionRefused"),
-    "waf_412": ({(EF, FAULTY)}, r"WAF challenge \(HTTP 412 JS 质询"),
-    "waf_521": ({(EF, FAULTY)}, r"WAF challenge \(HTTP 521 "),
-    "waf_200": ({(EF, FAULTY)}, r"WAF challenge \(HTTP 200 云锁"),
-    "waf_403": ({(EF, FAULTY)}, r"WAF challenge \(HTTP 403 拦截页"),
-    "redirect_loop": ({(EF, FAULTY)}, r"max redirections reached"),
-    "redirect_offsite": ({(EF, FAULTY)}, r"OffsiteRedirect: 重定向到站外网址 http://127\.0\.0\.2:"),
-    "robots": ({(EF, FAULTY)}, r"Forbidden by robots\.txt"),
-    "binary": ({(EF, FAULTY)}, r"NotTextBody: 内容不是网页文本"),
+    "timeout": ({(EF, FAULTY)}, r"^网页响应超时（DownloadTimeoutError.*took longer than 2"),
+    "slow": ({(EF, FAULTY)}, r"^网页响应超时（DownloadTimeoutError.*took longer than 2"),
+    "slow_drip": ({(EF, FAULTY)}, r"^网页响应超时（DownloadTimeoutError.*took longer than 2"),
+    "http_503": ({(EF, FAULTY)}, r"^服务暂时不可用（HTTP 503）$"),
+    "conn_reset": ({(EF, FAULTY)}, r"^(?:服务器未响应，)?连接中断（.*(?:ConnectionLost|Connection.*(?:reset|lost|closed)"
+                                   r"|ResponseFailed)"),
+    "refused": ({(EF, FAULTY)}, r"^连接被拒绝（.*ConnectionRefused"),
+    "waf_412": ({(EF, FAULTY)}, r"^网站防护设备拦截（WAF质询），页面无法核实（WafChallenge: HTTP 412 JS 质询"),
+    "waf_521": ({(EF, FAULTY)}, r"^网站防护设备拦截（WAF质询），页面无法核实（WafChallenge: HTTP 521 "),
+    "waf_200": ({(EF, FAULTY)}, r"^网站防护设备拦截（WAF质询），页面无法核实（WafChallenge: HTTP 200 云锁"),
+    "waf_403": ({(EF, FAULTY)}, r"^网站防护设备拦截（WAF质询），页面无法核实（WafChallenge: HTTP 403 拦截页"),
+    "redirect_loop": ({(EF, FAULTY)}, r"^重定向次数过多，疑似重定向循环（IgnoreRequest: max redirections reached）$"),
+    "redirect_offsite": ({(EF, FAULTY)}, r"^重定向到站外网址 http://127\.0\.0\.2:.*页面无法核实（OffsiteRedirect）$"),
+    "robots": ({(EF, FAULTY)}, r"^网站 robots\.txt 禁止抓取该页面（IgnoreRequest: Forbidden by robots\.txt）$"),
+    "binary": ({(EF, FAULTY)}, r"^内容不是网页文本.*（NotTextBody）$"),
     "wrong_charset": (set(), None),
     "no_charset": (set(), None),
     "malformed": (set(), None),
@@ -55,10 +58,11 @@ EXPECT: dict[str, tuple[set, str | None]] = {
     "dates_2099_1900": (set(), None),
     "tls_selfsigned": (set(), None),
     "home_moved": (set(), None),
-    "home_timeout": ({("SITE_UNREACHABLE", None)}, r"DownloadTimeoutError"),
-    "home_503": ({("SITE_UNREACHABLE", None)}, r"^HTTP 503$"),
-    "home_refused": ({("SITE_UNREACHABLE", None)}, r"ConnectionRefused"),
-    "home_waf": ({("SITE_UNREACHABLE", None)}, r"WAF challenge \(HTTP 521 "),
+    "home_timeout": ({("SITE_UNREACHABLE", None)}, r"^网页响应超时（DownloadTimeoutError"),
+    "home_503": ({("SITE_UNREACHABLE", None)}, r"^服务暂时不可用（HTTP 503）$"),
+    "home_refused": ({("SITE_UNREACHABLE", None)}, r"^连接被拒绝（.*ConnectionRefused"),
+    # the homepage's WAF error keeps the lead checks/rules_site.py reads (crawler/neterrors.py WAF_LEAD)
+    "home_waf": ({("SITE_UNREACHABLE", None)}, r"^WafChallenge: 网站防护设备拦截（WAF质询），页面无法核实（HTTP 521 "),
 }
 
 
@@ -124,7 +128,7 @@ def test_fault_outcome(matrix, fault):
     else:
         assert [c["name"] for c in failed] == [FAULTY]
         assert re.search(error_re, failed[0]["error"]), failed[0]["error"]
-        bad = [f"HTTP {f['status']}" if f["error"] is None else f["error"]
+        bad = [http_status(f["status"]) if f["error"] is None else f["error"]
                for f in site["fetches"] if (f["error"] or (f["status"] or 0) >= 400)
                and f["kind"] != "budget"]
         assert bad and all(re.search(error_re, e) for e in bad), bad
@@ -233,3 +237,34 @@ def test_self_signed_tls_site_is_read(matrix):
     site = _site(matrix, "tls_selfsigned")
     assert site["columns"]["首页"]["url"].startswith("https://")
     assert site["columns"][HEALTHY]["counted_items"] == 6
+
+
+# An English exception name (DownloadTimeoutError, IgnoreRequest, OffsiteRedirect, ConnectionLost…).
+EXCEPTION_NAME = re.compile(r"[A-Z][A-Za-z]*(?:Error|Exception|Request|Challenge|Redirect|Body|Trap|Lost|Done|Received)")
+CHINESE_FIRST = re.compile(r"^[\u4e00-\u9fff]")
+
+
+def _chinese_first(text: str) -> bool:
+    """Starts with Chinese, and an exception's name appears only inside the technical parentheses."""
+    if text.startswith(WAF_LEAD):   # the homepage WAF lead, kept for checks/rules_site.py
+        text = text[len(WAF_LEAD):]
+    head = text.split("（", 1)[0]
+    return bool(CHINESE_FIRST.match(text)) and not EXCEPTION_NAME.search(head)
+
+
+@pytest.mark.parametrize("fault", [f for f, (_, error_re) in EXPECT.items() if error_re])
+def test_failures_read_in_chinese_with_the_technical_detail_kept(matrix, fault):
+    """Every stored error of a failed page (column, fetch, walk) and every finding message of the
+    fault starts with a Chinese explanation; the exception's own text follows in parentheses."""
+    site = _site(matrix, fault)
+    walk = matrix["store"].walk(matrix["runs"][fault], _sid(fault))
+    errors = [c["error"] for c in site["columns"].values() if c["status"] == "failed"]
+    errors += [f["error"] for f in site["fetches"] if f["error"] and f["kind"] != "budget"]
+    errors += [f["error"] for f in walk["failed"]]
+    assert errors and all(_chinese_first(e) for e in errors), errors
+    assert all("（" in e and e.endswith("）") for e in errors), "the technical detail is kept"
+    messages = [f["message"] for f in site["findings"]]
+    assert messages and all(_chinese_first(m.split("：", 1)[1]) and CHINESE_FIRST.match(m) for m in messages), \
+        messages
+    for f in site["findings"]:
+        assert f["evidence"]["error"] in f["message"], "the evidence keeps the stored error"

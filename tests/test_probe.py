@@ -125,6 +125,8 @@ def test_refused_and_timeout_probes_fail_with_reasons(tmp_path):
     store.close()
     assert rows["refused"]["ok"] == 0 and "refused" in rows["refused"]["error"].lower()
     assert rows["hang"]["ok"] == 0 and "timed out" in rows["hang"]["error"].lower()
+    # Chinese first, the technical text kept (crawler/neterrors.py)
+    assert rows["refused"]["error"].startswith("连接被拒绝（") and rows["hang"]["error"].startswith("连接超时（")
     if "tls" in rows:
         # a self-signed certificate is not "unreachable": the probe opens it, as the crawl does
         assert rows["tls"]["ok"] == 1 and rows["tls"]["status"] == 200, rows["tls"]
