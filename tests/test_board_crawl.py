@@ -36,29 +36,31 @@ def _expected(*names) -> set[tuple]:
     return out
 
 
-@pytest.fixture(scope="module")
-def crawled(tmp_path_factory):
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+def _crawl_boards(handler, tmp, boards: list[str], as_of: date = AS_OF):
+    """A real crawl of a township site whose boards only the sites file names (each entry a flow
+    mapping's inside, `{base}` for the server); the database's path."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    tmp = tmp_path_factory.mktemp("boards")
+    entries = "".join(f"      - {{{entry.format(base=base)}}}\n" for entry in boards)
     sites = tmp / "sites.yaml"
-    sites.write_text(f"""sites:
-  - id: boards
-    name: 测试县人民政府
-    url: {base}/
-    kind: township
-    boards:
-      - {{url: {base}/table/list.html, name: 县长信箱, deadline_workdays: 3}}
-      - {{url: {base}/json/index.html, name: 咨询投诉}}
-      - {{url: {base}/aspnet/MailList.aspx, name: 局长信箱}}
-""", encoding="utf-8")
+    sites.write_text(f"sites:\n  - id: boards\n    name: 测试县人民政府\n    url: {base}/\n"
+                     f"    kind: township\n    boards:\n{entries}", encoding="utf-8")
     db = tmp / "b.db"
     try:
-        run_job(str(sites), str(db), str(tmp / "out"), as_of=AS_OF, quiet=True, progress=False)
+        run_job(str(sites), str(db), str(tmp / "out"), as_of=as_of, quiet=True, progress=False)
     finally:
         httpd.shutdown()
         httpd.server_close()
+    return db
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("boards")
+    db = _crawl_boards(Handler, tmp, ["url: {base}/table/list.html, name: 县长信箱, deadline_workdays: 3",
+                                      "url: {base}/json/index.html, name: 咨询投诉",
+                                      "url: {base}/aspnet/MailList.aspx, name: 局长信箱"])
     con = sqlite3.connect(db)
     con.row_factory = sqlite3.Row
     yield con, tmp
@@ -117,25 +119,9 @@ def test_correction_board_crawled_gets_three_working_days(tmp_path):
     """A real crawl: the board the sites file names 我为政府网站找错 is judged on the profile's 找错
     limit (3 working days); the same letters on the 县长信箱 on the default 5. On 10-21 the letter of
     10-15 has waited 4 working days: overdue on the first only."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), CorrectionHandler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    sites = tmp_path / "sites.yaml"
-    sites.write_text(f"""sites:
-  - id: jiucuo
-    name: 测试县人民政府
-    url: {base}/
-    kind: township
-    boards:
-      - {{url: {base}/table/list.html, name: 县长信箱}}
-      - {{url: {base}/jiucuo/list.html, name: 我为政府网站找错}}
-""", encoding="utf-8")
-    try:
-        run_job(str(sites), str(tmp_path / "j.db"), str(tmp_path / "out"), as_of=date(2026, 10, 21),
-                quiet=True, progress=False)
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    _crawl_boards(CorrectionHandler, tmp_path, ["url: {base}/table/list.html, name: 县长信箱",
+                                                "url: {base}/jiucuo/list.html, name: 我为政府网站找错"],
+                  as_of=date(2026, 10, 21))
     data = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
     overdue = {(f["column"], f["evidence"]["number"]): f["evidence"]["limit_workdays"]
                for s in data["sites"] for f in s["findings"] if f["code"] == "ENQUIRY_UNANSWERED"}
