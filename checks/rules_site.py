@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from checks.context import HOME_KEY, Finding, SiteContext
 from checks.profile import percent
 from checks.registry import rule
+from crawler.neterrors import is_waf
 from checks.rules_columns import GB2019
 
 
@@ -50,7 +51,7 @@ def site_unreachable(ctx: SiteContext):
     over = avail["count"] > 0 and avail["ratio"] >= share
     probe_veto = over and not avail["short_days"]
     home = ctx.home
-    if ctx.unreachable and home is not None and (home.get("error") or "").startswith("WafChallenge"):
+    if ctx.unreachable and home is not None and is_waf(home.get("error")):
         # people can open a homepage behind a WAF challenge: unverified, not the availability veto
         yield Finding("SITE_UNREACHABLE", "site",
                       f"首页被网站防护设备拦截（WAF质询），本次无法核实：{home.get('error')}",

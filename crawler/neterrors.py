@@ -20,8 +20,7 @@ DETAIL_CHARS = 300
 GUARD_ERROR = "crawler.middlewares.CrawlGuardError"
 WAF_ERROR = "crawler.middlewares.WafChallenge"
 WAF_PHRASE = "网站防护设备拦截（WAF质询），页面无法核实"
-# checks/rules_site.py tells a homepage behind a WAF challenge (warn) from an unreachable one (veto)
-# by this lead; a homepage's WAF error keeps it until that rule asks is_waf().
+# stored by runs before the errors were Chinese; is_waf() still knows it
 WAF_LEAD = "WafChallenge: "
 
 REFUSED = "连接被拒绝"
@@ -139,13 +138,11 @@ def phrase(exc: BaseException) -> str:
     return found[-1]
 
 
-def describe(exc: BaseException, *, homepage: bool = False) -> str:
+def describe(exc: BaseException) -> str:
     """The stored error of a failed fetch: ``<说明>（<technical detail>）``. A govwatch guard's message
     is already the explanation (its class name is the detail); a WAF challenge's message is its
-    detail. ``homepage``: see WAF_LEAD."""
+    detail."""
     names = _names(exc)
-    if WAF_ERROR in names and homepage:
-        return f"{WAF_LEAD}{WAF_PHRASE}（{str(exc)[:DETAIL_CHARS]}）"
     if GUARD_ERROR in names and WAF_ERROR not in names:
         return f"{phrase(exc)}（{type(exc).__name__}）"
     return f"{phrase(exc)}（{detail(exc)}）"

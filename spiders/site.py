@@ -109,7 +109,7 @@ class SiteSpider(scrapy.Spider):
         from crawler import neterrors
         request = failure.request
         response = getattr(failure.value, "response", None)
-        error = neterrors.describe(failure.value, homepage=request.meta.get("key") == HOME_KEY)
+        error = neterrors.describe(failure.value)
         return FetchItem(site_id=request.meta["site_id"], url=request.url,
                          status=response.status if response is not None else None,
                          error=error, elapsed=None, bytes=None, kind=request.meta.get("page_kind"))

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pytest
 
 from crawler.cli import run_job
-from crawler.neterrors import WAF_LEAD, http_status
+from crawler.neterrors import http_status
 from crawler.store import Store
 from faultserver import FAULTS, FAULTY, HEALTHY, FaultServer
 
@@ -61,8 +61,7 @@ EXPECT: dict[str, tuple[set, str | None]] = {
     "home_timeout": ({("SITE_UNREACHABLE", None)}, r"^网页响应超时（DownloadTimeoutError"),
     "home_503": ({("SITE_UNREACHABLE", None)}, r"^服务暂时不可用（HTTP 503）$"),
     "home_refused": ({("SITE_UNREACHABLE", None)}, r"^连接被拒绝（.*ConnectionRefused"),
-    # the homepage's WAF error keeps the lead checks/rules_site.py reads (crawler/neterrors.py WAF_LEAD)
-    "home_waf": ({("SITE_UNREACHABLE", None)}, r"^WafChallenge: 网站防护设备拦截（WAF质询），页面无法核实（HTTP 521 "),
+    "home_waf": ({("SITE_UNREACHABLE", None)}, r"^网站防护设备拦截（WAF质询），页面无法核实（WafChallenge: HTTP 521 "),
 }
 
 
@@ -246,8 +245,6 @@ CHINESE_FIRST = re.compile(r"^[\u4e00-\u9fff]")
 
 def _chinese_first(text: str) -> bool:
     """Starts with Chinese, and an exception's name appears only inside the technical parentheses."""
-    if text.startswith(WAF_LEAD):   # the homepage WAF lead, kept for checks/rules_site.py
-        text = text[len(WAF_LEAD):]
     head = text.split("（", 1)[0]
     return bool(CHINESE_FIRST.match(text)) and not EXCEPTION_NAME.search(head)
 

@@ -94,14 +94,13 @@ def test_guards_say_what_happened_and_name_their_class():
     assert describe(NotTextBody("内容不是网页文本")) == "内容不是网页文本（NotTextBody）"
 
 
-def test_waf_challenge_and_its_homepage_form():
+def test_waf_challenge_and_the_older_stored_form():
     exc = WafChallenge(Challenge("加速乐 (__jsl_clearance)", "特征 __jsl_clearance").describe(521))
     column = describe(exc)
     assert column == ("网站防护设备拦截（WAF质询），页面无法核实"
                       "（WafChallenge: HTTP 521 加速乐 (__jsl_clearance): 特征 __jsl_clearance）")
-    home = describe(exc, homepage=True)
-    assert home.startswith("WafChallenge: 网站防护设备拦截") and "HTTP 521 加速乐" in home
-    assert is_waf(column) and is_waf(home) and not is_waf(describe(IgnoreRequest()))
+    # runs before the errors were Chinese stored "WafChallenge: …": still recognised
+    assert is_waf(column) and is_waf("WafChallenge: HTTP 521 加速乐") and not is_waf(describe(IgnoreRequest()))
     assert not is_waf(None)
 
 
