@@ -7,6 +7,8 @@ from functools import cached_property
 
 from dateutil.relativedelta import relativedelta
 
+from checks import figures
+
 HOME_KEY = "__home__"
 
 
@@ -41,6 +43,11 @@ class SiteContext:
         for it in self.store.items(self.run["id"], self.site["id"]):
             out.setdefault(it["column_key"], []).append(it)
         return out
+
+    def newest_date(self, column_key: str) -> date | None:
+        """The newest item date of a column on or before the day of the check (checks/figures.py)."""
+        return figures.newest_date((i.get("date") for i in self.items_by_column.get(column_key, [])),
+                                   self.as_of)
 
     @cached_property
     def enquiries(self) -> list[dict]:

@@ -17,8 +17,10 @@ import logging
 import re
 from datetime import date
 
+from checks import figures
 from checks.context import Finding, SiteContext
 from checks.registry import RULES, load_builtin_rules
+from checks.shapes import BoardStats, ColumnSummary, SiteDetails
 
 log = logging.getLogger(__name__)
 
@@ -82,10 +84,9 @@ def judge_site(store, run: dict, site: dict, *, as_of: date, profile, calendar,
     scorecard = score_site(current, rubric, verdict) if rubric is not None and not ctx.unreachable else None
     boards = _board_stats(store, ctx)
     from checks.rules_site import availability
-    details = {"verdict": verdict, "scorecard": scorecard, "columns": _column_summary(ctx, rows),
-               "availability": availability(ctx),
-               "unreachable": ctx.unreachable,
-               "estimated_workdays": sorted(getattr(calendar, "estimated_years", set()) or [])}
+    details = SiteDetails(verdict=verdict, scorecard=scorecard, columns=_column_summary(ctx),
+                          availability=availability(ctx), unreachable=ctx.unreachable,
+                          estimated_workdays=sorted(getattr(calendar, "estimated_years", set()) or []))
     result = {"verdict": verdict["verdict"], "score": scorecard["total"] if scorecard else None,
               "rubric": getattr(rubric, "name", None), "profile": getattr(prof, "name", None),
               "details": json.dumps(details, ensure_ascii=False, default=str)}
@@ -157,26 +158,26 @@ def _marked(row: dict, marks: dict) -> dict:
     return row
 
 
-def _column_summary(ctx: SiteContext, rows: list[dict]) -> list[dict]:
-    """Per column: category and limit, for the freshness chart (computed here, drawn by reports)."""
-    out = []
+def _column_summary(ctx: SiteContext) -> list[ColumnSummary]:
+    """Per list column: newest date, days since, category and limit, for the freshness chart
+    (computed here with checks/figures.py, drawn by reports)."""
+    out: list[ColumnSummary] = []
     for col in ctx.list_columns():
         if col["role"] not in ("list",):
             continue
         cat = ctx.category(col)
-        newest = col.get("newest_date")
+        newest = ctx.newest_date(col["key"])
         res = None
         if cat is not None and col["status"] == "ok":
-            res = ctx.profile.stale(cat, date.fromisoformat(newest) if newest else None,
-                                    ctx.as_of, col.get("level"))
-        out.append({"key": col["key"], "name": col["name"], "url": col["url"],
-                    "level": col.get("level"), "status": col["status"],
-                    "category": cat.title if cat else None, "newest_date": newest,
-                    "item_count": col.get("item_count") or col.get("counted_items"),
-                    "days_since": res["days"] if res else (
-                        (ctx.as_of - date.fromisoformat(newest)).days if newest else None),
-                    "limit_days": res["limit_days"] if res else None,
-                    "stale": bool(res and res["stale"]), "method": col.get("method")})
+            res = ctx.profile.stale(cat, newest, ctx.as_of, col.get("level"))
+        out.append(ColumnSummary(
+            key=col["key"], name=col["name"], url=col["url"], level=col.get("level"),
+            status=col["status"], category=cat.title if cat else None,
+            newest_date=newest.isoformat() if newest else None,
+            item_count=col.get("item_count") or col.get("counted_items"),
+            days_since=figures.days_since(newest, ctx.as_of),
+            limit_days=res["limit_days"] if res else None,
+            stale=bool(res and res["stale"]), method=col.get("method")))
     return out
 
 
@@ -190,12 +191,12 @@ def _board_stats(store, ctx: SiteContext) -> list[dict]:
     for b in ctx.boards():
         letters = by_board.get(b["key"], [])
         try:
-            stats = board_metrics(letters, as_of=ctx.as_of, period=(ctx.lookback_start, ctx.as_of),
-                                  calendar=ctx.calendar, deadline_workdays=deadline_for(ctx, b))
+            metrics = board_metrics(letters, as_of=ctx.as_of, period=(ctx.lookback_start, ctx.as_of),
+                                    calendar=ctx.calendar, deadline_workdays=deadline_for(ctx, b))
         except Exception:  # noqa: BLE001
             log.exception("board metrics failed for %s", b["url"])
             continue
-        stats["class"] = b.get("board_class")
+        stats = BoardStats(**metrics, **{"class": b.get("board_class")})
         out.append({"run_id": ctx.run["id"], "site_id": ctx.site["id"], "board_key": b["key"],
                     "board": b["name"], "url": b["url"],
                     "stats": json.dumps(stats, ensure_ascii=False, default=str)})

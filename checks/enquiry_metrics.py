@@ -6,7 +6,8 @@ office will recompute them by hand; data in (the store's ``enquiries`` rows), nu
 Conventions (rules.md §A5):
 - working days are counted on the official calendar from the day after submission (day 0 = receipt);
 - a pending letter is overdue when more than ``deadline_workdays`` working days have passed by ``as_of``
-  (same test as checks.rules_enquiries.ENQUIRY_UNANSWERED); an answer is late when it took more;
+  (checks.figures.overdue, the test ENQUIRY_UNANSWERED makes); an answer is late when it took more
+  (checks.figures.late, as ENQUIRY_LATE);
 - 答复率 = answered ÷ (received − rejected): 不予受理 letters are not valid messages;
 - the median is the usual middle value (mean of the two middle ones); p90 is the nearest-rank value
   (the ⌈0.9·n⌉-th smallest), so it is always a number of days some letter actually took;
@@ -18,18 +19,10 @@ import math
 import statistics
 from datetime import date
 
+from checks import figures
+from checks.shapes import BoardMetrics
+
 STATUSES = ("answered", "pending", "rejected", "unknown")
-
-
-def _day(value) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 def _default_calendar():
@@ -46,7 +39,7 @@ def nearest_rank(values: list[int], q: float) -> int | None:
 
 
 def board_metrics(letters: list[dict], *, as_of: date, period: tuple[date, date] | None = None,
-                  calendar=None, deadline_workdays: int = 5) -> dict:
+                  calendar=None, deadline_workdays: int = 5) -> BoardMetrics:
     """Figures for one board (or a whole site: pass all its consult boards' letters)."""
     calendar = calendar or _default_calendar()
     counts = dict.fromkeys(STATUSES, 0)
@@ -56,7 +49,7 @@ def board_metrics(letters: list[dict], *, as_of: date, period: tuple[date, date]
     late: list[dict] = []
     estimated = False
     for row in letters:
-        submitted = _day(row.get("submitted"))
+        submitted = figures.day(row.get("submitted"))
         if period is not None:
             if submitted is None:
                 undated += 1
@@ -69,44 +62,43 @@ def board_metrics(letters: list[dict], *, as_of: date, period: tuple[date, date]
         counts[status] += 1
         if submitted is None:
             continue
-        replied = _day(row.get("replied"))
-        if status == "answered" and replied is not None and replied >= submitted:
-            days, est = calendar.workdays_between(submitted, replied)
-            estimated |= est
-            durations.append(days)
-            if days > deadline_workdays:
-                deadline, est = calendar.add_workdays(submitted, deadline_workdays)
-                estimated |= est
-                late.append({**row, "workdays": days, "deadline": deadline})
-        elif status == "pending" and submitted <= as_of:
-            days, est = calendar.workdays_between(submitted, as_of)
-            estimated |= est
-            if days > deadline_workdays:
-                deadline, est = calendar.add_workdays(submitted, deadline_workdays)
-                estimated |= est
-                overdue.append({**row, "workdays": days, "deadline": deadline})
+        if status == "answered":
+            took = figures.late(calendar, submitted, figures.day(row.get("replied")), deadline_workdays)
+            if took is None:
+                continue
+            estimated |= took.estimated
+            durations.append(took.workdays)
+            if took.over:
+                late.append({**row, "workdays": took.workdays, "deadline": took.deadline})
+        elif status == "pending":
+            waited = figures.overdue(calendar, submitted, as_of, deadline_workdays)
+            if waited is None:
+                continue
+            estimated |= waited.estimated
+            if waited.over:
+                overdue.append({**row, "workdays": waited.workdays, "deadline": waited.deadline})
     received = sum(counts.values())
     valid = received - counts["rejected"]
     overdue.sort(key=lambda r: (-r["workdays"], str(r.get("letter_key") or "")))
     late.sort(key=lambda r: (-r["workdays"], str(r.get("letter_key") or "")))
-    return {
-        "received": received,
-        "answered": counts["answered"],
-        "pending": counts["pending"],
-        "rejected": counts["rejected"],
-        "unknown": counts["unknown"],
-        "undated": undated,
-        "answer_rate": counts["answered"] / valid if valid else None,
-        "timed": len(durations),
-        "median_workdays": statistics.median(durations) if durations else None,
-        "p90_workdays": nearest_rank(durations, 0.9),
-        "mean_workdays": round(statistics.fmean(durations), 2) if durations else None,
-        "overdue": overdue,
-        "late": late,
-        "deadline_workdays": deadline_workdays,
-        "period": [period[0].isoformat(), period[1].isoformat()] if period else None,
-        "estimated": estimated,
-    }
+    return BoardMetrics(
+        received=received,
+        answered=counts["answered"],
+        pending=counts["pending"],
+        rejected=counts["rejected"],
+        unknown=counts["unknown"],
+        undated=undated,
+        answer_rate=counts["answered"] / valid if valid else None,
+        timed=len(durations),
+        median_workdays=statistics.median(durations) if durations else None,
+        p90_workdays=nearest_rank(durations, 0.9),
+        mean_workdays=round(statistics.fmean(durations), 2) if durations else None,
+        overdue=overdue,
+        late=late,
+        deadline_workdays=deadline_workdays,
+        period=[period[0].isoformat(), period[1].isoformat()] if period else None,
+        estimated=estimated,
+    )
 
 
 def site_metrics(letters: list[dict], *, as_of: date, period: tuple[date, date] | None = None,
@@ -141,12 +133,14 @@ def site_metrics(letters: list[dict], *, as_of: date, period: tuple[date, date] 
     durations: list[int] = []
     for k in counted:
         for row in by_board[k]:
-            submitted, replied = _day(row.get("submitted")), _day(row.get("replied"))
-            if row.get("status") != "answered" or submitted is None or replied is None or replied < submitted:
+            submitted = figures.day(row.get("submitted"))
+            if row.get("status") != "answered" or submitted is None:
                 continue
             if period is not None and not (period[0] <= submitted <= period[1]):
                 continue
-            durations.append(calendar.workdays_between(submitted, replied)[0])
+            took = figures.late(calendar, submitted, figures.day(row.get("replied")), limit(k))
+            if took is not None:
+                durations.append(took.workdays)
     site["timed"] = len(durations)
     site["median_workdays"] = statistics.median(durations) if durations else None
     site["p90_workdays"] = nearest_rank(durations, 0.9)

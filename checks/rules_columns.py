@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from checks import figures
 from checks.context import Finding, SiteContext
 from checks.profile import window_text
 from checks.registry import rule
@@ -34,8 +35,7 @@ def column_stale(ctx: SiteContext):
         items = ctx.items_by_column.get(col["key"], [])
         if not items and not col.get("item_count"):
             continue  # blank, not stale
-        dates = [d for d in _dated(items) if d <= ctx.as_of]
-        newest = max(dates) if dates else None
+        newest = ctx.newest_date(col["key"])
         res = ctx.profile.stale(cat, newest, ctx.as_of, col.get("level"))
         if not res or not res["stale"]:
             continue
@@ -47,8 +47,8 @@ def column_stale(ctx: SiteContext):
             msg = f"栏目“{name}”已{res['days']}天未更新（要求{limit}内），最新信息日期为{newest.isoformat()}"
         yield Finding("COLUMN_STALE", col["key"], msg, column=name, url=col["url"], evidence={
             "newest_date": newest.isoformat() if newest else None, "days": res["days"],
-            "limit_days": res["limit_days"], "days_over": (res["days"] - res["limit_days"])
-            if res["days"] is not None else None, "category": cat.code, "category_title": cat.title,
+            "limit_days": res["limit_days"], "days_over": figures.days_over(res["days"], res["limit_days"]),
+            "category": cat.code, "category_title": cat.title,
             "level": col.get("level"), "key": bool(cat.key), "should_update": bool(cat.should_update),
             "column_key": col["key"], "items_read": len(items)})
 

@@ -9,6 +9,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
+from checks import figures
 from checks.context import Finding, SiteContext
 from checks.registry import rule
 from checks.rules_columns import GB2019
@@ -46,23 +47,23 @@ def _boards(ctx: SiteContext) -> dict[str, dict]:
 def enquiry_unanswered(ctx: SiteContext):
     boards = _boards(ctx)
     for e in ctx.enquiries:
-        submitted = _d(e["submitted"])
-        if e["status"] != "pending" or submitted is None or submitted > ctx.as_of:
+        if e["status"] != "pending":
             continue
+        submitted = _d(e["submitted"])
         board = boards.get(e["board_key"])
         limit = deadline_for(ctx, board)
-        days, estimated = ctx.calendar.workdays_between(submitted, ctx.as_of)
-        if days <= limit:
+        waited = figures.overdue(ctx.calendar, submitted, ctx.as_of, limit)
+        if waited is None or not waited.over:
             continue
-        deadline, est2 = ctx.calendar.add_workdays(submitted, limit)
+        days, deadline = waited.workdays, waited.deadline
         bname = e["board"] or (board or {}).get("name") or "留言板"
         yield Finding("ENQUIRY_UNANSWERED", f"letter:{e['board_key']}:{e['letter_key']}",
                       f"{bname}留言“{e['title']}”（{submitted.isoformat()}提交）已{days}个工作日未答复"
-                      f"（要求{limit}个工作日内）" + ("（工作日为估算）" if estimated or est2 else ""),
+                      f"（要求{limit}个工作日内）" + ("（工作日为估算）" if waited.estimated else ""),
                       column=bname, url=e["url"] or (board or {}).get("url"),
                       evidence={"submitted": submitted.isoformat(), "workdays": days,
                                 "limit_workdays": limit, "deadline": deadline.isoformat(),
-                                "days_over": days - limit, "estimated": bool(estimated or est2),
+                                "days_over": waited.days_over, "estimated": waited.estimated,
                                 "letter_key": e["letter_key"], "column_key": e["board_key"],
                                 "number": e["number"],
                                 "status_text": e["status_text"], "newest_date": submitted.isoformat()})
@@ -81,16 +82,17 @@ def enquiry_late(ctx: SiteContext):
             continue
         board = boards.get(e["board_key"])
         limit = deadline_for(ctx, board)
-        days, estimated = ctx.calendar.workdays_between(submitted, replied)
-        if days <= limit:
+        took = figures.late(ctx.calendar, submitted, replied, limit)
+        if took is None or not took.over:
             continue
+        days = took.workdays
         bname = e["board"] or (board or {}).get("name") or "留言板"
         yield Finding("ENQUIRY_LATE", f"late:{e['board_key']}:{e['letter_key']}",
                       f"{bname}留言“{e['title']}”用时{days}个工作日才答复（要求{limit}个工作日内）",
                       column=bname, url=e["url"] or (board or {}).get("url"),
                       evidence={"submitted": submitted.isoformat(), "replied": replied.isoformat(),
                                 "workdays": days, "limit_workdays": limit,
-                                "days_over": days - limit, "estimated": bool(estimated),
+                                "days_over": took.days_over, "estimated": took.estimated,
                                 "letter_key": e["letter_key"], "column_key": e["board_key"],
                                 "newest_date": replied.isoformat()})
 

@@ -23,13 +23,13 @@ def freshness_bars(columns: list[dict]) -> dict:
     bars = []
     for i, c in enumerate(cols):
         days, limit = c.get("days_since"), c.get("limit_days")
-        over = days is not None and limit is not None and days > limit
         bars.append({
             "name": c["name"], "days": days, "limit": limit,
             "y": i * (BAR_HEIGHT + BAR_GAP),
             "width": round(max(days or 0, 0) * scale, 1),
             "limit_x": None if limit is None else round(LABEL_WIDTH + limit * scale, 1),
-            "cls": "over" if over else ("ok" if days is not None else "nodate"),
+            # stale as the checks judged it (reports/model.py `_columns`), not recomputed here
+            "cls": "over" if c.get("stale") and days is not None else ("ok" if days is not None else "nodate"),
         })
     return {"bars": bars, "label_width": LABEL_WIDTH, "bar_height": BAR_HEIGHT,
             "width": LABEL_WIDTH + PLOT_WIDTH + 90,

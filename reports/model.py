@@ -11,9 +11,11 @@ import logging
 from datetime import datetime, timezone
 from functools import lru_cache
 
+from checks import figures
+from checks.shapes import ColumnSummary, SiteDetails
 from reports.columns import coverage_text, entrance_rows, entrances_absent, failed_pages, tree_rows
 from reports.labels import (ACTIVE_STATUSES, SEVERITY_ORDER, STATUS_ORDER, add_days, beijing_time,
-                            days_between, rule_texts, severity_label, status_label)
+                            rule_texts, severity_label, status_label)
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +48,8 @@ def _finding(row: dict) -> dict:
     ev = row.get("evidence") or {}
     if not isinstance(ev, dict):
         ev = {"value": ev}
-    overdue = ev.get("overdue_days")
-    if overdue is None and isinstance(ev.get("days"), (int, float)) \
-            and isinstance(ev.get("limit_days"), (int, float)):
-        overdue = ev["days"] - ev["limit_days"]
+    # 超期天数 of a finding judged in calendar days against a limit (the rule's own figure)
+    overdue = figures.days_over(ev.get("days"), ev.get("limit_days"))
     return {
         "code": row["code"], "severity": row["severity"],
         "severity_label": severity_label(row["severity"]),
@@ -68,16 +68,20 @@ def _finding(row: dict) -> dict:
     }
 
 
-def _column_limits(findings: list[dict], details: dict) -> dict[str, int]:
+def _column_summaries(details: SiteDetails | dict) -> dict[str, ColumnSummary]:
+    """The checks' figures per list column key (checks/engine.py `_column_summary`)."""
+    cols = details.get("columns") if isinstance(details, dict) else None
+    return {c["key"]: c for c in cols or [] if isinstance(c, dict) and c.get("key")}
+
+
+def _column_limits(findings: list[dict], summaries: dict[str, ColumnSummary]) -> dict[str, int]:
     """Freshness limit per column key/name/url, as the checks recorded it."""
     limits: dict[str, int] = {}
-    cols = details.get("columns") if isinstance(details, dict) else None
-    if isinstance(cols, list):   # checks/engine.py: one dict per list column
-        for val in cols:
-            if isinstance(val, dict) and val.get("limit_days") is not None:
-                for k in ("key", "name", "url"):
-                    if val.get(k):
-                        limits[str(val[k])] = val["limit_days"]
+    for val in summaries.values():
+        if val.get("limit_days") is not None:
+            for k in ("key", "name", "url"):
+                if val.get(k):
+                    limits[str(val[k])] = val["limit_days"]
     for f in findings:
         if f["code"] == "COLUMN_STALE" and f["evidence"].get("limit_days") is not None:
             for k in (f["evidence"].get("column_key"), f["column"], f["url"]):
@@ -86,20 +90,37 @@ def _column_limits(findings: list[dict], details: dict) -> dict[str, int]:
     return limits
 
 
-def _columns(db, crawl_run: int | None, site_id: str, as_of: str, limits: dict) -> list[dict]:
+def _stale_keys(findings: list[dict]) -> set[str]:
+    """Columns an active COLUMN_STALE finding names (key, name or url)."""
+    return {str(k) for f in findings if f["code"] == "COLUMN_STALE" and f["status"] in ACTIVE_STATUSES
+            for k in (f["evidence"].get("column_key"), f["column"], f["url"]) if k}
+
+
+def _columns(db, crawl_run: int | None, site_id: str, as_of: str, findings: list[dict],
+             details: SiteDetails | dict) -> list[dict]:
+    """Every column the crawl stored, with the figures the checks derived: days since the newest
+    item and stale from `details["columns"]` (list columns), otherwise from the same functions
+    (checks/figures.py) and the findings (a run judged before the summaries were stored)."""
     if crawl_run is None:
         return []
+    summaries = _column_summaries(details)
+    limits = _column_limits(findings, summaries)
+    stale = _stale_keys(findings)
     out = []
     for c in db["columns"].rows_where("run_id = ? and site_id = ?", [crawl_run, site_id],
                                       order_by="id"):
-        limit = next((limits[k] for k in (c["key"], c["name"], c["url"]) if k and k in limits),
-                     None)
+        names = [k for k in (c["key"], c["name"], c["url"]) if k]
+        limit = next((limits[k] for k in names if k in limits), None)
+        summary = summaries.get(c["key"])
         out.append({
             "key": c["key"], "name": c["name"] or c["key"] or "", "url": c["url"] or "",
             "level": c["level"], "role": c["role"], "status": c["status"],
             "newest_date": c["newest_date"] or "", "item_count": c["item_count"],
-            "method": c["method"], "days_since": days_between(c["newest_date"], as_of),
+            "method": c["method"],
+            "days_since": summary["days_since"] if summary is not None
+            else figures.days_since(c["newest_date"], as_of),
             "limit_days": limit,
+            "stale": summary["stale"] if summary is not None else any(k in stale for k in names),
         })
     return out
 
@@ -182,7 +203,7 @@ def seen_view(store, crawl_run: dict | None, site: dict) -> dict:
             "entrances_absent": entrances_absent(walk)}
 
 
-def _verdict_reason(details: dict) -> str:
+def _verdict_reason(details: SiteDetails | dict) -> str:
     """The checks' one-sentence explanation of the verdict (结论说明), when they wrote one."""
     v = details.get("verdict")
     return str(v.get("reason") or "") if isinstance(v, dict) else ""
@@ -217,9 +238,9 @@ def build_model(store, run_id: int) -> dict:
         s = known.get(sid) or {"id": sid, "name": sid, "url": "", "kind": "", "owner": "",
                                "code": ""}
         result = store.site_result(run_id, sid) or {}
-        details = result.get("details") if isinstance(result.get("details"), dict) else {}
+        details: SiteDetails | dict = result.get("details") if isinstance(result.get("details"), dict) else {}
         findings = [_finding(r) for r in store.findings(run_id, sid)]
-        columns = _columns(db, crawl_run, sid, as_of, _column_limits(findings, details))
+        columns = _columns(db, crawl_run, sid, as_of, findings, details)
         sites.append({
             "id": sid, "name": s.get("name") or sid, "url": s.get("url") or "",
             "kind": s.get("kind") or "", "owner": s.get("owner") or "", "code": s.get("code") or "",

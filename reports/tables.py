@@ -1,32 +1,18 @@
 """Read the JSON blobs the checks store (board stats, scorecards) into rows the renderers share.
 
-The checks own these shapes and may add keys; the reports accept the common spellings and show any
-unknown scorecard key under its own name rather than dropping it.
+Board stats have one shape (checks/shapes.py BoardStats, written by checks/engine.py) and are read
+by its names only; a scorecard of another shape is shown generically, any unknown key under its
+own name rather than dropped.
 """
 from __future__ import annotations
 
 import json
 
+from checks.shapes import BoardStats, Letter
 from reports.labels import rule_texts
 
-BOARD_KEYS = {
-    "received": ("received", "total", "count", "letters"),
-    "answered": ("answered", "replied", "answered_count"),
-    "reply_rate": ("answer_rate", "reply_rate", "rate"),
-    "avg_days": ("mean_workdays", "avg_working_days", "mean_working_days", "avg_days"),
-    "median_days": ("median_workdays", "median_working_days"),
-    "p90_days": ("p90_workdays", "p90_working_days", "p90_days"),
-    "overdue": ("overdue_count", "overdue"),
-    "late": ("late_count", "late"),
-    "pending": ("pending", "unanswered"),
-    "deadline_days": ("deadline_workdays", "deadline_working_days"),
-    "period": ("period",),
-    "estimated": ("estimated",),
-}
 # Letters still unanswered past the deadline, then letters answered after it.
-LETTER_LISTS = (("overdue_letters", "超期未答复"), ("overdue", "超期未答复"),
-                ("late_letters", "逾期答复"), ("late", "逾期答复"))
-LETTER_DAYS_KEYS = ("workdays", "working_days", "elapsed_working_days", "days", "waited_days")
+LETTER_KINDS = (("overdue", "超期未答复"), ("late", "逾期答复"))
 
 SCORE_LABELS = {
     "code": "规则代码", "item": "指标", "name": "指标", "title": "指标", "indicator": "指标",
@@ -37,31 +23,25 @@ SCORE_LABELS = {
 }
 
 
-def _first(stats: dict, keys: tuple[str, ...]):
-    for k in keys:
-        if k in stats and stats[k] is not None:
-            return stats[k]
-    return None
-
-
-def board_figures(stats) -> dict:
+def board_figures(stats: BoardStats | dict) -> dict:
     """收到/已答复/答复率/用时/超期 and the overdue or late letters of one board."""
     stats = stats if isinstance(stats, dict) else {}
-    out = {name: _first(stats, keys) for name, keys in BOARD_KEYS.items()}
-    letters, seen = [], set()
-    for key, kind in LETTER_LISTS:
-        if key in seen or not isinstance(stats.get(key), list):
-            continue
-        seen.add(key)
-        letters += [dict(l, kind=kind, days=_first(l, LETTER_DAYS_KEYS))
-                    for l in stats[key] if isinstance(l, dict)]
-    out["letters"] = letters
-    for name in ("overdue", "late"):
-        if isinstance(out[name], list):
-            out[name] = len(out[name])
-    period = out["period"]
-    out["period"] = " 至 ".join(map(str, period)) if isinstance(period, list) else (period or "")
-    return out
+    lists: dict[str, list[Letter] | None] = {
+        key: stats[key] if isinstance(stats.get(key), list) else None for key, _ in LETTER_KINDS}
+    period = stats.get("period")
+    return {
+        "received": stats.get("received"), "answered": stats.get("answered"),
+        "reply_rate": stats.get("answer_rate"), "avg_days": stats.get("mean_workdays"),
+        "median_days": stats.get("median_workdays"), "p90_days": stats.get("p90_workdays"),
+        "overdue": None if lists["overdue"] is None else len(lists["overdue"]),
+        "late": None if lists["late"] is None else len(lists["late"]),
+        "pending": stats.get("pending"), "deadline_days": stats.get("deadline_workdays"),
+        "period": " 至 ".join(map(str, period)) if isinstance(period, list) else (period or ""),
+        "estimated": stats.get("estimated"),
+        "letters": [dict(letter, kind=kind, days=letter.get("workdays"))
+                    for key, kind in LETTER_KINDS for letter in lists[key] or []
+                    if isinstance(letter, dict)],
+    }
 
 
 def percent(value) -> str:
