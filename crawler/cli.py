@@ -9,9 +9,11 @@ anything runs); 1 an internal failure; 3 the database is in use by another govwa
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import sys
+from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
 
@@ -109,6 +111,66 @@ def run_status(db: str, run_id: int) -> int:
     return INCOMPLETE
 
 
+def crawl_only(db: str, sites: list[dict], sites_file: str, *, as_of: date, mode: str = "sweep",
+               progress: bool = True) -> tuple[int, int]:
+    """Crawl and store, without judging: returns (run id, crawl process exit code). The run is
+    recorded as 仅抓取, complete when the crawl process exited 0."""
+    from crawler.crawl import crawl
+    with closing(_store(db)) as store:
+        store.upsert_sites(sites)
+        run_id = store.start_run(mode, as_of.isoformat(), sites_file)
+    code = crawl(db, run_id, sites, as_of, mode, progress=progress)
+    with closing(_store(db)) as store:
+        store.finish_run(run_id, complete=code == 0, note="仅抓取")
+    return run_id, code
+
+
+def check_stored(db: str, run_id: int | None = None, *, as_of: date | None = None,
+                 profile: str = "gb2019", rubric: str | None = "gb2019",
+                 holidays: str | None = None) -> list[dict]:
+    """Judge a stored run again (default: the latest crawled one), without crawling; returns each
+    site's result as `checks.engine.judge_run` does."""
+    from checks.engine import judge_run
+    _validate_profile(profile, rubric, holidays)
+    with closing(_store(db)) as store:
+        run = store.run(run_id) if run_id else store.latest_crawled_run()
+        if not run:
+            raise UsageError("数据库中没有可检查的抓取批次")
+        return judge_run(store, run["id"], as_of=as_of, profile_name=profile, rubric_name=rubric,
+                         holiday_file=holidays)
+
+
+def _report_run(store, run_id: int | None) -> dict:
+    """The run a report is about: the one asked for, else the latest complete, else the latest."""
+    run = store.run(run_id) if run_id else (store.latest_run() or store.latest_run(False))
+    if not run:
+        raise UsageError("数据库中没有巡检批次")
+    return run
+
+
+def write_reports(db: str, out: str | Path, *, run_id: int | None = None,
+                  formats: tuple[str, ...] | None = None) -> dict:
+    """Write a stored run's reports into `out` and print the summary; returns {format: path}."""
+    with closing(_store(db)) as store:
+        return _reports(store, _report_run(store, run_id)["id"], Path(out), formats=formats)
+
+
+def print_changes(db: str, *, run_id: int | None = None) -> None:
+    """Print what changed since the previous complete run (the daily digest)."""
+    import reports
+    with closing(_store(db)) as store:
+        reports.print_digest(reports.build_model(store, _report_run(store, run_id)["id"]))
+
+
+def mark_finding(db: str, fingerprint: str, mark: str, reason: str = "", by: str = "") -> None:
+    """Record an office's decision on a finding (ignored | accepted), or clear it."""
+    with closing(_store(db)) as store:
+        if mark == "clear":
+            store.db["finding_marks"].delete_where("fingerprint = ?", [fingerprint])
+        else:
+            store.set_mark(fingerprint, mark, reason, by)
+
+
 def _validate_profile(profile: str, rubric: str | None, holidays: str | None):
     """The profile (returned, to judge the sites file's overrides), the rubric and the holiday
     file, each loaded as the checks will load it."""
@@ -135,9 +197,7 @@ def _validate_notify(notify: str | None) -> None:
 def _reports(store, run_id: int, out: Path, *, quiet: bool = False, formats=None,
              notify: str | None = None) -> dict:
     import reports
-    out.mkdir(parents=True, exist_ok=True)
-    kwargs = {"formats": formats} if formats else {}
-    paths = reports.write_all(store, run_id, out, **kwargs)
+    paths = reports.write_all(store, run_id, out, formats=formats)
     model = reports.build_model(store, run_id)
     if not quiet:
         reports.print_summary(model)
@@ -251,50 +311,71 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="govwatch", description="政府网站政务公开监测 (government website monitor)")
     p.add_argument("-v", "--verbose", action="store_true", help="输出调试日志")
     sub = p.add_subparsers(dest="command", required=True)
+    _stage_commands(sub)
+    _tool_commands(sub)
+    return p
 
-    def common_run(sp):
-        sp.add_argument("sites", help="网站清单 YAML 文件")
-        sp.add_argument("--db", required=True, help="SQLite 数据库文件")
-        sp.add_argument("--as-of", help="检查日 YYYY-MM-DD（默认今天）")
-        sp.add_argument("--mode", choices=("sweep", "daily"), default="sweep",
-                        help="sweep 全量巡检（默认）；daily 日常巡检，只读各栏目第一页")
-        sp.add_argument("--site", help="只巡检该标识的网站")
-        sp.add_argument("--no-progress", action="store_true", help="不显示进度")
 
-    def judging(sp):
-        sp.add_argument("--profile", default="gb2019", help="规则配置（默认 gb2019）或 YAML 路径")
-        sp.add_argument("--rubric", default="gb2019", help="评分细则（默认 gb2019）或 YAML 路径")
-        sp.add_argument("--holidays", help="节假日文件（chinesecalendar 缺少的年份）")
+def _crawl_arguments(sp) -> None:
+    sp.add_argument("sites", help="网站清单 YAML 文件")
+    sp.add_argument("--db", required=True, help="SQLite 数据库文件")
+    sp.add_argument("--as-of", help="检查日 YYYY-MM-DD（默认今天）")
+    sp.add_argument("--mode", choices=("sweep", "daily"), default="sweep",
+                    help="sweep 全量巡检（默认）；daily 日常巡检，只读各栏目第一页")
+    sp.add_argument("--site", help="只巡检该标识的网站")
+    sp.add_argument("--no-progress", action="store_true", help="不显示进度")
+
+
+def _judging_arguments(sp) -> None:
+    sp.add_argument("--profile", default="gb2019", help="规则配置（默认 gb2019）或 YAML 路径")
+    sp.add_argument("--rubric", default="gb2019", help="评分细则（默认 gb2019）或 YAML 路径")
+    sp.add_argument("--holidays", help="节假日文件（chinesecalendar 缺少的年份）")
+
+
+def _stage_commands(sub) -> None:
+    """run, and the stages it chains: crawl, check, report."""
+    from reports.registry import report_formats
 
     sp = sub.add_parser("run", help="巡检：抓取、检查并生成报告")
-    common_run(sp)
-    judging(sp)
+    sp.set_defaults(command_function=_run_command)
+    _crawl_arguments(sp)
+    _judging_arguments(sp)
     sp.add_argument("--out", required=True, help="报告输出目录")
     sp.add_argument("--notify", help="通知配置文件（webhook / 邮件）")
 
     sp = sub.add_parser("crawl", help="只抓取，写入数据库")
-    common_run(sp)
+    sp.set_defaults(command_function=_crawl_command)
+    _crawl_arguments(sp)
 
     sp = sub.add_parser("check", help="按规则重新判定已抓取的数据（不抓取）")
+    sp.set_defaults(command_function=_check_command)
     sp.add_argument("--db", required=True)
     sp.add_argument("--run", type=int, help="批次号（默认最近一次抓取）")
     sp.add_argument("--as-of", help="检查日 YYYY-MM-DD（默认该批次的检查日）")
-    judging(sp)
+    _judging_arguments(sp)
 
     sp = sub.add_parser("report", help="生成报告")
+    sp.set_defaults(command_function=_report_command)
     sp.add_argument("--db", required=True)
     sp.add_argument("--out", default="govwatch-output")
     sp.add_argument("--run", type=int, help="批次号（默认最近一次完成的批次）")
-    sp.add_argument("--format", action="append", choices=("json", "xlsx", "html", "csv", "md"),
-                    help="报告格式，可重复（默认全部）")
+    formats = report_formats()
+    sp.add_argument("--format", action="append", choices=tuple(formats),
+                    help="报告格式，可重复（默认全部）：" + "；".join(
+                        f"{f.name} {f.label} {f.file}" for f in formats.values()))
     sp.add_argument("--since-last", action="store_true", help="显示与上一批次相比的变化（每日摘要）")
 
+
+def _tool_commands(sub) -> None:
+    """columns, demo, extract, rules, mark, probe."""
     sp = sub.add_parser("columns", help="查看巡检发现的栏目（栏目树、抓取范围、站外入口）")
+    sp.set_defaults(command_function=_columns_command)
     sp.add_argument("--db", required=True, help="SQLite 数据库文件")
     sp.add_argument("--site", help="只显示该标识的网站")
     sp.add_argument("--run", type=int, help="批次号（默认最近一次抓取）")
 
     sp = sub.add_parser("demo", help="在内置示例网站上运行完整巡检")
+    sp.set_defaults(command_function=_demo_command)
     sp.add_argument("--out", default="demo-output")
     sp.add_argument("--as-of", help="检查日（默认今天）")
     sp.add_argument("--variant", type=int, default=0, help="示例网站版本（0 初始，1 整改后）")
@@ -304,15 +385,18 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--no-progress", action="store_true")
 
     sp = sub.add_parser("extract", help="查看单个页面的识别结果（JSON）")
+    sp.set_defaults(command_function=_extract_command)
     sp.add_argument("page", help="本地 HTML 文件或 http(s) 网址")
     sp.add_argument("--url", help="页面原始网址（用于解析相对链接）")
     sp.add_argument("--as-of", help="检查日")
 
     sp = sub.add_parser("rules", help="列出全部检查规则")
+    sp.set_defaults(command_function=_rules_command)
     sp.add_argument("--profile", default="gb2019")
     sp.add_argument("--markdown", action="store_true", help="输出规则文档（Markdown）")
 
     sp = sub.add_parser("mark", help="将问题标记为已确认接受/忽略")
+    sp.set_defaults(command_function=_mark_command)
     sp.add_argument("--db", required=True)
     sp.add_argument("fingerprint")
     sp.add_argument("mark", choices=("ignored", "accepted", "clear"))
@@ -320,10 +404,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--by", default="")
 
     sp = sub.add_parser("probe", help="探测首页可访问性（适合 cron 定时执行）")
+    sp.set_defaults(command_function=_probe_command)
     sp.add_argument("sites")
     sp.add_argument("--db", required=True)
     sp.add_argument("--timeout", type=float, default=15.0)
-    return p
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -335,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
-        return _dispatch(args)
+        return args.command_function(args)
     except (UsageError, ConfigFileError) as e:
         print(str(e), file=sys.stderr)
         return 2
@@ -351,99 +435,93 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _dispatch(args) -> int:
-    if args.command in ("crawl", "check", "report"):
+# -- subcommands: each reads its arguments, calls the functions above and prints -------------------
+def _holding_db(command):
+    """The subcommand holds the database lock (crawler.lock) before it does anything else."""
+    @functools.wraps(command)
+    def locked(args) -> int:
         from crawler.lock import db_lock
         with db_lock(args.db, what=args.command):
-            return _dispatch_unlocked(args)
-    return _dispatch_unlocked(args)
+            return command(args)
+    return locked
 
 
-def _dispatch_unlocked(args) -> int:
-    cmd = args.command
-    if cmd == "run":
-        run_id = run_job(args.sites, args.db, args.out, as_of=_as_of(args.as_of), mode=args.mode,
-                         site_id=args.site, profile=args.profile, rubric=args.rubric,
-                         holidays=args.holidays, notify=args.notify, progress=not args.no_progress)
-        return run_status(args.db, run_id)
-    if cmd == "crawl":
-        from crawler.crawl import crawl
-        sites = _select(load_sites(args.sites), args.site)
-        as_of = _as_of(args.as_of)
-        store = _store(args.db)
-        store.upsert_sites(sites)
-        run_id = store.start_run(args.mode, as_of.isoformat(), args.sites)
-        store.close()
-        code = crawl(args.db, run_id, sites, as_of, args.mode, progress=not args.no_progress)
-        store = _store(args.db)
-        store.finish_run(run_id, complete=code == 0, note="仅抓取")
-        store.close()
-        if code != 0:
-            print(f"抓取不完整，批次 {run_id}（抓取进程退出码 {code}）", file=sys.stderr)
-            return INCOMPLETE
-        print(f"抓取完成，批次 {run_id}")
-        return 0
-    if cmd == "check":
-        from checks.engine import judge_run
-        _validate_profile(args.profile, args.rubric, args.holidays)
-        store = _store(args.db)
-        run = store.run(args.run) if args.run else store.latest_crawled_run()
-        if not run:
-            raise UsageError("数据库中没有可检查的抓取批次")
-        results = judge_run(store, run["id"], as_of=_as_of(args.as_of) if args.as_of else None,
-                            profile_name=args.profile, rubric_name=args.rubric,
-                            holiday_file=args.holidays)
-        for r in results:
-            print(f"{r['site']}: {r['verdict']}，问题 {sum(1 for f in r['findings'] if f['status'] != 'resolved')} 个")
-        store.close()
-        return 0
-    if cmd == "report":
-        import reports
-        store = _store(args.db)
-        run = store.run(args.run) if args.run else (store.latest_run() or store.latest_run(False))
-        if not run:
-            raise UsageError("数据库中没有巡检批次")
-        if args.since_last:
-            reports.print_digest(reports.build_model(store, run["id"]))
-        else:
-            _reports(store, run["id"], Path(args.out), formats=tuple(args.format) if args.format else None)
-        store.close()
-        return 0
-    if cmd == "columns":
-        return columns_command(args.db, run_id=args.run, site_id=args.site)
-    if cmd == "demo":
-        run_id = run_demo(args.out, as_of=_as_of(args.as_of), variant=args.variant, db=args.db,
-                          progress=not args.no_progress, mode=args.mode, notify=args.notify)
-        return run_status(demo_db(args.out, args.db), run_id)
-    if cmd == "extract":
-        from crawler.extraction.cli import extract_command
-        from crawler.extraction.cli import ExtractError
-        try:
-            result = extract_command(args.page, args.url, _as_of(args.as_of))
-        except ExtractError as e:
-            raise UsageError(f"无法读取页面 (cannot read page): {e}") from None
-        print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
-        return 0
-    if cmd == "rules":
-        return rules_command(args.profile, markdown=args.markdown)
-    if cmd == "mark":
-        store = _store(args.db)
-        if args.mark == "clear":
-            store.db["finding_marks"].delete_where("fingerprint = ?", [args.fingerprint])
-        else:
-            store.set_mark(args.fingerprint, args.mark, args.reason, args.by)
-        store.close()
-        print(f"已标记 {args.fingerprint}: {args.mark}")
-        return 0
-    if cmd == "probe":
-        from crawler.probe import probe_sites
-        sites = load_sites(args.sites)
-        store = _store(args.db)
+def _run_command(args) -> int:
+    run_id = run_job(args.sites, args.db, args.out, as_of=_as_of(args.as_of), mode=args.mode,
+                     site_id=args.site, profile=args.profile, rubric=args.rubric,
+                     holidays=args.holidays, notify=args.notify, progress=not args.no_progress)
+    return run_status(args.db, run_id)
+
+
+@_holding_db
+def _crawl_command(args) -> int:
+    sites = _select(load_sites(args.sites), args.site)
+    run_id, code = crawl_only(args.db, sites, args.sites, as_of=_as_of(args.as_of), mode=args.mode,
+                              progress=not args.no_progress)
+    if code != 0:
+        print(f"抓取不完整，批次 {run_id}（抓取进程退出码 {code}）", file=sys.stderr)
+        return INCOMPLETE
+    print(f"抓取完成，批次 {run_id}")
+    return 0
+
+
+@_holding_db
+def _check_command(args) -> int:
+    results = check_stored(args.db, args.run, as_of=_as_of(args.as_of) if args.as_of else None,
+                           profile=args.profile, rubric=args.rubric, holidays=args.holidays)
+    for r in results:
+        active = sum(1 for f in r["findings"] if f["status"] != "resolved")
+        print(f"{r['site']}: {r['verdict']}，问题 {active} 个")
+    return 0
+
+
+@_holding_db
+def _report_command(args) -> int:
+    if args.since_last:
+        print_changes(args.db, run_id=args.run)
+    else:
+        write_reports(args.db, args.out, run_id=args.run,
+                      formats=tuple(args.format) if args.format else None)
+    return 0
+
+
+def _columns_command(args) -> int:
+    return columns_command(args.db, run_id=args.run, site_id=args.site)
+
+
+def _demo_command(args) -> int:
+    run_id = run_demo(args.out, as_of=_as_of(args.as_of), variant=args.variant, db=args.db,
+                      progress=not args.no_progress, mode=args.mode, notify=args.notify)
+    return run_status(demo_db(args.out, args.db), run_id)
+
+
+def _extract_command(args) -> int:
+    from crawler.extraction.cli import ExtractError, extract_command
+    try:
+        result = extract_command(args.page, args.url, _as_of(args.as_of))
+    except ExtractError as e:
+        raise UsageError(f"无法读取页面 (cannot read page): {e}") from None
+    print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+    return 0
+
+
+def _rules_command(args) -> int:
+    return rules_command(args.profile, markdown=args.markdown)
+
+
+def _mark_command(args) -> int:
+    mark_finding(args.db, args.fingerprint, args.mark, args.reason, args.by)
+    print(f"已标记 {args.fingerprint}: {args.mark}")
+    return 0
+
+
+def _probe_command(args) -> int:
+    from crawler.probe import probe_sites
+    sites = load_sites(args.sites)
+    with closing(_store(args.db)) as store:
         for r in probe_sites(store, sites, timeout=args.timeout):
             print(f"{r['site_id']}: {'正常' if r['ok'] else '失败'} {r.get('status') or r.get('error') or ''}")
-        store.close()
-        return 0
-    raise UsageError(f"未知命令 {cmd}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from reports.registry import report_format
 from reports.safe import csv_cell
 
 HEADERS = ("网站标识", "网站名称", "网站标识码", "规则代码", "问题类型", "严重程度", "状态", "栏目",
@@ -19,6 +20,7 @@ def finding_rows(model: dict):
                    f["last_seen"], f["deadline"], f["fingerprint"])
 
 
+@report_format("csv", file="findings.csv", label="问题清单", order=200)
 def write_csv(model: dict, path: str | Path) -> Path:
     """utf-8-sig so Excel detects the encoding; formula-like cells prefixed with an apostrophe."""
     path = Path(path)

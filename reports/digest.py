@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from reports.labels import INCOMPLETE_BANNER, SEVERITY_LABELS, SEVERITY_ORDER, started_phrase
+from reports.registry import report_format
 from reports.safe import md_text, md_url
 
 
@@ -56,6 +57,7 @@ def digest_markdown(model: dict) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+@report_format("md", file="digest.md", label="变化摘要", order=300)
 def write_digest_md(model: dict, path: str | Path) -> Path:
     path = Path(path)
     path.write_text(digest_markdown(model), encoding="utf-8")

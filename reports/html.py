@@ -13,6 +13,7 @@ from reports.charts import freshness_bars, trend_line
 from reports.labels import (EVIDENCE_LABELS, INCOMPLETE_BANNER, MODE_LABELS, SEVERITY_LABELS, SEVERITY_ORDER,
                             STATUS_LABELS, STATUS_ORDER, TIME_NOTE)
 from reports.model import AVAILABILITY_DAYS
+from reports.registry import report_format
 from reports.safe import http_url
 from reports.tables import board_figures, percent, scorecard_view
 
@@ -43,6 +44,7 @@ def render_html(model: dict) -> str:
         availability_days=AVAILABILITY_DAYS, evidence_labels=EVIDENCE_LABELS)
 
 
+@report_format("html", file="report.html", label="网页报告", order=500)
 def write_html(model: dict, path: str | Path) -> Path:
     path = Path(path)
     path.write_text(render_html(model), encoding="utf-8")

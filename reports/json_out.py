@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from reports.registry import report_format
+
 # Fields of a finding in findings.json; the first block is the published contract.
 FINDING_FIELDS = ("code", "severity", "column", "url", "message", "evidence", "status",
                   "first_seen", "fingerprint",
@@ -25,6 +27,7 @@ def to_json_data(model: dict) -> dict:
     }
 
 
+@report_format("json", file="findings.json", label="问题数据", order=100)
 def write_json(model: dict, path: str | Path) -> Path:
     path = Path(path)
     path.write_text(json.dumps(to_json_data(model), ensure_ascii=False, indent=2, default=str),

@@ -11,6 +11,7 @@ from pathlib import Path
 import xlsxwriter
 
 from reports.labels import INCOMPLETE_BANNER, SEVERITY_ORDER, TIME_NOTE
+from reports.registry import report_format
 from reports.safe import http_url
 from reports.tables import board_figures, percent, scorecard_view
 
@@ -377,6 +378,7 @@ def _scores(w: _Writer, model: dict) -> None:
     ws.fit_to_pages(1, 0)
 
 
+@report_format("xlsx", file="rectification.xlsx", label="整改清单", order=400)
 def write_xlsx(model: dict, path: str | Path) -> Path:
     path = Path(path)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
