@@ -3,18 +3,29 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from crawler.extraction import article, entrances, info, links, navigation
 from crawler.extraction.dates import DateWindow, normalise
 from crawler.extraction.encoding import decode_body
-from crawler.extraction.html import LinkTexts, meta_map, parse_html, strip_invisible, visible_text
-from crawler.extraction.lists import generic, hanweb, jiyuehua, pagers, trs
-from crawler.extraction.lists.common import fix_month_day_years, looks_like_article_url, shown_dated
+from crawler.extraction.html import (
+    LinkTexts,
+    meta_map,
+    parse_html,
+    strip_invisible,
+    visible_text,
+)
+from crawler.extraction.lists import generic, pagers, registry
+from crawler.extraction.lists.common import (
+    fix_month_day_years,
+    looks_like_article_url,
+    shown_dated,
+)
+from crawler.extraction.lists.registry import ListReader
 from crawler.extraction.model import Block, PageResult, Pagination
 
 HOME_PATH_RE = re.compile(r"^/?(?:(?:index|default|home|main)\.(?:s?html?|jsp|aspx?|php))?$", re.I)
-XML_RESPONSE_RE = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?<datastore", re.I)
 # Only an explanation exempts an empty column (R-COL-6): a 备注说明 note, or a statement that this
 # unit/column has no such information or duty. A bare 暂无信息 is a blank column, not an exemption.
 EXEMPT_RE = re.compile(r"(备注说明[:：]?[^。]{0,60}|(?:本|我)(?:栏目|单位|部门|机关|局|委|办|县|市|区|镇|乡|街道)"
@@ -97,10 +108,42 @@ def _is_home(url: str) -> bool:
     return bool(parts.netloc) and bool(HOME_PATH_RE.match(parts.path)) and not parts.query
 
 
-def extract_xml_response(raw: str, url: str, window: DateWindow, encoding: str,
-                         request_formdata: dict | None) -> PageResult:
-    blocks = hanweb.blocks(raw, url, window)
-    pag = hanweb.pagination(raw, url, len(blocks[0].items) if blocks else 0, request_formdata) or Pagination()
+def _read_adapters(readers: list[ListReader], raw: str, url: str, window: DateWindow,
+                   request_formdata: dict | None, *, with_urls: bool) -> tuple[list[Block], list[Pagination | None]]:
+    """Each detected CMS reader's raw-text lists and pager, in the registry's order."""
+    blocks: list[Block] = []
+    pags: list[Pagination | None] = []
+    for reader in readers:
+        read = reader.blocks(raw, url, window)
+        blocks += read
+        pags.append(reader.pagination(raw, url, read=read, request_formdata=request_formdata,
+                                      with_urls=with_urls))
+    return blocks, pags
+
+
+def _read_tree_adapters(readers: list[ListReader], doc, url: str, window: DateWindow,
+                        texts: LinkTexts) -> list[Block]:
+    """The lists CMS readers find in the parsed page (which they may take out of it for the generic reader)."""
+    return [b for reader in readers if reader.reads_tree for b in reader.tree_blocks(doc, url, window, texts)]
+
+
+def _stripped(raw: str):
+    doc = parse_html(raw)
+    strip_invisible(doc)
+    return doc
+
+
+def _body_text(doc) -> str:
+    body_el = doc.find("body")
+    return visible_text(body_el if body_el is not None else doc)
+
+
+def extract_data_response(reader: ListReader, raw: str, url: str, window: DateWindow, encoding: str,
+                          request_formdata: dict | None) -> PageResult:
+    """A CMS's data answer to a list request (Hanweb dataproxy.jsp XML): a list page with no HTML around it."""
+    blocks = reader.blocks(raw, url, window)
+    pag = reader.pagination(raw, url, read=blocks, request_formdata=request_formdata,
+                            with_urls=True) or Pagination()
     return PageResult(kind="column_list", blocks=blocks, pagination=pag, latest_date=_latest(blocks),
                       encoding=encoding, rejected_dates=window.rejected, url=url)
 
@@ -114,28 +157,17 @@ def extract_continuation(raw: str, url: str, window: DateWindow, encoding: str,
     """A later page of a list page 1 already described: only its main list and pager counts.
 
     No column links, breadcrumb, information-page or exemption tests (page 1 answered those) and no
-    page URLs (page 1 listed them). CMS adapters find their own markers again (集约化 JSON needs no
+    page URLs (page 1 listed them). CMS readers find their own markers again (集约化 JSON needs no
     HTML tree at all); a DOM list is read at page 1's container when `locator` names one still
     there, else by the full search, so a stale hint costs time, never items."""
     result = PageResult(kind="column_list", encoding=encoding, url=url)
-    blocks: list[Block] = []
-    pags: list[Pagination | None] = []
-    if hanweb.has_datastore(raw):
-        blocks += hanweb.blocks(raw, url, window)
-        pags.append(hanweb.pagination(raw, url, len(blocks[0].items) if blocks else 0, request_formdata,
-                                      with_urls=False))
-    if jiyuehua.has_list_data(raw):
-        blocks += jiyuehua.blocks(raw, url, window)
-        pags.append(jiyuehua.pagination(raw, url, with_urls=False))
-    pags.append(trs.pagination(raw, url, with_urls=False))
+    found = registry.detected(raw)
+    blocks, pags = _read_adapters(found, raw, url, window, request_formdata, with_urls=False)
     doc = texts = None
-    if not blocks or trs.SHOW_STATIC_MARK in raw:
-        doc = parse_html(raw)
-        strip_invisible(doc)
+    if not blocks or any(r.reads_tree for r in found):
+        doc = _stripped(raw)
         texts = LinkTexts()
-        static = trs.static_groups_block(doc, url, window, texts)
-        if static:
-            blocks.insert(0, static)
+        blocks = _read_tree_adapters(found, doc, url, window, texts) + blocks
     main = _best(blocks)
     if main is None:
         main = generic.read_located(doc, url, window, locator, texts) if locator else None
@@ -143,12 +175,9 @@ def extract_continuation(raw: str, url: str, window: DateWindow, encoding: str,
             main = _best(generic.find_blocks(doc, url, window, texts=texts))
     if not any(p is not None for p in pags):
         if doc is None:
-            doc = parse_html(raw)
-            strip_invisible(doc)
+            doc = _stripped(raw)
             texts = LinkTexts()
-        body_el = doc.find("body")
-        text = visible_text(body_el if body_el is not None else doc)
-        pags.append(pagers.pagination(doc, url, text, texts, with_urls=False))
+        pags.append(pagers.pagination(doc, url, _body_text(doc), texts, with_urls=False))
     if main is not None:
         fix_month_day_years(main.items)
         result.blocks = [main]
@@ -158,66 +187,62 @@ def extract_continuation(raw: str, url: str, window: DateWindow, encoding: str,
     return result
 
 
+def _decode(body: bytes | str, header_encoding: str | None) -> tuple[str, str]:
+    if isinstance(body, bytes):
+        return decode_body(body, header_encoding)
+    return body or "", "unicode"
+
+
 def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding: str | None = None,
                  margin_days: int = DEFAULT_MARGIN_DAYS, request_formdata: dict | None = None,
                  continuation: bool = False, locator: str | None = None) -> PageResult:
     """Read one page. `request_formdata` is the form of a Hanweb dataproxy POST whose response this is.
     `continuation`: a later page of a list already read (only its main list and pager counts are read,
     see `extract_continuation`); `locator`: where page 1's main list sat (its Block.locator)."""
-    if isinstance(body, bytes):
-        raw, encoding = decode_body(body, header_encoding)
-    else:
-        raw, encoding = body or "", "unicode"
+    raw, encoding = _decode(body, header_encoding)
     window = DateWindow(as_of, margin_days)
-    if XML_RESPONSE_RE.match(raw[:300]):
-        return extract_xml_response(raw, url, window, encoding, request_formdata)
+    reader = registry.data_response_reader(raw)
+    if reader is not None:
+        return extract_data_response(reader, raw, url, window, encoding, request_formdata)
     if continuation:
         return extract_continuation(raw, url, window, encoding, request_formdata, locator)
+    return extract_first_page(raw, url, window, encoding, request_formdata)
 
-    doc = parse_html(raw)
-    meta = meta_map(doc)
-    title_el = doc.find(".//title")
-    title = visible_text(title_el) if title_el is not None else None
 
-    adapter_blocks: list[Block] = []
-    pags: list[Pagination | None] = []
-    if hanweb.has_datastore(raw):
-        hb = hanweb.blocks(raw, url, window)
-        adapter_blocks += hb
-        pags.append(hanweb.pagination(raw, url, len(hb[0].items) if hb else 0, request_formdata))
-    if jiyuehua.has_list_data(raw):
-        adapter_blocks += jiyuehua.blocks(raw, url, window)
-        pags.append(jiyuehua.pagination(raw, url))
-    pags.append(trs.pagination(raw, url))
+@dataclass
+class _Lists:
+    """What a page lists: every block (CMS readers' first), the readers' alone, the merged pager."""
+    blocks: list[Block]
+    adapter_blocks: list[Block]
+    pagination: Pagination
+    texts: LinkTexts
+    text: str  # the page's visible text
 
-    # what scripts and the head say is read before they are stripped for text reading
-    moved_to = links.redirect(doc, url)
-    script_links = links.hidden_links(doc, url)
-    offered = entrances.entrances(doc, url)
-    strip_invisible(doc)
+
+def _read_lists(doc, raw: str, url: str, window: DateWindow, request_formdata: dict | None) -> _Lists:
+    """CMS readers, then the generic DOM reader over what they left; `doc` has been stripped."""
+    found = registry.detected(raw)
+    adapter_blocks, pags = _read_adapters(found, raw, url, window, request_formdata, with_urls=True)
     texts = LinkTexts()
-    static = trs.static_groups_block(doc, url, window, texts)
-    if static:
-        adapter_blocks.insert(0, static)
+    adapter_blocks = _read_tree_adapters(found, doc, url, window, texts) + adapter_blocks
     dom_blocks = generic.find_blocks(doc, url, window, texts=texts)
     blocks = adapter_blocks + _dedupe_against(adapter_blocks, dom_blocks)
     for b in blocks:
         fix_month_day_years(b.items)
-
-    body_el = doc.find("body")
-    text = visible_text(body_el if body_el is not None else doc)
+    text = _body_text(doc)
     pags.append(pagers.pagination(doc, url, text, texts))
-    pagination = _merge_pagination(pags)
+    return _Lists(blocks, adapter_blocks, _merge_pagination(pags), texts, text)
 
-    crumbs = navigation.breadcrumb(doc, url)
-    column_name = named_by = None
 
-    has_article_meta = "articletitle" in meta
-    list_signal = bool(adapter_blocks) or (pagination.mechanism is not None and (pagination.total_pages or 0) > 1)
+def _classify(url: str, meta: dict, lists: _Lists, crumbs: list, title: str | None) -> str:
+    """homepage | article | column_list | message_board | other, from the URL, meta and what is listed."""
+    pagination, blocks = lists.pagination, lists.blocks
+    list_signal = bool(lists.adapter_blocks) or (
+        pagination.mechanism is not None and (pagination.total_pages or 0) > 1)
     big_block = max((len(b.items) for b in blocks), default=0)
     if _is_home(url):
         kind = "homepage"
-    elif has_article_meta:
+    elif "articletitle" in meta:
         kind = "article"
     elif list_signal or (big_block >= 5 and not looks_like_article_url(url)) or (
             "columnname" in meta and not looks_like_article_url(url)):
@@ -231,42 +256,65 @@ def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding
     if kind == "column_list" and BOARD_NAME_RE.search(
             meta.get("columnname") or (crumbs[-1].name if crumbs else None) or title or ""):
         kind = "message_board"
+    return kind
 
-    if kind in ("column_list", "message_board"):
-        blocks = _main_block_first(blocks)
-        if blocks and blocks[0].name is None:
-            blocks[0].name = meta.get("columnname") or (crumbs[-1].name if crumbs else None)
-    if kind != "homepage":
-        column_name, named_by = navigation.own_name(doc, url, meta, crumbs, blocks, title)
 
-    date = None
-    if kind in ("article", "other"):
-        date = article.page_date(doc, raw, url, meta, window)
-
+def _exempt_note(text: str, kind: str, blocks: list[Block]) -> str | None:
+    """The 备注说明 / 本单位无此职能 note that exempts an empty list (R-COL-6)."""
     total_items = sum(len(b.items) for b in blocks)
-    exempt = None
     # the note only exempts an empty list: a page whose main block has items skips the whole-text pass
     if (total_items == 0 or kind in ("column_list", "other")) and (
             total_items == 0 or not blocks or len(blocks[0].items) == 0):
         m = EXEMPT_RE.search(normalise(text))
         if m:
-            exempt = m.group(0).strip()
+            return m.group(0).strip()
+    return None
+
+
+def extract_first_page(raw: str, url: str, window: DateWindow, encoding: str,
+                       request_formdata: dict | None) -> PageResult:
+    """A page read whole: its lists, kind, names, dates, links, and the notes a blank column may carry."""
+    doc = parse_html(raw)
+    meta = meta_map(doc)
+    title_el = doc.find(".//title")
+    title = visible_text(title_el) if title_el is not None else None
+    # what scripts and the head say is read before they are stripped for text reading
+    moved_to = links.redirect(doc, url)
+    script_links = links.hidden_links(doc, url)
+    offered = entrances.entrances(doc, url)
+    strip_invisible(doc)
+    lists = _read_lists(doc, raw, url, window, request_formdata)
+    blocks, pagination, texts = lists.blocks, lists.pagination, lists.texts
+
+    crumbs = navigation.breadcrumb(doc, url)
+    kind = _classify(url, meta, lists, crumbs, title)
+    if kind in ("column_list", "message_board"):
+        blocks = _main_block_first(blocks)
+        if blocks and blocks[0].name is None:
+            blocks[0].name = meta.get("columnname") or (crumbs[-1].name if crumbs else None)
+    column_name = named_by = None
+    if kind != "homepage":
+        column_name, named_by = navigation.own_name(doc, url, meta, crumbs, blocks, title)
+
+    date = article.page_date(doc, raw, url, meta, window) if kind in ("article", "other") else None
+    exempt = _exempt_note(lists.text, kind, blocks)
     is_info = kind in ("other", "article", "column_list") and _is_info_page(
-        doc, raw, url, kind, meta, blocks, adapter_blocks, pagination, exempt, date, window)
+        doc, raw, url, kind, meta, blocks, lists.adapter_blocks, pagination, exempt, date, window)
     if is_info:
         kind = "other"
         exempt = None
 
+    total_items = sum(len(b.items) for b in blocks)
     # a page with nothing listed is a blank column or a section grouping sub-columns: tell which
     children = info.child_column_links(doc, url) if total_items == 0 else 0
     # … or a list whose rows could not be read (titles and dates shown, links `javascript:;`)
-    shown_dates = len(SHOWN_DATE_RE.findall(text)) if total_items == 0 else 0
+    shown_dates = len(SHOWN_DATE_RE.findall(lists.text)) if total_items == 0 else 0
 
     if kind == "column_list" and pagination.total_items is None and pagination.total_pages in (1, None) \
             and blocks:
         pagination.total_items = len(blocks[0].items)
         pagination.total_pages = 1
-    result = PageResult(
+    return PageResult(
         kind=kind, title=title, column_name=column_name, breadcrumb=crumbs, blocks=blocks,
         pagination=pagination, latest_date=_latest(blocks), date=date,
         nav_links=navigation.nav_links(doc, url, blocks, crumbs, texts, script_links), is_info_page=is_info,
@@ -274,4 +322,3 @@ def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding
         board_links=navigation.board_links(doc, url, texts, blocks),
         exempt_note=exempt, encoding=encoding, rejected_dates=window.rejected, url=url,
         child_columns=children, shown_dates=shown_dates)
-    return result

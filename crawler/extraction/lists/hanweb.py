@@ -11,10 +11,12 @@ from lxml import etree
 
 from crawler.extraction.dates import DateWindow
 from crawler.extraction.html import LinkTexts, parse_html, resolve
-from crawler.extraction.lists.common import entry_from_record
 from crawler.extraction.lists import locate
+from crawler.extraction.lists.common import entry_from_record
+from crawler.extraction.lists.registry import ListReader, list_reader
 from crawler.extraction.model import Block, Pagination
 
+XML_RESPONSE_RE = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?<datastore", re.I)  # a dataproxy.jsp answer
 DATASTORE_RE = re.compile(r"<datastore\b[^>]*>(.*?)</datastore>", re.S | re.I)
 DATASTORE_DIV_RE = re.compile(r"""<div[^>]+id\s*=\s*["']?(\w+)["']?[^>]*>\s*<script[^>]+text/xml[^>]*>\s*<datastore""", re.I)
 RECORD_RE = re.compile(r"<record\b[^>]*>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s*</record>", re.S | re.I)
@@ -154,3 +156,22 @@ def pagination(raw: str, url: str, first_block_size: int, request_formdata: dict
     if with_urls and (total is None or total > first_block_size):
         pag.post_requests = group_requests(proxy, formdata, total, per, already=first_block_size)
     return pag
+
+
+@list_reader
+class HanwebReader(ListReader):
+    """`<datastore>` XML in page 1, and the XML answers of the dataproxy.jsp POSTs for later pages."""
+    name, order = "hanweb-datastore", 10
+
+    def detect(self, raw: str) -> bool:
+        return has_datastore(raw)
+
+    def is_data_response(self, raw: str) -> bool:
+        return bool(XML_RESPONSE_RE.match(raw[:300]))
+
+    def blocks(self, raw: str, url: str, window: DateWindow) -> list[Block]:
+        return blocks(raw, url, window)
+
+    def pagination(self, raw: str, url: str, *, read: list[Block], request_formdata: dict | None,
+                   with_urls: bool) -> Pagination | None:
+        return pagination(raw, url, len(read[0].items) if read else 0, request_formdata, with_urls=with_urls)

@@ -6,9 +6,15 @@ import math
 import re
 from urllib.parse import urlsplit
 
-from crawler.extraction.dates import DateWindow, date_from_url_with_source, find_full_dates, normalise
+from crawler.extraction.dates import (
+    DateWindow,
+    date_from_url_with_source,
+    find_full_dates,
+    normalise,
+)
 from crawler.extraction.html import clean_text, resolve
 from crawler.extraction.lists import locate
+from crawler.extraction.lists.registry import ListReader, list_reader
 from crawler.extraction.model import Block, Entry, Pagination
 
 LIST_DATA_RE = re.compile(r"var\s+listData\s*=\s*\{")
@@ -130,3 +136,19 @@ def pagination(raw: str, url: str, *, with_urls: bool = True) -> Pagination | No
             base = urlsplit(url)._replace(query="", fragment="").geturl()
             pag.page_urls = [f"{base}?uid={unit}&pageNum={n}" for n in range(2, pag.total_pages + 1)]
     return pag
+
+
+@list_reader
+class JiyuehuaReader(ListReader):
+    """Page 1's list as JSON in `var listData`; later pages (`?uid=…&pageNum=N`) carry it the same way."""
+    name, order = "jiyuehua-json", 20
+
+    def detect(self, raw: str) -> bool:
+        return has_list_data(raw)
+
+    def blocks(self, raw: str, url: str, window: DateWindow) -> list[Block]:
+        return blocks(raw, url, window)
+
+    def pagination(self, raw: str, url: str, *, read: list[Block], request_formdata: dict | None,
+                   with_urls: bool) -> Pagination | None:
+        return pagination(raw, url, with_urls=with_urls)

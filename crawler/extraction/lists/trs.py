@@ -7,11 +7,11 @@ import re
 from urllib.parse import urlsplit
 
 from crawler.extraction.dates import DateWindow
-from crawler.extraction.html import resolve
-from crawler.extraction.html import LinkTexts, drop_tree
-from crawler.extraction.lists.common import entry_from_record
+from crawler.extraction.html import LinkTexts, drop_tree, resolve
 from crawler.extraction.lists import locate
+from crawler.extraction.lists.common import entry_from_record
 from crawler.extraction.lists.pagers import MAX_PAGE_URLS, NUMBER
+from crawler.extraction.lists.registry import ListReader, list_reader
 from crawler.extraction.model import Block, Pagination
 
 Q = r"""['"]?"""
@@ -28,6 +28,7 @@ RECORD_COUNT_RE = re.compile(r"recordCount\s*:\s*" + Q + D)
 PREPAGE_RE = re.compile(r"prepage\s*:\s*" + Q + D)
 PAGE_NAME_RE = re.compile(r"/([\w-]+)(?:_\d+)?\.(s?html?)$")
 SHOW_STATIC_MARK = "$showStatic("
+PAGER_WORDS = ("createPageHTML", "countPage", "pageChnlInfo")  # `pagination` reads nothing without one
 
 
 def _page_name(url: str) -> tuple[str, str]:
@@ -105,3 +106,29 @@ def static_groups_block(doc, url: str, window: DateWindow, texts: LinkTexts | No
             drop_tree(g)
     return Block(name=None, more_url=None, items=entries, method="trs-static-groups",
                  locator=locate.adapter("trs-static-groups"))
+
+
+@list_reader
+class TrsPagerReader(ListReader):
+    """The inline pager scripts: the list itself is plain HTML, read by the generic reader."""
+    name, order = "trs-pager", 30
+
+    def detect(self, raw: str) -> bool:
+        return any(word in raw for word in PAGER_WORDS)
+
+    def pagination(self, raw: str, url: str, *, read: list[Block], request_formdata: dict | None,
+                   with_urls: bool) -> Pagination | None:
+        return pagination(raw, url, with_urls=with_urls)
+
+
+@list_reader
+class TrsStaticGroupsReader(ListReader):
+    """The Fujian 动静结合 list (`$showStatic(N)` groups), read from the parsed page."""
+    name, order = "trs-static-groups", 40
+
+    def detect(self, raw: str) -> bool:
+        return SHOW_STATIC_MARK in raw
+
+    def tree_blocks(self, doc, url: str, window: DateWindow, texts: LinkTexts) -> list[Block]:
+        block = static_groups_block(doc, url, window, texts)
+        return [block] if block else []
