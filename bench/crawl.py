@@ -421,7 +421,7 @@ def main(argv: list[str] | None = None) -> int:
         dl_wall = dl["out"].get("crawl_seconds", dl["wall"])
         rows.append(("govwatch daily", ph3.requests, dl_wall, ph3.requests / dl_wall, ph3.steady,
                      dl["rss_mb"], dl["cpu"], ph3.server_cpu / ph3.wall))
-        for s, host in zip(sites, hosts):
+        for s, host in zip(sites, hosts, strict=False):
             n = sum(c for (h, k), c in ph3.served.items() if h == host and k != ROBOTS_KEY)
             cols = known[s["id"]]["list"] + known[s["id"]]["static"]
             boards, hubs = known[s["id"]]["board"], known[s["id"]]["section"]

@@ -133,7 +133,7 @@ def label_newest(items: list[dict], as_of: dt.date) -> str | None:
     if not md:
         return None
     keys = [(int(v[2:4]), int(v[5:7])) for v in md]
-    steps = list(zip(keys, keys[1:]))
+    steps = list(zip(keys, keys[1:], strict=False))
     if steps and sum(a >= b for a, b in steps) >= 0.7 * len(steps):
         return md[0]
     return max(md, key=lambda v: _label_day(v, as_of))
@@ -153,7 +153,8 @@ def eval_lists(corpus: Path, repeat: int) -> tuple[list[dict], list[float]]:
         rel = label["file"]
         body = (corpus / "raw" / rel).read_bytes()
         url, as_of = label["page_url"], as_of_for(rel)
-        res, secs = timed_cold(lambda: extract_page(body, url, as_of=as_of), repeat)
+        res, secs = timed_cold(lambda body=body, url=url, as_of=as_of: extract_page(body, url, as_of=as_of),
+                               repeat)
         ms = secs * 1000
         if label["kind"] == "column_list":
             list_ms.append(ms)
@@ -284,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
             # Same input as ours: htmldate gets the page's bytes and decodes them itself (ours pays
             # decode_body inside its timing); dateparser reads text, so it gets the decoded page.
             html = r["html"] if name == "htmldate" else r["html"].decode("utf-8", "replace")
-            got, s = timed_cold(lambda h=html: fn_page(h, ""), reps)
+            got, s = timed_cold(lambda h=html, fn=fn_page: fn(h, ""), reps)
             secs += s
             if r["kind"] == "column_list":
                 list_secs.append(s)
@@ -292,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
         a_ok = 0
         for a in art:
             body = a["body"] if name == "htmldate" else a["body"].decode("utf-8", "replace")
-            got, s = timed_cold(lambda b=body, a=a: fn_art(b, a["url"]), reps)
+            got, s = timed_cold(lambda b=body, a=a, fn=fn_art: fn(b, a["url"]), reps)
             secs += s
             a_ok += (got.isoformat() if got else None) == a["want"]
         n = len(rows) + len(art)

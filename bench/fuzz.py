@@ -40,7 +40,7 @@ URL = "http://127.0.0.1:8080/col/tzgg/index.html"
 HOSTILE = [b"<li>", b"</li>", b"<ul>", b"</ul>", b"</div>", b"<table>", b"<tr><td>", b"<!--", b"-->",
            b"<script>", b"</script>", b"<![CDATA[", b"]]>", b"&#xZZ;", b"&nbsp", b"\x00", b"\xff\xfe",
            b"<title>", b"createPageHTML(999999, 0, 'index', 'html');", "共 99999 页".encode(),
-           "2099-12-31".encode(), "1900-01-01".encode(), "下一页".encode(), "备注说明：".encode(),
+           b"2099-12-31", b"1900-01-01", "下一页".encode(), "备注说明：".encode(),
            b"<meta charset='gbk'>", b"<a href='javascript:alert(1)'>", b"<a href=", b"\"", b"'",
            "<li><a href='/a.html'>通知</a><span>2026-11-26</span></li>".encode() * 50]
 

@@ -159,7 +159,7 @@ class GenSite:
         m = ARTICLE_PATH_RE.search(path)
         if m and method.upper() in ("GET", "HEAD"):
             return _article(path, m)
-        return 404, {"Content-Type": HTML_UTF8}, "<html><body><p>您访问的页面不存在。</p></body></html>".encode("utf-8")
+        return 404, {"Content-Type": HTML_UTF8}, "<html><body><p>您访问的页面不存在。</p></body></html>".encode()
 
     @property
     def list_columns(self) -> list[Column]:
@@ -227,7 +227,7 @@ def _plan(columns: list[Column], pages: int, fixed: int, rng: random.Random) -> 
     budget = max(pages - fixed, len(lists))
     weights = [rng.paretovariate(1.1) for _ in lists]
     scale = budget / sum(weights)
-    for c, w in zip(lists, weights):
+    for c, w in zip(lists, weights, strict=False):
         c.fetches = max(1, int(w * scale))
     short = budget - sum(c.fetches for c in lists)
     biggest = sorted(lists, key=lambda c: -c.fetches)
@@ -344,7 +344,7 @@ class _Renderer:
         records = "".join(f"<record><![CDATA[\n{self.hanweb_record(i)}\n]]></record>\n"
                           for i in col.items[start - 1:end])
         return (f'<?xml version="1.0" encoding="UTF-8"?>\n<datastore>\n<totalrecord>{col.total}</totalrecord>\n'
-                f"<recordset>\n{records}</recordset>\n</datastore>\n").encode("utf-8")
+                f"<recordset>\n{records}</recordset>\n</datastore>\n").encode()
 
     def jiyue(self, col: Column, page: int, pages: int) -> bytes:
         import json
@@ -509,7 +509,7 @@ class AsyncServer:
 
     @property
     def base_urls(self) -> list[str]:
-        return [f"http://{h}:{p}/" for h, p in zip(self.hosts, self.ports)]
+        return [f"http://{h}:{p}/" for h, p in zip(self.hosts, self.ports, strict=False)]
 
     def reset(self) -> None:
         self.served = Counter()
@@ -537,7 +537,7 @@ class AsyncServer:
             await tcp.start()
             self.ports.append(tcp._server.sockets[0].getsockname()[1])
 
-    def start(self) -> "AsyncServer":
+    def start(self) -> AsyncServer:
         ready = threading.Event()
         errors: list[BaseException] = []
 
@@ -569,7 +569,7 @@ class AsyncServer:
         self._thread.join(10)
         self._loop = None
 
-    def __enter__(self) -> "AsyncServer":
+    def __enter__(self) -> AsyncServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

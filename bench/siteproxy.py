@@ -30,7 +30,7 @@ def sites_available() -> bool:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: "SiteProxy"
+    server: SiteProxy
 
     def log_message(self, *args):  # quiet
         pass
@@ -97,7 +97,7 @@ class SiteProxy(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
 
-    def __enter__(self) -> "SiteProxy":
+    def __enter__(self) -> SiteProxy:
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
         self._thread.start()
         return self

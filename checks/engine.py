@@ -33,7 +33,7 @@ UNVERIFIED_SUFFIX_RE = re.compile(r"（本次未复核(?:，最近核实于 \d{4
 
 
 def fingerprint(site_id: str, code: str, subject: str) -> str:
-    return hashlib.sha1(f"{site_id}|{code}|{subject}".encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha1(f"{site_id}|{code}|{subject}".encode(), usedforsecurity=False).hexdigest()[:16]
 
 
 def _previous_run(store, run_id: int, site_id: str) -> int | None:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from dateutil.relativedelta import relativedelta
 
 from crawler.yamlfile import LocatedYaml
-from dateutil.relativedelta import relativedelta
 
 PROFILE_DIR = Path(__file__).resolve().parent / "profiles"
 SITE_KINDS = ("portal", "department", "township")
@@ -310,7 +310,7 @@ class Profile:
         return bool(entry["categories"]) and all(c in self.not_expected for c in entry["categories"])
 
     # ----------------------------------------------------------------- per-site overrides
-    def with_overrides(self, site_config: dict | None) -> "Profile":
+    def with_overrides(self, site_config: dict | None) -> Profile:
         """A copy adjusted by the sites file: reclassify or excuse columns, change a board's deadline."""
         site_config = site_config or {}
         if "overrides" in site_config:
@@ -397,7 +397,7 @@ def _validate_window(doc: LocatedYaml, path: tuple, window):
         doc.fail(path, "时间窗应写成 {days: 14}、{months: 6} 或 {years: 1}（正整数）")
 
 
-def _validate_layer(doc: LocatedYaml, base: dict):
+def _validate_layer(doc: LocatedYaml, base: dict):  # noqa: C901 - one check per profile field, in the file's order
     data = doc.data
     if not isinstance(data, dict):
         doc.fail((), "规则配置文件的顶层必须是映射（键: 值）")

@@ -10,8 +10,8 @@ otherwise it stays open, marked 未复核. A rule that cannot judge from what a 
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 SEVERITY_LABELS = {"veto": "单项否决", "deduct": "扣分", "warn": "提示"}
 # What a run must have read (SiteContext.rereads) to say a finding no longer holds.

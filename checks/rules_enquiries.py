@@ -122,7 +122,6 @@ def enquiry_veto(ctx: SiteContext):
                       evidence={"submitted": submitted.isoformat(), "days": (ctx.as_of - submitted).days,
                                 "limit_date": limit.isoformat(), "letter_key": e["letter_key"],
                                 "column_key": e["board_key"],
-                                "column_key": e["board_key"],
                                 "newest_date": submitted.isoformat()})
 
 

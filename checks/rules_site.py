@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 from checks.context import HOME_KEY, Finding, SiteContext
 from checks.profile import percent
 from checks.registry import rule
-from crawler.neterrors import is_waf
 from checks.rules_columns import GB2019
+from crawler.neterrors import is_waf
 
 
 def availability(ctx: SiteContext, days: int = 7) -> dict:

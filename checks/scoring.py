@@ -14,8 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from checks.profile import ProfileError
-from crawler.yamlfile import LocatedYaml
 from checks.verdict import VERDICT_FAIL, VERDICT_UNKNOWN, active_findings
+from crawler.yamlfile import LocatedYaml
 
 RUBRIC_DIR = Path(__file__).resolve().parent / "rubrics"
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
@@ -109,7 +109,7 @@ def _resolve(name_or_path: str | Path) -> Path:
     return Path(text)
 
 
-def load_rubric(name_or_path: str | Path = "gb2019") -> Rubric:
+def load_rubric(name_or_path: str | Path = "gb2019") -> Rubric:  # noqa: C901 - one check per rubric field, in the file's order
     path = _resolve(name_or_path)
     doc = LocatedYaml(path, RubricError)
     data = doc.data

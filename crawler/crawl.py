@@ -17,7 +17,6 @@ from pathlib import Path
 
 from crawler.store import Store
 
-
 GC_YOUNG_THRESHOLD = 20_000   # CPython's default is 700
 
 
@@ -90,7 +89,7 @@ def crawl(db_path: str | Path, run_id: int, sites: list[dict], as_of: date, mode
         env = dict(os.environ)
         root = str(Path(__file__).resolve().parents[1])
         env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
-        proc = subprocess.run([sys.executable, "-m", "crawler.crawl", job_path], env=env,
+        proc = subprocess.run([sys.executable, "-m", "crawler.crawl", job_path], env=env,  # noqa: S603 - our own interpreter and module, no shell
                               timeout=timeout)
         return proc.returncode
     finally:

@@ -3,10 +3,11 @@
 Items are plain dataclasses so pipelines and tests can build them without Scrapy."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from functools import cache
 from operator import attrgetter
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass
@@ -66,7 +67,7 @@ class EntryItem:
     table = "items"
 
 
-@lru_cache(maxsize=None)
+@cache
 def row_shape(cls) -> tuple[tuple[str, ...], Callable[[Any], tuple]]:
     """A crawl item class's column names, and a function giving an item's values as a tuple in that
     order: the items are flat, and a dict per row (or dataclasses.asdict's deep copy) cost ~5% of a

@@ -63,7 +63,7 @@ def db_lock(db: str | Path, *, wait: float | None = None, what: str = "巡检"):
                     ) from None
                 time.sleep(POLL_SECONDS)
         os.ftruncate(fd, 0)
-        os.write(fd, f"进程号 {os.getpid()}，{what}，开始于 {time.strftime('%Y-%m-%d %H:%M:%S')}".encode("utf-8"))
+        os.write(fd, f"进程号 {os.getpid()}，{what}，开始于 {time.strftime('%Y-%m-%d %H:%M:%S')}".encode())
         try:
             yield
         finally:

@@ -24,7 +24,8 @@ import datetime as dt
 import multiprocessing
 import os
 import signal
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urljoin
 
 from crawler.extraction import extract_page

@@ -63,7 +63,7 @@ class StorePipeline:
     def _insert(self, db, table: str, names: tuple[str, ...], rows: list[tuple]) -> None:
         cols = ", ".join(f"[{k}]" for k in names)
         marks = ", ".join("?" for _ in names)
-        db.conn.executemany(f"insert into [{table}] ({cols}, [run_id]) values ({marks}, {self.run_id})",
+        db.conn.executemany(f"insert into [{table}] ({cols}, [run_id]) values ({marks}, {self.run_id})",  # noqa: S608 - table and column names come from the item classes
                             rows)
 
     def flush(self):

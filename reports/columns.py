@@ -7,7 +7,7 @@ is the profile's naming of it (`classify`), the same one the checks use.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 NOT_RECORDED = "未记录"   # runs before migration 0004: no walks row, named_by NULL
 NONE_FOUND = "未发现"

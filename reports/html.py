@@ -10,8 +10,16 @@ from pathlib import Path
 import jinja2
 
 from reports.charts import freshness_bars, trend_line
-from reports.labels import (EVIDENCE_LABELS, INCOMPLETE_BANNER, MODE_LABELS, SEVERITY_LABELS, SEVERITY_ORDER,
-                            STATUS_LABELS, STATUS_ORDER, TIME_NOTE)
+from reports.labels import (
+    EVIDENCE_LABELS,
+    INCOMPLETE_BANNER,
+    MODE_LABELS,
+    SEVERITY_LABELS,
+    SEVERITY_ORDER,
+    STATUS_LABELS,
+    STATUS_ORDER,
+    TIME_NOTE,
+)
 from reports.model import AVAILABILITY_DAYS
 from reports.registry import report_format
 from reports.safe import http_url

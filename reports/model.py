@@ -8,14 +8,22 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from checks import figures
 from checks.shapes import ColumnSummary, SiteDetails
 from reports.columns import coverage_text, entrance_rows, entrances_absent, failed_pages, tree_rows
-from reports.labels import (ACTIVE_STATUSES, SEVERITY_ORDER, STATUS_ORDER, add_days, beijing_time,
-                            rule_texts, severity_label, status_label)
+from reports.labels import (
+    ACTIVE_STATUSES,
+    SEVERITY_ORDER,
+    STATUS_ORDER,
+    add_days,
+    beijing_time,
+    rule_texts,
+    severity_label,
+    status_label,
+)
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +47,7 @@ def _run_ids_with_data(db, run_id: int) -> set[str]:
     ids: set[str] = set()
     for table in ("site_results", "findings", "columns", "board_stats", "fetches"):
         ids.update(r[0] for r in db.execute(
-            f"select distinct site_id from [{table}] where run_id = ?", [run_id]))
+            f"select distinct site_id from [{table}] where run_id = ?", [run_id]))  # noqa: S608 - the table name is one of ours
     return ids
 
 
@@ -135,7 +143,7 @@ def _trend(db, run_id: int, site_id: str | None) -> list[tuple[int, str, int]]:
     site_sql = " and f.site_id = ?" if site_id else ""
     args = [*ACTIVE_STATUSES, *([site_id] if site_id else []), run_id, TREND_RUNS]
     rows = db.execute(
-        "select r.id, r.as_of, (select count(*) from findings f where f.run_id = r.id and "
+        "select r.id, r.as_of, (select count(*) from findings f where f.run_id = r.id and "  # noqa: S608 - fixed SQL, values bound
         f"f.status in ({placeholders}){site_sql}) from runs r "
         "where r.id <= ? and exists (select 1 from findings g where g.run_id = r.id) "
         "order by r.id desc limit ?", args).fetchall()
@@ -260,7 +268,7 @@ def build_model(store, run_id: int) -> dict:
     for s in sites:
         verdicts[s["verdict"] or "未评定"] = verdicts.get(s["verdict"] or "未评定", 0) + 1
     all_findings = [f for s in sites for f in s["findings"]]
-    generated_at = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+    generated_at = datetime.now(UTC).astimezone().isoformat(timespec="seconds")
     return {
         # *_at and started/finished: ISO as stored; *_text: Beijing time, for people
         "run": {"id": run["id"], "as_of": as_of, "mode": run.get("mode") or "",

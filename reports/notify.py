@@ -79,14 +79,14 @@ def webhook_payload(fmt: str, model: dict, digest: str) -> dict:
 def dingtalk_signed(url: str, secret: str, now_ms: int | None = None) -> str:
     """钉钉 加签: timestamp + HMAC-SHA256(secret, "timestamp\\nsecret"), base64, URL-encoded."""
     ts = str(now_ms if now_ms is not None else int(time.time() * 1000))
-    digest = hmac.new(secret.encode("utf-8"), f"{ts}\n{secret}".encode("utf-8"),
+    digest = hmac.new(secret.encode("utf-8"), f"{ts}\n{secret}".encode(),
                       hashlib.sha256).digest()
     sign = urllib.parse.quote_plus(base64.b64encode(digest))
     return f"{url}{'&' if '?' in url else '?'}timestamp={ts}&sign={sign}"
 
 
 def _post_json(url: str, payload: dict, timeout: float) -> int:
-    req = urllib.request.Request(url, data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+    req = urllib.request.Request(url, data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),  # noqa: S310 - webhook URLs are http(s) only (crawler/notifyfile.py)
                                  headers={"Content-Type": "application/json; charset=utf-8"},
                                  method="POST")
     with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 (http(s) checked)

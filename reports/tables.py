@@ -130,7 +130,7 @@ def scorecard_rows(card) -> tuple[list[str], list[dict]]:
     for k in keys:
         label = SCORE_LABELS.get(k, k)
         headers.append(label if label not in headers else f"{label}（{k}）")
-    return headers, [{h: _cell(r.get(k)) for h, k in zip(headers, keys)} for r in rows]
+    return headers, [{h: _cell(r.get(k)) for h, k in zip(headers, keys, strict=False)} for r in rows]
 
 
 def _cell(value):

@@ -319,7 +319,7 @@ def _boards(w: _Writer, model: dict) -> None:
                                    percent(fig["reply_rate"]), fig["avg_days"], fig["p90_days"],
                                    fig["deadline_days"], fig["overdue"], fig["late"]], 3):
                 w.cell(ws, row, c, v)
-            letters.extend((s, b, l) for l in fig["letters"])
+            letters.extend((s, b, letter) for letter in fig["letters"])
     ws.autofilter(head, 0, max(head, row), len(BOARD_COLUMNS) - 1)
     row += 2
     ws.write_string(row, 0, f"超期及逾期答复留言（{len(letters)}件）", w.title)
@@ -386,7 +386,7 @@ def write_xlsx(model: dict, path: str | Path) -> Path:
     try:
         w = _Writer(wb)
         _summary(w, model)
-        for s, name in zip(model["sites"], sheet_names([s["name"] for s in model["sites"]])):
+        for s, name in zip(model["sites"], sheet_names([s["name"] for s in model["sites"]]), strict=False):
             _site_sheet(w, model, s, name)
         _seen(w, model)
         _disclosure(w, model)

@@ -9,7 +9,7 @@ could not be read: unverified), None (not a column: an undated article, a search
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from crawler.extraction.info import MIN_CHILD_COLUMNS
 from crawler.extraction.lists.common import is_more_text

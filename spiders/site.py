@@ -23,8 +23,16 @@ from crawler.extraction import extract_page
 from crawler.extraction.lists.common import looks_like_article_url
 from crawler.extraction.model import Link
 from crawler.extraction.navigation import article_column
-from crawler.items import (ColumnItem, EnquiryItem, EntranceItem, EntryBatch, FetchItem, entry_rows,
-                           fetch_values, row_shape)
+from crawler.items import (
+    ColumnItem,
+    EnquiryItem,
+    EntranceItem,
+    EntryBatch,
+    FetchItem,
+    entry_rows,
+    fetch_values,
+    row_shape,
+)
 from crawler.pagereader import FAILED_REASON, PageReader, read_continuation, rows_read
 from crawler.urls import allowed, column_key, host_of
 from crawler.walk import DEFAULT_MAX_DEPTH, Frontier
@@ -585,8 +593,8 @@ class SiteSpider(scrapy.Spider):
             try:
                 detail = extract_letter(response.body, response.url, as_of=self.as_of)
                 letter = _merge_letter(listed, detail)
-            except Exception:  # noqa: BLE001
-                pass
+            except Exception:  # noqa: BLE001 - an unreadable detail page keeps the list's reading
+                letter = listed
         yield self._enquiry(meta["site_id"], meta["key"], meta.get("board"), letter)
 
     def letter_failed(self, failure):

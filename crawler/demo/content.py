@@ -222,7 +222,7 @@ def _annual_items(col: Column, as_of: date) -> list[Item]:
     """年报: each year's report on 20 January of the next year — on time (due 31 Jan / 31 Mar)."""
     latest = as_of.year - 1 if as_of >= date(as_of.year, 1, 20) else as_of.year - 2
     items = []
-    for k, year in enumerate(range(latest, latest - 5, -1)):
+    for year in range(latest, latest - 5, -1):
         d = date(year + 1, 1, 20)
         doc_id = 8000 + (year % 100) * 10
         title = f"青溪县人民政府{year}年政府信息公开工作年度报告"
@@ -373,5 +373,5 @@ def build_letters(as_of: date, variant: int) -> list[Letter]:
             reply=(f"您好！您反映的{town}{issue}问题已收悉。经核实，我局已安排专人现场查看，"
                    "并制定整改方案，将于近期处理到位。感谢您对我县工作的关心和支持！") if replied else None,
             url=f"/hdjl/xzxx/{number}.html"))
-    out.sort(key=lambda l: l.submitted, reverse=True)
+    out.sort(key=lambda letter: letter.submitted, reverse=True)
     return out

@@ -11,9 +11,9 @@ import socket
 import string
 import threading
 import traceback
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
 from urllib.parse import parse_qs, urlsplit
 
 Handler = Callable[[str, str, dict, dict], tuple[int, dict, bytes]]
@@ -48,7 +48,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         owner: LoopbackServer = self.server.owner  # type: ignore[attr-defined]
         try:
             status, headers, body = owner.handler(method, parts.path, query, form)
-        except Exception:  # a fixture bug must show up as a 500 with its traceback, not a hung crawl
+        except Exception:  # noqa: BLE001 - a fixture bug must show up as a 500 with its traceback, not a hung crawl
             status, headers = 500, {"Content-Type": "text/plain; charset=utf-8"}
             body = traceback.format_exc().encode("utf-8")
         self.send_response(status)
@@ -85,7 +85,7 @@ class LoopbackServer:
     def base_url(self) -> str:
         return f"http://{self.host}:{self.port}/"
 
-    def start(self) -> "LoopbackServer":
+    def start(self) -> LoopbackServer:
         if self._httpd is not None:
             return self
         httpd = ThreadingHTTPServer((self.host, 0), _RequestHandler)
@@ -106,7 +106,7 @@ class LoopbackServer:
             self._thread.join()
         self._httpd = self._thread = None
 
-    def __enter__(self) -> "LoopbackServer":
+    def __enter__(self) -> LoopbackServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -19,8 +19,21 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from .content import (HANWEB_COLUMN_ID, HANWEB_PER_PAGE, HANWEB_UNIT_ID, JIYUE_PER_PAGE, JIYUE_UID,
-                      SITE_CODE, SITE_DOMAIN, SITE_NAME, TRS_PER_PAGE, Column, Item, SiteModel, build_model)
+from .content import (
+    HANWEB_COLUMN_ID,
+    HANWEB_PER_PAGE,
+    HANWEB_UNIT_ID,
+    JIYUE_PER_PAGE,
+    JIYUE_UID,
+    SITE_CODE,
+    SITE_DOMAIN,
+    SITE_NAME,
+    TRS_PER_PAGE,
+    Column,
+    Item,
+    SiteModel,
+    build_model,
+)
 
 HERE = Path(__file__).resolve().parent
 PLANTED_FILE = HERE / "planted.yaml"
@@ -131,7 +144,7 @@ class DemoSite:
                                if all(POSITIVE_INT.match(v) for v in raw.values()) else "")
         if not all(POSITIVE_INT.match(v) for v in raw.values()):
             return 400, {"Content-Type": "text/plain; charset=utf-8"}, (
-                f"dataproxy.jsp: startrecord/endrecord/perpage must be integers, got {raw}").encode("utf-8")
+                f"dataproxy.jsp: startrecord/endrecord/perpage must be integers, got {raw}").encode()
         start, end = int(raw["startrecord"]), int(raw["endrecord"])
         col = self._column_by_path(f"/col/col{HANWEB_COLUMN_ID}/index.html", "hanweb")
         known = one("columnid") == str(HANWEB_COLUMN_ID) and one("unitid") == str(HANWEB_UNIT_ID)

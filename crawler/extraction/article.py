@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.extraction.dates import (DateWindow, date_from_url_with_source, find_full_dates, normalise)
+from crawler.extraction.dates import DateWindow, date_from_url_with_source, find_full_dates, normalise
 from crawler.extraction.html import visible_text
 from crawler.extraction.model import DateValue
 

@@ -34,10 +34,10 @@ _ALL = sorted({(lab, f) for f, labs in LABELS.items() for lab in labs}, key=lamb
 LABEL_FIELD = {lab: f for lab, f in _ALL}
 _ALT = "|".join(re.escape(lab) for lab, _ in _ALL)
 # A label at the start of a text node, either followed by a colon or alone in the node.
-LABEL_START_RE = re.compile(r"^\s*[【\[]?(%s)[】\]]?\s*(?:[：:]\s*(.*)|$)" % _ALT, re.S)
+LABEL_START_RE = re.compile(rf"^\s*[【\[]?({_ALT})[】\]]?\s*(?:[：:]\s*(.*)|$)", re.S)
 # Further "label：" occurrences inside the same node ("来信时间：2026-01-02 回复时间：暂无").
-LABEL_INLINE_RE = re.compile(r"(?:^|\s|[，,；;|])(%s)\s*[：:]" % _ALT)
-LABEL_ONLY_RE = re.compile(r"^\s*[【\[]?(?:%s)[】\]]?\s*[：:]?\s*$" % _ALT)
+LABEL_INLINE_RE = re.compile(rf"(?:^|\s|[，,；;|])({_ALT})\s*[：:]")
+LABEL_ONLY_RE = re.compile(rf"^\s*[【\[]?(?:{_ALT})[】\]]?\s*[：:]?\s*$")
 INLINE_TAGS = {"span", "strong", "b", "em", "font", "label", "i", "a", "small", "u"}
 SKIP_PARENTS = {"script", "style", "noscript", "template", "head", "title", "option", "select", "textarea"}
 WS_RE = re.compile(r"[\s\u00a0\u3000]+")

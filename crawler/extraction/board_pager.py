@@ -58,7 +58,13 @@ from bs4 import BeautifulSoup, Tag
 
 from crawler.extraction.lists import hanweb, jiyuehua, trs
 from crawler.extraction.lists.pagers import (
-    NUMBER, TOTAL_RECORD_TITLES, page_param, page_slot, set_query_param, slot_url, small_int,
+    NUMBER,
+    TOTAL_RECORD_TITLES,
+    page_param,
+    page_slot,
+    set_query_param,
+    slot_url,
+    small_int,
 )
 
 NEXT_WORDS = {"下一页", "下页", "后一页", ">", ">>", "›", "»", "下一页>", "下一页>>", "next", "Next"}

@@ -16,9 +16,10 @@ PENDING_RE = re.compile(r"办理中|处理中|受理中|审核中|审查中|待|
 ANSWERED_RE = re.compile(r"已回复|已办结|办结|已答复|已处理|已反馈|已办理|已解决|已完成|已公开|已回|完成办理|已处置|回复完毕")
 
 # A short text that is nothing but a status word (list badges, table cells).
-STATUS_ONLY_RE = re.compile(r"^[\[【(（]?\s*(?:%s|%s|%s)\s*[\]】)）]?$" % (
-    REJECTED_RE.pattern, r"办理中|处理中|受理中|审核中|审查中|待回复|待处理|待审查|待审核|待办理|待受理|未回复|未办结|"
-    r"未处理|未答复|已受理|已转办|转办中|已转交|新建|已分办|交办中", ANSWERED_RE.pattern))
+PENDING_WORDS = (r"办理中|处理中|受理中|审核中|审查中|待回复|待处理|待审查|待审核|待办理|待受理|未回复|未办结|"
+                 r"未处理|未答复|已受理|已转办|转办中|已转交|新建|已分办|交办中")
+STATUS_ONLY_RE = re.compile(
+    rf"^[\[【(（]?\s*(?:{REJECTED_RE.pattern}|{PENDING_WORDS}|{ANSWERED_RE.pattern})\s*[\]】)）]?$")
 
 # Boards the 2019 indicators exclude from the veto (在线访谈, 调查征集, 网上信访, 纪检举报), checked first.
 EXCLUDED_NAME_RE = re.compile(

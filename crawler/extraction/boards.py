@@ -125,7 +125,7 @@ def _letter_key(number: str | None, url: str | None, title: str, submitted: dt.d
     if url:
         parts = urlsplit(url)
         return parts.path + (f"?{parts.query}" if parts.query else "")
-    digest = hashlib.sha1(f"{title}|{submitted.isoformat() if submitted else ''}".encode("utf-8"))
+    digest = hashlib.sha1(f"{title}|{submitted.isoformat() if submitted else ''}".encode(), usedforsecurity=False)
     return "h:" + digest.hexdigest()[:16]
 
 
@@ -250,7 +250,7 @@ def _tables(soup: BeautifulSoup, url: str, as_of: dt.date, used: set[int], board
             href = anchor.get("href") if anchor is not None else None
             link = urljoin(url, str(href).strip()) if _good_href(href) else None
 
-            def cell(name: str) -> str | None:
+            def cell(name: str, header=header, cells=cells) -> str | None:
                 i = header.get(name)
                 if i is None:
                     return None

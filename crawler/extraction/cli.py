@@ -16,7 +16,7 @@ class ExtractError(Exception):
 
 
 def _fetch(url: str) -> tuple[bytes, str | None, str]:
-    req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})  # noqa: S310 - http(s) only (see read())
     try:
         with urllib.request.urlopen(req, timeout=FETCH_TIMEOUT) as resp:  # noqa: S310 - http(s) only
             return resp.read(), resp.headers.get_content_charset(), resp.geturl()

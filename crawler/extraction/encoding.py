@@ -71,5 +71,6 @@ def decode_body(body: bytes, header_encoding: str | None = None) -> tuple[str, s
             return text, enc
         if best is None or ratio < best[0]:
             best = (ratio, text, enc)
-    assert best is not None
+    if best is None:   # not reached: utf-8 and gb18030 are always candidates
+        return body.decode("utf-8", errors="replace"), "utf-8"
     return best[1], best[2]

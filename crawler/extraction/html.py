@@ -7,7 +7,6 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-
 SPACE_RUN_RE = re.compile(r"[\s\u00a0\u3000]+")
 
 

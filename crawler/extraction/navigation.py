@@ -88,7 +88,7 @@ def breadcrumb(doc, url: str) -> list[Link]:
     return []
 
 
-def nav_links(doc, url: str, blocks: list[Block], crumbs: list[Link],
+def nav_links(doc, url: str, blocks: list[Block], crumbs: list[Link],  # noqa: C901 - one pass per link source, kept in one place for speed
               texts: LinkTexts | None = None, extra: list[Link] = ()) -> list[Link]:
     """Candidate column links, resolved, on-site, not articles, de-duplicated (first source wins)."""
     out: list[Link] = []

@@ -5,8 +5,16 @@ import re
 import statistics
 from functools import lru_cache
 
-from crawler.extraction.dates import (DateWindow, date_from_url_with_source, find_full_dates, normalise,
-                                      parse_short_year, resolve_month_day, year_from_url, MONTH_DAY_RE)
+from crawler.extraction.dates import (
+    MONTH_DAY_RE,
+    DateWindow,
+    date_from_url_with_source,
+    find_full_dates,
+    normalise,
+    parse_short_year,
+    resolve_month_day,
+    year_from_url,
+)
 from crawler.extraction.html import LinkTexts, clean_text, raw_text, resolve, usable_href
 from crawler.extraction.model import Entry
 
@@ -167,12 +175,12 @@ def fix_month_day_years(entries: list[Entry]) -> None:
     if len(md) < 2:
         return
     keys = [(e.date.month, e.date.day) for e in md]
-    descending = sum(1 for a, b in zip(keys, keys[1:]) if a >= b)
+    descending = sum(1 for a, b in zip(keys, keys[1:], strict=False) if a >= b)
     if descending < 0.7 * (len(keys) - 1):
         return  # not a newest-first list: leave the as-of based years alone
     year = md[0].date.year
     prev = keys[0]
-    for e, key in zip(md[1:], keys[1:]):
+    for e, key in zip(md[1:], keys[1:], strict=False):
         if key > prev:
             year -= 1
         prev = key

@@ -9,14 +9,18 @@ import re
 import statistics
 from collections import Counter
 
-from crawler.extraction.dates import DateWindow, normalise
 from lxml import etree
 
-from crawler.extraction.html import (LinkTexts, attr_classes, clean_text, raw_text, resolve, usable_href,
-                                     visible_text)
+from crawler.extraction.dates import DateWindow, normalise
+from crawler.extraction.html import LinkTexts, attr_classes, clean_text, raw_text, resolve, usable_href, visible_text
 from crawler.extraction.lists import locate
-from crawler.extraction.lists.common import (entry_from_record, is_more_text, list_like, looks_like_article_url,
-                                             pick_link)
+from crawler.extraction.lists.common import (
+    entry_from_record,
+    is_more_text,
+    list_like,
+    looks_like_article_url,
+    pick_link,
+)
 from crawler.extraction.model import Block
 
 RECORD_TAGS = {"li", "tr", "dd", "dt", "div", "p", "span", "section", "article", "h3", "h4", "h5", "a"}
