@@ -2,20 +2,14 @@
 extractor reads them (so the benchmark measures a real crawl, not a spider stuck on page one)."""
 from __future__ import annotations
 
-import sys
 import urllib.request
 from collections import Counter
-from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from sitegen import DATAPROXY_PATH, AsyncServer, build_site, req_key, request_key  # bench/, on sys.path (conftest)
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-
-from sitegen import (DATAPROXY_PATH, AsyncServer, build_site, req_key,  # noqa: E402
-                     request_key)
-
-from crawler.extraction import extract_page  # noqa: E402
+from crawler.extraction import extract_page
 
 PAGES = 320
 

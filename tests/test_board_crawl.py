@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from datetime import date
-from http.server import ThreadingHTTPServer
 
 import pytest
+from harness import run_quiet, serve_http, write_sites
+from test_boards import FIXTURES, FixtureHandler
 
-from crawler.cli import run_job
-from test_boards import FIXTURES, FixtureHandler  # noqa: E402 (tests dir is on sys.path)
+pytestmark = pytest.mark.slow   # real crawls of loopback boards
 
 AS_OF = date(2026, 10, 20)
 HOME = ("<html><head><meta charset='utf-8'><title>测试县人民政府</title></head><body>"
@@ -39,19 +38,12 @@ def _expected(*names) -> set[tuple]:
 def _crawl_boards(handler, tmp, boards: list[str], as_of: date = AS_OF):
     """A real crawl of a township site whose boards only the sites file names (each entry a flow
     mapping's inside, `{base}` for the server); the database's path."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    entries = "".join(f"      - {{{entry.format(base=base)}}}\n" for entry in boards)
-    sites = tmp / "sites.yaml"
-    sites.write_text(f"sites:\n  - id: boards\n    name: 测试县人民政府\n    url: {base}/\n"
-                     f"    kind: township\n    boards:\n{entries}", encoding="utf-8")
-    db = tmp / "b.db"
-    try:
-        run_job(str(sites), str(db), str(tmp / "out"), as_of=as_of, quiet=True, progress=False)
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serve_http(handler) as base:
+        entries = "".join(f"      - {{{entry.format(base=base)}}}\n" for entry in boards)
+        sites = write_sites(tmp / "sites.yaml", id="boards", name="测试县人民政府", url=f"{base}/",
+                            kind="township", extra=f"    boards:\n{entries}")
+        db = tmp / "b.db"
+        run_quiet(sites, db, tmp / "out", as_of=as_of)
     return db
 
 

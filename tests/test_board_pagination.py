@@ -15,10 +15,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from harness import run_quiet, write_sites
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crawler.cli import run_job
 from crawler.demo.server import LoopbackServer
 from crawler.extraction import extract_page
 from crawler.extraction.board_pager import MAX_LISTED
@@ -275,6 +275,7 @@ def test_a_huge_last_page_is_listed_a_thousand_at_a_time():
     assert later.page_urls[0] == f"http://x.gov.cn/hdjl/index_{MAX_LISTED + 2}.html"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("html", [
     "<div class='page'><a href='x_2.html'>²</a><a href='x_3.html'>下一页</a></div>",  # isdigit() but not int()
     "<div class='page'><a title='Total record'> " + "9" * 5000 + " </a><a href='x_2.html'>下一页</a></div>",
@@ -291,6 +292,7 @@ def test_odd_page_numbers_do_not_raise(html):
     assert extract_page(html.encode("utf-8"), "http://x.gov.cn/a/", as_of=AS_OF).pagination is not None
 
 
+@pytest.mark.slow
 def test_board_pages_never_raise_on_adapter_counts():
     """Hanweb `<totalrecord>` and 集约化 `articleCount` of 5,000 digits (those adapters raise on them)."""
     for html in ("<div id='1'><script type='text/xml'><datastore><totalrecord>" + "9" * 5000 +
@@ -315,6 +317,7 @@ PAGERISH = st.sampled_from([
 ])
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(PAGERISH, st.text(max_size=8)), max_size=30).map("".join),
        st.sampled_from(["http://x.gov.cn/hdjl/index.html", "http://x.gov.cn/hdjl/index_7.html",
@@ -389,18 +392,13 @@ def handler(method: str, path: str, query: dict, form: dict):
 def crawled(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("board-pages")
     with LoopbackServer(handler) as srv:
-        sites = tmp / "sites.yaml"
-        sites.write_text(f"""sites:
-  - id: pages
-    name: 测试县人民政府
-    url: {srv.base_url}
-    kind: township
-    boards:
+        sites = write_sites(tmp / "sites.yaml", id="pages", name="测试县人民政府", url=srv.base_url,
+                            kind="township", extra=f"""    boards:
       - {{url: {srv.base_url}hdjl/xzxx/, name: 县长信箱}}
       - {{url: {srv.base_url}hdjl/zxts/, name: 咨询投诉}}
-""", encoding="utf-8")
+""")
         db = tmp / "p.db"
-        run_job(str(sites), str(db), str(tmp / "out"), as_of=CRAWL_AS_OF, quiet=True, progress=False)
+        run_quiet(sites, db, tmp / "out", as_of=CRAWL_AS_OF)
     con = sqlite3.connect(db)
     con.row_factory = sqlite3.Row
     findings = json.loads((tmp / "out" / "findings.json").read_text(encoding="utf-8"))
@@ -408,6 +406,7 @@ def crawled(tmp_path_factory):
     con.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("board_name, folder, pages", [
     ("县长信箱", "hdjl/xzxx/", ["", "index_1.html", "index_2.html"]),
     ("咨询投诉", "hdjl/zxts/", ["", "index_2.html", "index_3.html"]),

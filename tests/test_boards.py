@@ -8,18 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 import urllib.parse
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from harness import serve_http
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crawler.extraction.boards import (
-    BoardPage, Letter, board_links, classify_board, extract_board, extract_letter, is_board_page,
+    BoardPage,
+    Letter,
+    board_links,
+    classify_board,
+    extract_board,
+    extract_letter,
+    is_board_page,
     normalise_status,
 )
 
@@ -78,12 +84,8 @@ class FixtureHandler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), FixtureHandler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve_http(FixtureHandler) as base:
+        yield base
 
 
 def fetch(url: str, data: dict | None = None) -> tuple[bytes, str | None]:
@@ -313,6 +315,7 @@ ODD_HTML = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(html=ODD_HTML)
 def test_extractors_never_raise_on_arbitrary_html(html):

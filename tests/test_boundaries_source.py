@@ -3,6 +3,10 @@ YAML is only ever loaded with a safe loader, and nothing runs a shell (page data
 import ast
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow   # each parses the whole source tree (> 0.5 s)
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("crawler", "spiders", "checks", "reports")
 

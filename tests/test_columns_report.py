@@ -210,6 +210,7 @@ def test_cli_site_and_older_run(db, capsys):
     assert "发现：导航栏 · 命名：未记录" in out and "青溪县农业农村局" not in out
 
 
+@pytest.mark.slow
 def test_cli_piped_output_is_never_cut(db):
     env = dict(os.environ, COLUMNS="40", PYTHONIOENCODING="utf-8")
     proc = subprocess.run([sys.executable, "-m", "crawler.cli", "columns", "--db", str(db)],

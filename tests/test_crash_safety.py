@@ -15,10 +15,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-from crawler.cli import run_job
-from crawler.lock import DatabaseBusy, db_lock
 from faultserver import FaultServer, child_pids, wait_for
+from harness import run_quiet
+
+from crawler.lock import DatabaseBusy, db_lock
+
+pytestmark = pytest.mark.slow   # kill -9 of real crawls and report writers in subprocesses
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = date(2026, 11, 27)
@@ -102,9 +104,8 @@ def world(tmp_path):
 
 
 def _healthy_run(world, label: str) -> int:
-    return run_job(str(world["healthy"]), str(world["db"]), str(world["tmp"] / label), as_of=AS_OF,
-                   progress=False, quiet=True, profile=str(world["profile"]), rubric=None,
-                   settings=FAST_SETTINGS)
+    return run_quiet(world["healthy"], world["db"], world["tmp"] / label, as_of=AS_OF,
+                     profile=str(world["profile"]), rubric=None, settings=FAST_SETTINGS)
 
 
 def _wait_mid_crawl(world, proc, before_hits: int) -> int:

@@ -14,9 +14,9 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from harness import run_quiet, store_with_site, write_sites
 
 from checks.engine import judge_run
-from crawler.cli import run_job
 from crawler.demo.server import LoopbackServer
 from crawler.store import Store
 
@@ -180,20 +180,13 @@ def runs(tmp_path_factory):
     base = tmp_path_factory.mktemp("daily")
     town = Town()
     with LoopbackServer(town.handle) as srv:
-        sites = base / "sites.yaml"
-        sites.write_text(f"""sites:
-  - id: {SITE}
-    name: 灵溪镇人民政府
-    url: {srv.base_url}
-    kind: township
-""", encoding="utf-8")
+        sites = write_sites(base / "sites.yaml", id=SITE, name="灵溪镇人民政府", url=srv.base_url, kind="township")
         db = str(base / "g.db")
         ids = {}
 
         def run(name, day, mode):
             fetched_before = len(town.fetched)
-            ids[name] = run_job(str(sites), db, str(base / name), as_of=day, mode=mode, quiet=True,
-                                progress=False)
+            ids[name] = run_quiet(sites, db, base / name, as_of=day, mode=mode)
             return town.fetched[fetched_before:]
 
         run("sweep", SWEEP_DAY, "sweep")
@@ -207,6 +200,7 @@ def runs(tmp_path_factory):
     store.close()
 
 
+@pytest.mark.slow
 def test_sweep_raises_the_findings_the_daily_run_cannot_judge(runs):
     store, ids = runs["store"], runs["ids"]
     f = _findings(store, ids["sweep"])
@@ -217,6 +211,7 @@ def test_sweep_raises_the_findings_the_daily_run_cannot_judge(runs):
     assert all(x["status"] == "new" for x in f.values())
 
 
+@pytest.mark.slow
 def test_daily_run_read_first_pages_only(runs):
     paths = runs["daily_paths"]
     assert "/gzdt/" in paths and "/hdjl/zzxx/" in paths
@@ -234,6 +229,7 @@ def test_daily_run_read_first_pages_only(runs):
     assert (board["pages_total"], board["pages_read"], board["pages_failed"]) == (2, 2, None)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("code,column", [("COLUMN_LOW_VOLUME", "工作动态"),     # (a) needs page 2
                                          ("ENQUIRY_UNANSWERED", "镇长信箱"),   # (b) letter on page 2
                                          ("COLUMN_STALE", "乡镇动态")])         # (c) column not read
@@ -250,6 +246,7 @@ def test_daily_run_keeps_what_it_did_not_read_open_and_unverified(runs, code, co
     assert f["severity"] == before["severity"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("code,column", [("COLUMN_LOW_VOLUME", "工作动态"),
                                          ("ENQUIRY_UNANSWERED", "镇长信箱"),
                                          ("COLUMN_STALE", "乡镇动态")])
@@ -263,6 +260,7 @@ def test_consecutive_daily_runs_keep_the_earliest_verified_day(runs, code, colum
     assert f["message"] == before["message"] + "（本次未复核，最近核实于 2026-11-18）"   # one suffix
 
 
+@pytest.mark.slow
 def test_daily_run_resolves_what_it_read_again(runs):
     store, ids = runs["store"], runs["ids"]
     f = _findings(store, ids["daily"])
@@ -278,6 +276,7 @@ def test_daily_run_resolves_what_it_read_again(runs):
     assert {v["fingerprint"] for v in sweep.values()} <= {v["fingerprint"] for v in f.values()}
 
 
+@pytest.mark.slow
 def test_digest_lists_as_resolved_only_what_was_read_again(runs):
     text = (runs["base"] / "daily" / "digest.md").read_text(encoding="utf-8")
     resolved = _digest_section(text, "已整改")
@@ -287,6 +286,7 @@ def test_digest_lists_as_resolved_only_what_was_read_again(runs):
     assert not any(c in " ".join(new) for c in ("工作动态", "镇长信箱")), text
 
 
+@pytest.mark.slow
 def test_carried_findings_count_in_verdict_and_score(runs):
     store, ids = runs["store"], runs["ids"]
     daily = store.site_result(ids["daily"], SITE)
@@ -299,6 +299,7 @@ def test_carried_findings_count_in_verdict_and_score(runs):
     assert all("本次未复核" in f["message"] and f["evidence"]["unverified"] for f in shown.values())
 
 
+@pytest.mark.slow
 def test_next_sweep_judges_them_again(runs):
     store, ids = runs["store"], runs["ids"]
     f = _findings(store, ids["resweep"])
@@ -341,8 +342,7 @@ def _judge(store: Store, run_id: int, day: date) -> dict:
 
 @pytest.fixture
 def stored(tmp_path):
-    store = Store(tmp_path / "s.db")
-    store.upsert_sites([{"id": "s", "name": "测试镇", "url": "http://s.example/", "kind": "township"}])
+    store = store_with_site(tmp_path / "s.db", name="测试镇", kind="township")
     yield store
     store.close()
 

@@ -16,6 +16,8 @@ from crawler.cli import run_demo
 from crawler.demo.site import load_planted
 from crawler.store import Store
 
+pytestmark = pytest.mark.slow   # real demo runs
+
 AS_OF = date(2026, 11, 27)
 
 

@@ -292,6 +292,7 @@ def test_healthy_columns_are_clearly_healthy(site):
         assert (AS_OF - newest).days <= limit, col.name
 
 
+@pytest.mark.slow
 def test_letter_dates_hold_across_chinese_holidays():
     """Overdue/late letters stay > 5 working days and answered ones ≤ 2 on any as-of day of 2024–2026
     (every other day: covers each 春节 and 国庆 window)."""

@@ -13,10 +13,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from harness import run_quiet, write_sites
+from walkrows import walk_rows
 
-from crawler.cli import run_job
 from crawler.demo.server import LoopbackServer
-from walkrows import walk_rows  # noqa: E402 (tests dir is on sys.path)
+
+pytestmark = pytest.mark.slow   # real crawls of a loopback site
 
 AS_OF = date(2026, 11, 20)
 HTML = {"Content-Type": "text/html; charset=utf-8"}
@@ -112,12 +114,10 @@ def _crawl(tmp_path, handler, extra: str = "", modes=("sweep",)):
     """Runs of the loopback site in `modes`, one after the other on one database: the last run's rows
     (or, for several modes, each run's)."""
     with LoopbackServer(handler) as srv:
-        sites = tmp_path / "sites.yaml"
-        sites.write_text("sites:\n  - id: dept\n    name: 测试县测试局\n"
-                         f"    url: {srv.base_url}\n    kind: department\n{extra}", encoding="utf-8")
+        sites = write_sites(tmp_path / "sites.yaml", id="dept", name="测试县测试局", url=srv.base_url,
+                            kind="department", extra=extra)
         db = tmp_path / "g.db"
-        runs = [run_job(str(sites), str(db), None, as_of=AS_OF, mode=mode, progress=False, quiet=True,
-                        settings={"RETRY_TIMES": 0}) for mode in modes]
+        runs = [run_quiet(sites, db, as_of=AS_OF, mode=mode, settings={"RETRY_TIMES": 0}) for mode in modes]
     got = [walk_rows(db, run_id) for run_id in runs]
     return got[0] if len(got) == 1 else got
 

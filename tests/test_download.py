@@ -2,16 +2,16 @@
 pages opens a handful of TCP connections, not one for every other request."""
 from __future__ import annotations
 
-import sys
 from datetime import date
-from pathlib import Path
+
+import pytest
+from sitegen import AsyncServer, build_site  # bench/, on sys.path (conftest)
 
 from crawler.crawl import crawl
 from crawler.settings import CONCURRENT_REQUESTS
 from crawler.store import Store
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from sitegen import AsyncServer, build_site  # noqa: E402
+pytestmark = pytest.mark.slow   # a real sweep of a generated site
 
 AS_OF = date(2026, 11, 27)
 

@@ -12,17 +12,11 @@ from pathlib import Path
 import pytest
 
 from checks.enquiry_metrics import board_metrics, nearest_rank, site_metrics
-from checks.workdays import WorkCalendar
 from crawler.extraction.boards import extract_board
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "boards"
 AS_OF = dt.date(2026, 10, 20)
 D = dt.date
-
-
-@pytest.fixture(scope="module")
-def cal():
-    return WorkCalendar()
 
 
 def rows_from_expected(*rels: str, board_key: str = "b") -> list[dict]:
@@ -117,7 +111,7 @@ def test_undated_letters_are_counted_apart(cal):
 
 def test_years_without_calendar_data_are_marked_estimated(cal):
     rows = [{"letter_key": "F", "submitted": "2045-03-01", "replied": "2045-03-08", "status": "answered"}]
-    m = board_metrics(rows, as_of=D(2045, 3, 20), period=None, calendar=WorkCalendar())
+    m = board_metrics(rows, as_of=D(2045, 3, 20), period=None, calendar=cal)
     assert m["estimated"] is True
     assert m["median_workdays"] == 5  # 2045-03-01 is a Wednesday: Thu, Fri, Mon, Tue, Wed
 

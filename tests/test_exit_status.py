@@ -18,6 +18,8 @@ from crawler.demo.server import LoopbackServer
 from faultserver import child_pids, wait_for
 from test_page_reader import chain_site
 
+pytestmark = pytest.mark.slow   # a real run whose crawl process is killed
+
 AS_OF = date(2026, 11, 27)
 
 

@@ -152,6 +152,7 @@ def test_trs_page_urls_are_built_on_page_one_only():
 SEGMENT = st.text(alphabet="abcXYZ019_-.%~", min_size=0, max_size=6)
 
 
+@pytest.mark.slow
 @given(host=st.sampled_from(["demo.gov.cn", "127.0.0.1:8080", "a.b.gov.cn"]),
        path=st.lists(SEGMENT, max_size=4), leaf=SEGMENT, query=st.sampled_from(["", "?a=1", "#x", "?p=2#y"]),
        name=st.from_regex(r"[\w.-]{1,8}", fullmatch=True), ext=st.sampled_from(["html", "shtml", "htm"]),
@@ -168,6 +169,7 @@ HREFS = st.sampled_from(["./t20261120_1.html", "/zwgk/", "http://x.gov.cn/", "..
                          "?id=55", "javascript:;", "/col/col1/index.html", "2026/11-20/x.html"])
 
 
+@pytest.mark.slow
 @given(lists=st.lists(st.lists(st.tuples(TITLES, TITLES, HREFS, st.sampled_from(["", "发布时间：2026-01-02", "x"])),
                                min_size=1, max_size=7), min_size=1, max_size=4))
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -13,9 +13,6 @@ if not (CORPUS / "labels").is_dir():
     pytest.skip("../shared/corpus not present (real pages are not shipped with the project)",
                 allow_module_level=True)
 
-import sys  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.extraction import ARTICLE_TRUTH, DEFAULT_AS_OF, as_of_for, eval_lists  # noqa: E402
 
 LABELS = sorted((CORPUS / "labels").rglob("*.json"))

@@ -1,11 +1,14 @@
 """Property tests: extractors never raise on arbitrary input and never return implausible dates."""
 import datetime as dt
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawler.extraction import extract_page
 from crawler.extraction.dates import MIN_DATE, DateWindow, date_from_url, find_dates, parse_date
+
+pytestmark = pytest.mark.slow   # property runs of 150 to 500 examples each (> 0.5 s under load)
 
 AS_OF = dt.date(2026, 11, 27)
 LATEST = AS_OF + dt.timedelta(days=DateWindow(AS_OF).margin_days)

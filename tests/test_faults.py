@@ -11,11 +11,13 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from faultserver import FAULTS, FAULTY, HEALTHY, FaultServer
+from harness import run_quiet
 
-from crawler.cli import run_job
 from crawler.neterrors import http_status
 from crawler.store import Store
-from faultserver import FAULTS, FAULTY, HEALTHY, FaultServer
+
+pytestmark = pytest.mark.slow   # real crawls of the fault matrix
 
 AS_OF = date(2026, 11, 27)
 BUDGET = 40
@@ -81,10 +83,9 @@ def matrix(tmp_path_factory):
             faults = [f for f in faults if not (f == "tls_selfsigned" and fs.tls_skip_reason)]
             sites = base / f"{label}-sites.yaml"
             sites.write_text(fs.sites_yaml(faults), encoding="utf-8")
-            run_id = run_job(str(sites), db, str(base / label), as_of=AS_OF, progress=False,
-                             quiet=True, profile=str(profile), rubric=None,
-                             settings={"DOWNLOAD_TIMEOUT": timeout, "RETRY_TIMES": 1,
-                                       "GOVWATCH_MAX_PAGES": BUDGET, "GOVWATCH_BODY_CAP": BODY_CAP})
+            run_id = run_quiet(sites, db, base / label, as_of=AS_OF, profile=str(profile), rubric=None,
+                               settings={"DOWNLOAD_TIMEOUT": timeout, "RETRY_TIMES": 1,
+                                         "GOVWATCH_MAX_PAGES": BUDGET, "GOVWATCH_BODY_CAP": BODY_CAP})
             runs.update({f: run_id for f in faults})
         hits = dict(fs.hits)
         tls_skip = fs.tls_skip_reason

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
+from faultserver import list_page
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +16,8 @@ from crawler.extraction.boards import extract_board, extract_letter
 from crawler.extraction.dates import MIN_DATE, DateWindow, find_dates, parse_date
 from crawler.middlewares import looks_binary
 from crawler.waf import detect_challenge
-from faultserver import list_page
+
+pytestmark = pytest.mark.slow   # fuzzing: each property runs hundreds of examples (> 0.5 s)
 
 AS_OF = dt.date(2026, 11, 27)
 LATEST = AS_OF + dt.timedelta(days=DateWindow(AS_OF).margin_days)

@@ -13,6 +13,8 @@ from openpyxl import load_workbook
 from crawler.cli import main, run_demo
 from crawler.store import Store
 
+pytestmark = pytest.mark.slow   # real demo runs
+
 AS_OF = date(2026, 11, 27)
 
 

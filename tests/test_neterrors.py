@@ -152,6 +152,7 @@ def server():
     httpd.server_close()
 
 
+@pytest.mark.slow
 def test_a_crawl_meets_dns_tls_and_http_failures_in_chinese(server, tmp_path):
     """A real crawl: a host that does not resolve, HTTPS spoken to a plain HTTP server, a column
     that is gone and one whose server fails. Stored errors and findings read Chinese first."""
@@ -182,6 +183,7 @@ def test_a_crawl_meets_dns_tls_and_http_failures_in_chinese(server, tmp_path):
     assert "CannotResolveHostError: DNS lookup failed" in dns["evidence"]["error"], "the evidence keeps the detail"
 
 
+@pytest.mark.slow
 def test_probes_read_in_chinese(server):
     assert probe_url(closed_port_url(), timeout=2)["error"].startswith("连接被拒绝（")
     assert probe_url("http://govwatch-test.invalid/", timeout=2)["error"].startswith("域名无法解析（")

@@ -1,75 +1,16 @@
 """Notifications against real loopback receivers: an HTTP robot stand-in and aiosmtpd."""
 from __future__ import annotations
 
-import json
-import socket
-import sys
-import threading
 from email import message_from_bytes
 from email.policy import default as default_policy
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from aiosmtpd.controller import Controller
+from harness import Receiver, free_port
+from test_reports import make_store, set_test_rule_texts
 
-sys.path.insert(0, str(Path(__file__).parent))
-from test_reports import make_store, set_test_rule_texts  # noqa: E402
-
-from reports import build_model, digest_markdown  # noqa: E402
-from reports.notify import (DINGTALK_MAX_BYTES, WECOM_MAX_BYTES, dingtalk_signed, notify,  # noqa: E402
-                            redact, truncate_utf8)
-
-
-class Receiver:
-    """A loopback webhook that answers with a scripted sequence of (status, body)."""
-
-    def __init__(self, answers=((200, b'{"errcode":0,"errmsg":"ok"}'),)):
-        self.requests: list[dict] = []
-        self.answers = list(answers)
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                outer.requests.append({"path": self.path, "headers": dict(self.headers),
-                                       "json": json.loads(body.decode("utf-8"))})
-                status, answer = outer.answers[min(len(outer.requests), len(outer.answers)) - 1]
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(answer)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-class Mailbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from reports import build_model, digest_markdown
+from reports.notify import DINGTALK_MAX_BYTES, WECOM_MAX_BYTES, dingtalk_signed, notify, redact, truncate_utf8
 
 
 @pytest.fixture
@@ -125,17 +66,11 @@ def test_dingtalk_signature_added(model):
     assert parse_qs(urlsplit(expected).query)["sign"] == query["sign"]
 
 
-def test_email_via_aiosmtpd(model):
-    box = Mailbox()
-    port = free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        md = digest_markdown(model)
-        res = notify(dict(FAST, email={"host": "127.0.0.1", "port": port, "from": "govwatch@example.org",
-                                       "to": ["a@example.org", "b@example.org"]}), model, md)
-    finally:
-        controller.stop()
+def test_email_via_aiosmtpd(model, smtp):
+    box, port = smtp
+    md = digest_markdown(model)
+    res = notify(dict(FAST, email={"host": "127.0.0.1", "port": port, "from": "govwatch@example.org",
+                                   "to": ["a@example.org", "b@example.org"]}), model, md)
     assert res == [{"kind": "email", "format": "text", "target": f"smtp://127.0.0.1:{port}",
                     "ok": True, "attempts": 1, "status": None, "error": None}]
     env = box.messages[0]

@@ -14,15 +14,16 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from faultserver import child_pids, wait_for
+from harness import store_with_site
+from sitegen import AsyncServer, build_site  # bench/, on sys.path (conftest)
 
 from crawler.crawl import crawl
 from crawler.demo.server import LoopbackServer
-from crawler.store import Store
-from faultserver import child_pids, wait_for
+
+pytestmark = pytest.mark.slow   # real sweeps with the page-reader process, and subprocesses
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
-from sitegen import AsyncServer, build_site  # noqa: E402
 
 AS_OF = date(2026, 11, 27)
 MULTICORE = os.name == "posix" and len(os.sched_getaffinity(0)) > 1
@@ -67,8 +68,7 @@ def chain_site(slow_after: int = 0, pages: int = CHAIN_PAGES, delay: float = 0.0
 
 
 def _sweep(db: Path, url: str, reader: bool, site_id: str = "s1") -> int:
-    store = Store(db)
-    store.upsert_sites([{"id": site_id, "name": "测试站", "url": url, "kind": "portal"}])
+    store = store_with_site(db, id=site_id, url=url)
     run_id = store.start_run("sweep", AS_OF.isoformat(), "test")
     store.close()
     code = crawl(db, run_id, [{"id": site_id, "name": "测试站", "url": url, "kind": "portal"}], AS_OF,

@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from faultserver import FaultServer
+from harness import store_with_site
 
 from checks.engine import judge_run
 from crawler.cli import main
 from crawler.demo.server import LoopbackServer, closed_port_url
 from crawler.probe import probe_sites
 from crawler.store import Store
-from faultserver import FaultServer
 
 AS_OF = date(2026, 11, 27)
 TOTAL = 400
@@ -45,8 +46,7 @@ def setup(tmp_path):
     profile.write_text(PROFILE, encoding="utf-8")
     with LoopbackServer(FlakyHome()) as srv:
         site = {"id": "flaky", "name": "探测测试", "url": srv.base_url, "kind": "portal"}
-        store = Store(tmp_path / "probe.db")
-        store.upsert_sites([site])
+        store = store_with_site(tmp_path / "probe.db", **site)
         yield store, srv, site, str(profile)
         store.close()
 
@@ -69,6 +69,7 @@ def _real_probes(store, srv, site, stamps: list[str], fail: bool) -> None:
         assert row["ok"] == (0 if fail else 1), row
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("failed, veto", [(19, False), (20, True), (0, False), (40, True)])
 def test_veto_exactly_at_five_percent(setup, failed, veto):
     store, srv, site, profile = setup
@@ -94,6 +95,7 @@ def test_veto_exactly_at_five_percent(setup, failed, veto):
         assert found == []
 
 
+@pytest.mark.slow
 def test_probes_outside_the_week_do_not_count(setup):
     store, srv, site, profile = setup
     old = datetime.combine(AS_OF - timedelta(days=8), datetime.min.time())
@@ -114,6 +116,7 @@ def test_healthy_site_probe_succeeds(tmp_path):
     assert row["ok"] == 1 and row["status"] == 200, row
 
 
+@pytest.mark.slow
 def test_refused_and_timeout_probes_fail_with_reasons(tmp_path):
     store = Store(tmp_path / "p.db")
     with FaultServer(AS_OF, with_tls=True) as fs:

@@ -5,15 +5,10 @@ from pathlib import Path
 import pytest
 
 from checks.docs import rules_markdown
-from checks.profile import Profile, ProfileError, load_profile, normalise_name
+from checks.profile import ProfileError, load_profile, normalise_name
 from checks.registry import Rule
 
 AS_OF = date(2026, 11, 27)
-
-
-@pytest.fixture(scope="module")
-def profile() -> Profile:
-    return load_profile("gb2019")
 
 
 # rules.md A4.3, row by row: every listed alias classifies into its rule category.

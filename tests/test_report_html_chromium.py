@@ -6,15 +6,14 @@ import os
 import re
 import struct
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from test_reports import make_store, set_test_rule_texts
 
-sys.path.insert(0, str(Path(__file__).parent))
-from test_reports import make_store, set_test_rule_texts  # noqa: E402
+from reports import write_all
 
-from reports import write_all  # noqa: E402
+pytestmark = pytest.mark.slow   # a headless browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from harness import store_with_site
 from rich.console import Console
 
 from checks import registry
 from crawler.store import Store
-from reports import build_model, print_digest, print_summary, write_all
-from reports import labels
+from reports import build_model, labels, print_digest, print_summary, write_all
 from reports.tables import scorecard_view
 from reports.xlsx import sheet_names
 
@@ -416,9 +416,7 @@ def test_empty_unfinished_run_still_writes_every_report(tmp_path):
 def test_carried_and_absence_evidence_labelled_and_unverified_badge(tmp_path, rule_texts):
     """A finding carried forward unread shows a 未复核 badge beside its status and its evidence in
     Chinese; an absence hint shows how much was walked."""
-    store = Store(tmp_path / "g.db")
-    store.upsert_sites([{"id": SITE_A, "name": "青溪县人民政府", "url": "https://www.qingxi.gov.cn/",
-                         "kind": "portal"}])
+    store = store_with_site(tmp_path / "g.db", id=SITE_A, name="青溪县人民政府", url="https://www.qingxi.gov.cn/")
     run = store.start_run("daily", "2026-11-27")
     carried = {"newest_date": "2026-10-28", "days": 30, "limit_days": 14, "column_key": "bmdt",
                "unverified": True, "last_verified": "2026-11-20", "unverified_since": "2026-11-27"}

@@ -6,9 +6,9 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from harness import store_with_site
 
 from checks.engine import judge_run
-from crawler.store import Store
 
 AS_OF = date(2026, 11, 27)   # a Friday
 
@@ -17,13 +17,12 @@ class Site:
     """A tiny store builder: one run, one portal site."""
 
     def __init__(self, tmp_path, kind="portal", as_of=AS_OF, overrides=None, boards=None):
-        self.store = Store(tmp_path / "r.db")
-        site = {"id": "s", "name": "测试县人民政府", "url": "http://127.0.0.1:9/", "kind": kind}
+        site = {"name": "测试县人民政府", "url": "http://127.0.0.1:9/", "kind": kind}
         if overrides:
             site["overrides"] = overrides
         if boards:
             site["boards"] = boards
-        self.store.upsert_sites([site])
+        self.store = store_with_site(tmp_path / "r.db", **site)
         self.run = self.store.start_run("sweep", as_of.isoformat())
         self.as_of = as_of
         self.columns, self.items, self.letters = [], [], []

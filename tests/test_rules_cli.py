@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from checks.registry import load_builtin_rules
+
+pytestmark = pytest.mark.slow   # a subprocess
 
 ROOT = Path(__file__).resolve().parents[1]
 

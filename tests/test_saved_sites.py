@@ -8,19 +8,15 @@ the copy are 无法核实, never stale, blank or missing. Skipped, saying why, w
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 import pytest
+from harness import run_quiet
+from siteproxy import SAVED_SITES, saved_site_proxy, sites_available, sites_yaml  # bench/ (conftest)
+from walkrows import walk_rows
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from siteproxy import SAVED_SITES, saved_site_proxy, sites_available, sites_yaml  # noqa: E402
-
-from crawler.cli import run_job  # noqa: E402
-from walkrows import walk_rows  # noqa: E402 (tests dir is on sys.path)
-
-pytestmark = pytest.mark.skipif(not sites_available(),
-                                reason="../shared/corpus/sites (the saved real sites) is not here")
+pytestmark = [pytest.mark.slow,    # real crawls through the loopback proxy
+              pytest.mark.skipif(not sites_available(),
+                                 reason="../shared/corpus/sites (the saved real sites) is not here")]
 
 
 def _walk(tmp_path_factory, name: str) -> dict:
@@ -33,8 +29,8 @@ def _walk(tmp_path_factory, name: str) -> dict:
     with saved_site_proxy(name) as proxy:
         os.environ.update(http_proxy=proxy.url, HTTP_PROXY=proxy.url, no_proxy="", NO_PROXY="")
         try:
-            run_id = run_job(str(sites), str(db), None, as_of=date.fromisoformat(SAVED_SITES[name][1]),
-                             progress=False, quiet=True, settings={"RETRY_TIMES": 0})
+            run_id = run_quiet(sites, db, as_of=date.fromisoformat(SAVED_SITES[name][1]),
+                               settings={"RETRY_TIMES": 0})
         finally:
             for k, v in old.items():
                 if v is None:

@@ -1,13 +1,7 @@
 """Veto arithmetic at the threshold boundaries (4/5, 9/10), single vetoes, and 无法判定 from unverified columns."""
 import pytest
 
-from checks.profile import load_profile
 from checks.verdict import site_verdict
-
-
-@pytest.fixture(scope="module")
-def profile():
-    return load_profile("gb2019")
 
 
 def stale(n, *, category="dynamic", key=True, should_update=True, start=0, **extra):

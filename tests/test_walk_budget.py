@@ -3,7 +3,10 @@ sweep of a loopback site with more pages than the budget fetches no more than th
 walk row says the budget was hit, so the walk is incomplete and no absence is asserted."""
 from __future__ import annotations
 
-from test_discovery import HTML, _crawl, _list, _page   # noqa: E402 (tests dir is on sys.path)
+import pytest
+from test_discovery import HTML, _crawl, _list, _page
+
+pytestmark = pytest.mark.slow   # real crawls of a loopback site
 
 COLUMNS = [f"/lm{i:02d}/" for i in range(12)]
 BUDGET = 5

@@ -9,11 +9,6 @@ from checks.workdays import HolidayFileError, WorkCalendar
 EXAMPLE_2027 = Path(__file__).resolve().parents[1] / "checks" / "holidays" / "example-2027.yaml"
 
 
-@pytest.fixture
-def cal() -> WorkCalendar:
-    return WorkCalendar()
-
-
 def test_across_a_weekend(cal):
     received = date(2026, 3, 6)                     # Friday, ordinary week
     assert cal.add_workdays(received, 5) == (date(2026, 3, 13), False)
