@@ -22,6 +22,7 @@ demo: $(STAMP)
 	$(VENV)/bin/govwatch demo --out demo-output
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
 
 bench: $(STAMP)

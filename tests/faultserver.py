@@ -42,10 +42,10 @@ WAF_200_YUNSUO = ("<html><head><meta charset=\"utf-8\"><title>安全验证</titl
                   "<script type=\"text/javascript\">function stringToHex(s){return s}"
                   "var screendate = \"1920,1080\";"
                   "self.location = \"/s/waf_200/tzgg/?security_verify_data=\" + stringToHex(screendate);"
-                  "</script><p>网站防火墙正在验证您的浏览器</p></body></html>").encode("utf-8")
+                  "</script><p>网站防火墙正在验证您的浏览器</p></body></html>").encode()
 WAF_403_BLOCK = ("<html><head><meta charset=\"utf-8\"><title>访问被拦截</title></head><body>"
                  "<h1>您的访问被阻断</h1><p>网站防火墙检测到您的请求存在威胁，已拦截了您的访问。</p>"
-                 "<p>事件ID：a8c3e1</p></body></html>").encode("utf-8")
+                 "<p>事件ID：a8c3e1</p></body></html>").encode()
 
 
 @dataclass
@@ -143,7 +143,7 @@ def make_self_signed(directory: Path) -> tuple[Path, Path] | None:
         return cert, key
     pkey = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     c = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
          .public_key(pkey.public_key()).serial_number(x509.random_serial_number())
          .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=2))
@@ -241,7 +241,7 @@ class FaultServer:
         self._raw.append((srv, t))
         return f"{'https' if tls else 'http'}://127.0.0.1:{srv.server_address[1]}/"
 
-    def start(self) -> "FaultServer":
+    def start(self) -> FaultServer:
         self.main.start()
         try:
             self.other.start()
@@ -269,7 +269,7 @@ class FaultServer:
             self.other.stop()
         self._tmp.cleanup()
 
-    def __enter__(self) -> "FaultServer":
+    def __enter__(self) -> FaultServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -414,7 +414,7 @@ class FaultServer:
         return self._ok(prefix, fresh_rows(prefix, "tzgg", self.as_of, start=page * 10), nav=nav, extra=extra)
 
     def _col_session_trap(self, fault, prefix, rest, query):
-        sid = "%08x" % random.getrandbits(32)
+        sid = f"{random.getrandbits(32):08x}"
         page = int((query.get("page") or ["1"])[0])
         extra = (f'<div class="page"><a href="{prefix}tzgg/;jsessionid={sid}?page={page + 1}">下一页</a>'
                  f'<a href="{prefix}tzgg/?sid={sid}">{FAULTY}</a></div>')

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow   # real crawls of loopback boards
 AS_OF = date(2026, 10, 20)
 HOME = ("<html><head><meta charset='utf-8'><title>测试县人民政府</title></head><body>"
         "<div class='nav'><a href='/index.html'>首页</a></div><p>本站首页（未链接任何信箱）</p>"
-        "</body></html>").encode("utf-8")
+        "</body></html>").encode()
 
 
 class Handler(FixtureHandler):

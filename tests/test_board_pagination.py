@@ -350,7 +350,7 @@ def _table_page(letters, pager: str) -> bytes:
     return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>县长信箱</title></head><body>"
             "<div class='crumb'><a href='/'>首页</a> &gt; 互动交流 &gt; 县长信箱</div>"
             "<table class='mailbox'><tr><th>编号</th><th>来信主题</th><th>来信时间</th><th>状态</th><th>答复时间</th></tr>"
-            f"{_rows(letters)}</table>{pager}</body></html>").encode("utf-8")
+            f"{_rows(letters)}</table>{pager}</body></html>").encode()
 
 
 def trs_page(k: int) -> bytes:
@@ -373,7 +373,7 @@ def empire_page(k: int) -> bytes:
 
 
 HOME = ("<html><head><meta charset='utf-8'><title>测试县人民政府</title></head><body>"
-        "<p>本站首页</p></body></html>").encode("utf-8")
+        "<p>本站首页</p></body></html>").encode()
 PAGES = {"/": HOME, "/index.html": HOME}
 PAGES.update({"/hdjl/xzxx/" + ("index.html" if k == 0 else f"index_{k}.html"): trs_page(k) for k in range(3)})
 PAGES.update({"/hdjl/zxts/" + ("index.html" if k == 0 else f"index_{k + 1}.html"): empire_page(k) for k in range(3)})

@@ -39,8 +39,9 @@ def test_yaml_loaded_safely():
         if name in ("yaml.unsafe_load", "yaml.full_load"):
             unsafe.append(f"{path.name}:{call.lineno}")
     assert unsafe == []
-    from crawler.yamlfile import _Loader
     import yaml
+
+    from crawler.yamlfile import _Loader
     assert issubclass(_Loader, yaml.SafeLoader)
 
 

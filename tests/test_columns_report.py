@@ -214,8 +214,7 @@ def test_cli_site_and_older_run(db, capsys):
 def test_cli_piped_output_is_never_cut(db):
     env = dict(os.environ, COLUMNS="40", PYTHONIOENCODING="utf-8")
     proc = subprocess.run([sys.executable, "-m", "crawler.cli", "columns", "--db", str(db)],
-                          cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          timeout=60)
+                          cwd=ROOT, env=env, capture_output=True, timeout=60)
     assert proc.returncode == 0, proc.stderr.decode()
     out = proc.stdout.decode("utf-8")
     assert LONG_NAME + "【政府信息公开（平台）】 列表 · 已说明" in out   # on one line, whole

@@ -87,7 +87,7 @@ def _start_run(sites: Path, db: Path, out: Path, profile: Path, settings: dict, 
 def _latest_run(db: Path) -> dict:
     cols = ("id", "complete", "finished", "note")
     row = _sql(db, f"select {', '.join(cols)} from runs order by id desc limit 1")[0]
-    return dict(zip(cols, row))
+    return dict(zip(cols, row, strict=False))
 
 
 @pytest.fixture()

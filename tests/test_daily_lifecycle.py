@@ -94,7 +94,7 @@ class Town:
         return ('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
                 f'<meta name="SiteName" content="灵溪镇人民政府">{meta}<title>{title}</title></head><body>'
                 f'<div class="nav"><ul>{self._nav()}</ul></div><div class="main">{body}</div>'
-                '<div class="footer"><p>主办单位：灵溪镇人民政府</p></div></body></html>').encode("utf-8")
+                '<div class="footer"><p>主办单位：灵溪镇人民政府</p></div></body></html>').encode()
 
     @staticmethod
     def _li(title: str, d: date, n: int, prefix: str = "./") -> str:

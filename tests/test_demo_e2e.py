@@ -9,7 +9,6 @@ from collections import Counter
 from datetime import date
 
 import pytest
-import yaml
 from openpyxl import load_workbook
 
 from crawler.cli import run_demo
@@ -161,9 +160,9 @@ def test_digest_shows_exactly_what_changed(demo_runs):
     new, resolved = _digest_section(text, "新发现"), _digest_section(text, "已整改")
     assert len(new) == sum(_planted(1, "new").values())
     assert len(resolved) == sum(_planted(1, "resolved").values())
-    for (_, code, column) in _planted(1, "new"):
+    for (_, _code, column) in _planted(1, "new"):
         assert any(f"· {column}：" in line for line in new), (column, new)
-    for (_, code, column) in _planted(1, "resolved"):
+    for (_, _code, column) in _planted(1, "resolved"):
         assert any(f"· {column}：" in line for line in resolved), (column, resolved)
     # the run before (no change) has nothing new and nothing resolved
     quiet = (outs[1] / "digest.md").read_text(encoding="utf-8")

@@ -41,12 +41,12 @@ def _page(title: str, body: str, crumbs: list[tuple[str, str]] | None = None, si
                    ("法定主动公开内容", "/zwgk/fdzdgk/"), ("政府信息公开年报", "/zwgk/ndbg/"),
                    ("依申请公开", "/zwgk/ysqgk/"), ("通知公告", "/tzgg/")]
         side = '<div class="Left_Nav"><ul>' + "".join(
-            "<script type=\"text/javascript\">var str3='%s'; var str4='%s';"
-            "document.write('<li class=\"li_nav\"><a href=\"%s\">'+str3+'</a></li>');</script>" % (n, h, h)
+            f"<script type=\"text/javascript\">var str3='{n}'; var str4='{h}';"
+            f"document.write('<li class=\"li_nav\"><a href=\"{h}\">'+str3+'</a></li>');</script>"
             for n, h in entries) + "</ul></div>"
     return (f'<html><head><meta charset="utf-8">{meta}<title>测试局-{title}</title></head><body>'
             f'<div class="header">测试县测试局</div>{crumb}{side}<div class="content">{body}</div>'
-            '<div class="footer">主办单位：测试县测试局</div></body></html>').encode("utf-8")
+            '<div class="footer">主办单位：测试县测试局</div></body></html>').encode()
 
 
 def _list(name: str, folder: str, ages: list[int]) -> str:
@@ -75,8 +75,8 @@ def site(broken_hub: bool = False):
         "/gsgg/": _page("公示公告", _list("公示公告", "/gsgg/", [4, 8, 30]), [("公示公告", "")]),
         "/tzgg/": _page("通知公告", _list("通知公告", "/tzgg/", [20, 40]), [("通知公告", "")], sidebar=True),
         # the hub only forwards, by a meta refresh written by script
-        "/zwgk/": ('<html><head><script>document.write(\'<meta http-equiv="Refresh" content="0;URL=/zwgk/gkzn/" />\');'
-                   '</script></head><body></body></html>').encode("utf-8"),
+        "/zwgk/": (b'<html><head><script>document.write(\'<meta http-equiv="Refresh" content="0;URL=/zwgk/gkzn/" />\');'
+                   b'</script></head><body></body></html>'),
         "/zwgk/gkzn/": _page("指南", PROSE, [("政务公开", "/zwgk/"), ("政府信息公开指南", "")], sidebar=True),
         "/zwgk/jgzn/": _page("机构职能", PROSE, [("政务公开", "/zwgk/"), ("机构职能", "")], sidebar=True),
         "/zwgk/ldxx/": _page("领导", PROSE, [("政务公开", "/zwgk/"), ("负责人信息", "")], sidebar=True),

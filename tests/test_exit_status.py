@@ -12,11 +12,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from faultserver import child_pids, wait_for
+from test_page_reader import chain_site
 
 from crawler.cli import main
 from crawler.demo.server import LoopbackServer
-from faultserver import child_pids, wait_for
-from test_page_reader import chain_site
 
 pytestmark = pytest.mark.slow   # a real run whose crawl process is killed
 

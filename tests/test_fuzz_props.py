@@ -79,7 +79,7 @@ def test_arbitrary_bytes(body):
                                            max_size=60), NOISE)
 def test_board_tables(rows, statuses, noise):
     trs = "".join(f"<tr><td><a href='{h}'>{t}</a></td><td>{d}</td><td>{s}</td></tr>"
-                  for (h, t, d), s in zip(rows, statuses + [""] * len(rows)))
+                  for (h, t, d), s in zip(rows, statuses + [""] * len(rows), strict=False))
     html = (f"<html><head><title>领导信箱</title></head><body><h2>领导信箱</h2><table>"
             f"<tr><th>标题</th><th>提交时间</th><th>状态</th></tr>{trs}</table>{noise}</body></html>")
     board = extract_board(html.encode("utf-8"), "http://127.0.0.1:8080/hdjl/", as_of=AS_OF)

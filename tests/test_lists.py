@@ -53,7 +53,7 @@ def test_gbk_page_is_decoded_as_gb18030():
 
 
 def test_wrong_declared_charset_and_bom():
-    body = '<meta charset="gbk"><p>政务公开</p>'.encode("utf-8")
+    body = '<meta charset="gbk"><p>政务公开</p>'.encode()
     assert decode_body(body) == ('<meta charset="gbk"><p>政务公开</p>', "utf-8")
     assert decode_body("政务".encode("gbk"), "utf-8")[1] == "gb18030"
     assert decode_body(b"\xef\xbb\xbf" + "公开".encode(), "gbk") == ("公开", "utf-8")

@@ -14,9 +14,16 @@ from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from faultserver import homepage, list_page  # noqa: E402 (tests dir is on sys.path)
 from OpenSSL import SSL
-from scrapy.exceptions import (CannotResolveHostError, DownloadConnectionRefusedError, DownloadFailedError,
-                               DownloadTimeoutError, IgnoreRequest, ResponseDataLossError)
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from twisted.internet import error as tx
 from twisted.python.failure import Failure
 from twisted.web.client import ResponseFailed, ResponseNeverReceived
@@ -29,7 +36,6 @@ from crawler.neterrors import describe, http_status, is_waf
 from crawler.probe import probe_url
 from crawler.store import Store
 from crawler.waf import Challenge
-from faultserver import homepage, list_page  # noqa: E402 (tests dir is on sys.path)
 
 AS_OF = date(2026, 11, 27)
 

@@ -74,7 +74,6 @@ def _real_probes(store, srv, site, stamps: list[str], fail: bool) -> None:
 def test_veto_exactly_at_five_percent(setup, failed, veto):
     store, srv, site, profile = setup
     stamps = _week_stamps(TOTAL)
-    real = min(failed, 5) + 3             # a few real probes of each kind, the rest stored
     stored_ok = TOTAL - failed - 3
     rows = [{"site_id": site["id"], "url": site["url"], "at": at, "ok": 1, "status": 200,
              "error": None, "elapsed": 0.01} for at in stamps[:stored_ok]]

@@ -9,17 +9,17 @@ says what must differ: a finding, its severity, message or evidence, or the verd
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Callable
 
 import pytest
 import yaml
+from test_rules_boundaries import AS_OF, Site, _standard  # noqa: E402 (tests dir is on sys.path)
 
 from checks.docs import rules_markdown
 from checks.profile import CATEGORY_KEYS, ENTRY_KEYS, PROFILE_DIR, THRESHOLDS, TOP_KEYS, load_profile
 from checks.registry import load_builtin_rules
-from test_rules_boundaries import AS_OF, Site, _standard   # noqa: E402 (tests dir is on sys.path)
 
 CONTAINERS = ("thresholds", "annual_report", "categories", "mandatory")   # judged through their keys
 

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_piped_rules_keep_every_code_and_name_whole():
     env = dict(os.environ, COLUMNS="40", PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     proc = subprocess.run([sys.executable, "-m", "crawler.cli", "rules"], env=env, cwd=str(ROOT),
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     rules = load_builtin_rules()
     assert rules

@@ -16,6 +16,8 @@ from checks.workdays import WorkCalendar
 from crawler.cli import run_demo
 from crawler.store import Store
 
+pytestmark = pytest.mark.slow   # one fixture runs a whole demo crawl
+
 AS_OF = date(2026, 11, 27)
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 
+from faultserver import WAF_200_YUNSUO, WAF_403_BLOCK, WAF_412_JS, WAF_521_JSL, list_page
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawler.waf import CHALLENGE_STATUSES, PAGE_LINKS, detect_challenge
-from faultserver import WAF_200_YUNSUO, WAF_403_BLOCK, WAF_412_JS, WAF_521_JSL, list_page
 
 # one sample of each signal the patterns look for, as challenge pages carry them
 SIGNALS = [
@@ -46,7 +46,7 @@ def test_every_vendor_signal_passes_the_prefilter(signal, filler, status, as_tex
 @settings(max_examples=100, deadline=None)
 @given(st.sampled_from(BLOCK_TEXTS), st.sampled_from([200, 403, 503]))
 def test_every_block_wording_passes_the_prefilter(text, status):
-    body = f"<html><body><h1>{text}</h1><p>事件编号 8c1f</p></body></html>".encode("utf-8")
+    body = f"<html><body><h1>{text}</h1><p>事件编号 8c1f</p></body></html>".encode()
     assert detect_challenge(status, body, "text/html").vendor == "拦截页"
 
 

@@ -17,7 +17,7 @@ def many_columns(method, path, query, form):
     if path in ("/", "/index.html"):
         menu = "".join(f'<li><a href="{key}">工作动态{i}</a></li>' for i, key in enumerate(COLUMNS))
         return 200, HTML, ('<html><head><meta charset="utf-8"><title>测试县测试局</title></head><body>'
-                           f'<div class="nav"><ul>{menu}</ul></div></body></html>').encode("utf-8")
+                           f'<div class="nav"><ul>{menu}</ul></div></body></html>').encode()
     if path in COLUMNS:
         name = f"工作动态{COLUMNS.index(path)}"
         return 200, HTML, _page(name, _list(name, path, [2, 5]), [(name, "")])
