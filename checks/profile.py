@@ -211,14 +211,6 @@ class Profile:
                 best, best_key = pat.code, key
         return self.categories[best] if best else None
 
-    def is_expected(self, name: str) -> bool:
-        """False when the site's overrides say this column is not expected to be kept up (不作要求)."""
-        norm = normalise_name(name)
-        if norm in self.not_expected:
-            return False
-        cat = self.classify(name)
-        return not (cat and cat.code in self.not_expected)
-
     # ----------------------------------------------------------------- freshness
     def stale(self, category: Category, newest: date | None, as_of: date, level: int | None) -> dict | None:
         if category is None or not category.window:

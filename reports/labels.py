@@ -84,14 +84,6 @@ def add_days(day: str | None, days: int | None) -> str:
         return ""
 
 
-def days_between(earlier: str | None, later: str | None) -> int | None:
-    if not earlier or not later:
-        return None
-    try:
-        return (date.fromisoformat(str(later)[:10]) - date.fromisoformat(str(earlier)[:10])).days
-    except (TypeError, ValueError):
-        return None
-
 # Evidence keys shown in the HTML/XLSX; unknown keys are shown as they are.
 EVIDENCE_LABELS = {
     "newest_date": "最新信息日期", "days": "距今天数", "limit_days": "时限天数",

@@ -21,13 +21,20 @@ from hypothesis import strategies as st
 from crawler.extraction.boards import (
     BoardPage,
     Letter,
-    board_links,
     classify_board,
     extract_board,
     extract_letter,
     is_board_page,
     normalise_status,
 )
+from crawler.extraction.html import parse_html
+from crawler.extraction.navigation import board_links as page_board_links
+
+
+def board_links(html: str, base_url: str) -> list[tuple[str, str, str]]:
+    """(name, url, board class) of the links the spider follows as boards (navigation.board_links)."""
+    return [(lk.name, lk.url, lk.source) for lk in page_board_links(parse_html(html), base_url)]
+
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "boards"
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"

@@ -162,7 +162,7 @@ def test_overrides(profile):
     custom = profile.with_overrides(site)
     assert custom.classify("工作简报").code == "dynamic"
     assert profile.classify("工作简报") is None                  # the shared profile is untouched
-    assert custom.classify("历史专题") is None and not custom.is_expected("历史专题")
+    assert custom.classify("历史专题") is None
     assert custom.reply_deadline_workdays() == 3 and profile.reply_deadline_workdays() == 5
     assert "回应关切" not in {e["name"] for e in custom.mandatory("portal")}
     assert "回应关切" in {e["name"] for e in profile.mandatory("portal")}

@@ -11,12 +11,9 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-SITE_ID = "qingxi-county"
 SITE_NAME = "青溪县人民政府"
 SITE_CODE = "3311270001"
 SITE_DOMAIN = "www.qingxi.gov.cn"
-WATER_SITE_ID = "qingxi-water"
-WATER_SITE_NAME = "青溪县水利局"
 
 # Hanweb ids of the 解读回应 column (see real-page-structures.md §2).
 HANWEB_COLUMN_ID = 1234

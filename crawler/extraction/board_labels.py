@@ -100,19 +100,6 @@ def _following_in_parent(node: NavigableString) -> str:
 GENERIC_LABELS = frozenset({"发布时间", "创建时间", "标题", "主题", "编号", "分类", "类型", "类别", "状态"})
 
 
-def letter_evidence(soup: BeautifulSoup) -> set[str]:
-    """The letter-specific labels present (来信时间, 答复时间, 办理单位 …), for telling letters from articles."""
-    return {label for label, _, _ in label_pairs(soup) if label not in GENERIC_LABELS}
-
-
-def read_labels(soup: BeautifulSoup) -> dict[str, list[str]]:
-    """field -> values in document order, for every recognised label on the page."""
-    found: dict[str, list[str]] = {}
-    for _, fld, value in label_pairs(soup):
-        found.setdefault(fld, []).append(value)
-    return found
-
-
 def label_pairs(soup: BeautifulSoup) -> list[tuple[str, str, str]]:
     out: list[tuple[str, str, str]] = []
     for node in soup.find_all(string=True):

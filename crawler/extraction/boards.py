@@ -26,7 +26,7 @@ from crawler.extraction.encoding import decode_body
 from crawler.extraction.lists.hanweb import RECORD_RE, has_datastore
 from crawler.extraction.lists.pagers import small_int
 
-__all__ = ["Letter", "BoardPage", "is_board_page", "classify_board", "board_links", "extract_board",
+__all__ = ["Letter", "BoardPage", "is_board_page", "classify_board", "extract_board",
            "extract_letter", "normalise_status"]
 
 CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
@@ -58,7 +58,6 @@ STATUS_WORD_RE = re.compile(r"已回复|已办结|已答复|已处理|办理中|
 ROW_SKIP_PARENTS = ("nav", "header", "footer")
 UNIT_CLASS_RE = re.compile(r"^(?:dept|unit|bm|dw|department|org|danwei|bumen)$", re.I)
 EMPTY_VALUE_RE = re.compile(r"^(?:暂无|无|空|—+|-+|/|null|none|待定)$", re.I)
-MAX_BOARD_NAME = 12  # longer link texts are article titles that merely mention 征集/信箱
 
 
 @dataclass
@@ -445,35 +444,6 @@ def is_board_page(text_or_html: str) -> bool:
     labels = len(set(BOARD_LABEL_RE.findall(text)))
     statuses = len(STATUS_WORD_RE.findall(text))
     return labels >= 2 or (bool(BOARD_WORD_RE.search(text)) and (labels >= 1 or statuses >= 2))
-
-
-def board_links(html: str, base_url: str) -> list[tuple[str, str, str]]:
-    """(name, absolute url, classification) for links whose text (or icon alt) names a board."""
-    try:
-        soup = _soup(html or "")
-    except Exception:  # noqa: BLE001 - odd markup must not stop discovery
-        return []
-    out: list[tuple[str, str, str]] = []
-    seen: set[str] = set()
-    for a in soup.find_all("a"):
-        href = a.get("href")
-        if not _good_href(href):
-            continue
-        name = clean(a.get_text(" "))
-        if not name:
-            img = a.find("img")
-            name = clean((img.get("alt") or img.get("title")) if img is not None else a.get("title"))
-        if not name or len(name) > MAX_BOARD_NAME:
-            continue
-        kind = classify_board(name, str(href))
-        if kind == "other":
-            continue
-        absolute = urljoin(base_url, str(href).strip())
-        if absolute in seen:
-            continue
-        seen.add(absolute)
-        out.append((name, absolute, kind))
-    return out
 
 
 def extract_board(body: bytes | str, url: str, *, as_of: dt.date, content_type: str | None = None) -> BoardPage:

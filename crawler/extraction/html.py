@@ -16,7 +16,6 @@ def clean_text(text: str) -> str:
 
 XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 BAD_HREF_RE = re.compile(r"^\s*(?:javascript:|mailto:|tel:|#|data:|about:)", re.I)
-INVISIBLE_TAGS = {"script", "style", "noscript", "template", "head", "title"}
 
 
 # Plain etree elements, not lxml.html's: HtmlElement resolves its Python class through a Python callback

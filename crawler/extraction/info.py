@@ -87,8 +87,3 @@ def child_column_links(doc, url: str) -> int:
         if "/" in rest and not looks_like_article_url(target.geturl()):
             seen.add(rest.split("/", 1)[0])
     return len(seen)
-
-
-def is_prose_page(doc, url: str) -> bool:
-    """Running text in the content area, and not a section page grouping sub-columns."""
-    return prose_chars(doc) >= MIN_PROSE_CHARS and child_column_links(doc, url) < MIN_CHILD_COLUMNS

@@ -11,7 +11,7 @@ from collections import Counter
 
 from lxml import etree
 
-from crawler.extraction.dates import DateWindow, normalise
+from crawler.extraction.dates import DateWindow
 from crawler.extraction.html import LinkTexts, attr_classes, clean_text, raw_text, resolve, usable_href, visible_text
 from crawler.extraction.lists import locate
 from crawler.extraction.lists.common import (
@@ -302,7 +302,3 @@ def read_located(doc, base_url: str, window: DateWindow, locator: str | None,
         return None
     method = "table" if container.tag in ("table", "tbody") else "generic-dom"
     return Block(name=None, more_url=None, items=entries, method=method, locator=locator)
-
-
-def heading_of(el) -> str:
-    return normalise(_heading_text(el))
