@@ -16,6 +16,7 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
+from checks.figures import days_since
 from crawler.yamlfile import LocatedYaml
 
 PROFILE_DIR = Path(__file__).resolve().parent / "profiles"
@@ -222,7 +223,7 @@ class Profile:
         if newest is None:
             return {"stale": True, "days": None, "limit_days": limit_days, "deadline": None,
                     "window": dict(category.window)}
-        return {"stale": newest < start, "days": (as_of - newest).days, "limit_days": limit_days,
+        return {"stale": newest < start, "days": days_since(newest, as_of), "limit_days": limit_days,
                 "deadline": window_end(category.window, newest), "window": dict(category.window)}
 
     def home_stale(self, newest: date | None, as_of: date) -> dict:

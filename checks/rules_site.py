@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
+from checks import figures
 from checks.context import HOME_KEY, Finding, SiteContext
 from checks.profile import percent
 from checks.registry import rule
@@ -86,17 +87,15 @@ def home_stale(ctx: SiteContext):
     if home is None or home["status"] == "failed":
         return
     items = ctx.items_by_column.get(HOME_KEY, [])
-    dates = [date.fromisoformat(i["date"]) for i in items if i.get("date")]
-    dates = [d for d in dates if d <= ctx.as_of]
     if not items:
         return  # a navigation-only homepage is judged on its columns (R-HOME-1)
     window = ctx.profile.home_window_days
     warn_days = ctx.profile.thresholds["home_stale_warn_days"]
-    newest = max(dates) if dates else None
+    newest = figures.newest_date((i.get("date") for i in items), ctx.as_of)
     judged = ctx.profile.home_stale(newest, ctx.as_of)
     days = judged["days"]
     evidence = {"newest_date": newest.isoformat() if newest else None, "days": days,
-                "limit_days": window, "days_over": days - window if days else None,
+                "limit_days": window, "days_over": figures.days_over(days, window) if days else None,
                 "items_read": len(items)}
     if judged["stale"]:
         msg = (f"首页已{days}天未更新（要求{window}天内），首页最新信息日期为{newest.isoformat()}" if newest
