@@ -1,36 +1,45 @@
 """The SQLite store: the only place the stages meet (crawl → store → check → report).
 
-Schema changes are numbered migrations applied in order and recorded in `_migrations`, so an
-office's months of history survive upgrades. WAL mode and one transaction per batch keep the file
-consistent if the process is killed mid-crawl.
+Schema changes are numbered migrations (`sqlite_utils.migrations`), each applied once, in order and
+in its own transaction, and recorded in `_sqlite_migrations`, so an office's months of history
+survive upgrades. WAL mode and one transaction per batch keep the file consistent if the process
+is killed mid-crawl.
 """
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+from sqlite_utils.migrations import Migrations
 
-MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
+MIGRATIONS = Migrations("govwatch")
 
-
-def migration(name: str):
-    def register(fn):
-        MIGRATIONS.append((name, fn))
-        return fn
-    return register
+# Before sqlite-utils kept the record, govwatch's own runner wrote applied migrations to a
+# `_migrations` table (name, applied). A database from then is adopted on opening: its record moves
+# into `_sqlite_migrations`, so nothing applied is applied again. `_migrations` stays as a view for
+# SQL that reads it, with `applied` to the second as the runner wrote it (checks compare it with a
+# run's `started`, also to the second).
+LEGACY_VIEW = (
+    "create view if not exists _migrations as"
+    " select name, strftime('%Y-%m-%dT%H:%M:%S+00:00', applied_at) as applied"
+    " from _sqlite_migrations where migration_set = 'govwatch'",
+    "create trigger if not exists _migrations_update instead of update of applied on _migrations"
+    " begin update _sqlite_migrations set applied_at = new.applied"
+    " where migration_set = 'govwatch' and name = old.name; end",
+)
 
 
 def now_iso() -> str:
     return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
 
 
-@migration("0001_initial")
+@MIGRATIONS(name="0001_initial")
 def _m0001(db: sqlite_utils.Database) -> None:
     db["runs"].create({
         "id": int, "mode": str, "started": str, "finished": str, "complete": int,
@@ -72,7 +81,7 @@ def _m0001(db: sqlite_utils.Database) -> None:
     db["findings"].create_index(["fingerprint"])
 
 
-@migration("0002_marks_and_site_results")
+@MIGRATIONS(name="0002_marks_and_site_results")
 def _m0002(db: sqlite_utils.Database) -> None:
     # An office's decision on a finding (accepted / ignored) outlives runs.
     db["finding_marks"].create({
@@ -94,14 +103,14 @@ def _m0002(db: sqlite_utils.Database) -> None:
     }, pk=("run_id", "site_id", "board_key"))
 
 
-@migration("0003_board_class")
+@MIGRATIONS(name="0003_board_class")
 def _m0003(db: sqlite_utils.Database) -> None:
     # consult | excluded | other: whether a board counts for the 互动回应 rules (it lived in `note`)
     db["columns"].add_column("board_class", str)
     db.execute("update columns set board_class = note, note = null where role = 'board'")
 
 
-@migration("0004_walk_and_entrances")
+@MIGRATIONS(name="0004_walk_and_entrances")
 def _m0004(db: sqlite_utils.Database) -> None:
     # how a column got its name (meta | breadcrumb | sidebar | heading | title | link | sites-file)
     db["columns"].add_column("named_by", str)
@@ -123,7 +132,7 @@ def _m0004(db: sqlite_utils.Database) -> None:
     db["entrances"].create_index(["run_id", "site_id"])
 
 
-@migration("0005_failed_pages")
+@MIGRATIONS(name="0005_failed_pages")
 def _m0005(db: sqlite_utils.Database) -> None:
     # later pages of a list or board that could not be fetched or read: a column is read whole only
     # when none failed (a daily run may then resolve what it raised)
@@ -148,18 +157,28 @@ class Store:
 
     # -- schema -------------------------------------------------------------------------------
     def migrate(self) -> list[str]:
-        applied_now = []
-        if "_migrations" not in self.db.table_names():
-            self.db["_migrations"].create({"name": str, "applied": str}, pk="name")
-        done = {r["name"] for r in self.db["_migrations"].rows}
-        for name, fn in MIGRATIONS:
-            if name in done:
-                continue
-            with self.transaction():
-                fn(self.db)
-                self.db["_migrations"].insert({"name": name, "applied": now_iso()})
-            applied_now.append(name)
-        return applied_now
+        """Apply the pending migrations, each in its own transaction; their names."""
+        self._adopt_legacy_record()
+        pending = [m.name for m in MIGRATIONS.pending(self.db)]
+        MIGRATIONS.apply(self.db)
+        return pending
+
+    def _adopt_legacy_record(self) -> None:
+        """Move the old runner's `_migrations` table into sqlite-utils' record (one transaction:
+        a crash leaves the old layout whole) and keep `_migrations` as a view over it."""
+        if "_migrations" in self.db.view_names():
+            return
+        with self.transaction():
+            MIGRATIONS.ensure_migrations_table(self.db)
+            if "_migrations" in self.db.table_names():
+                self.db.execute(
+                    "insert into _sqlite_migrations (migration_set, name, applied_at)"
+                    " select 'govwatch', name, applied from _migrations where name not in"
+                    " (select name from _sqlite_migrations where migration_set = 'govwatch')"
+                    " order by rowid")
+                self.db.execute("drop table _migrations")
+            for sql in LEGACY_VIEW:
+                self.db.execute(sql)
 
     @contextmanager
     def transaction(self):
