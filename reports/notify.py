@@ -18,6 +18,8 @@ import urllib.parse
 import urllib.request
 from email.message import EmailMessage
 
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+
 from reports.labels import INCOMPLETE_BANNER
 
 log = logging.getLogger(__name__)
@@ -121,23 +123,32 @@ def _send_email(cfg: dict, model: dict, digest: str, timeout: float) -> None:
         smtp.send_message(msg, to_addrs=to)
 
 
+def _failure(exc: BaseException | None) -> dict:
+    if isinstance(exc, urllib.error.HTTPError):
+        return {"status": exc.code, "error": f"HTTP {exc.code} {exc.reason}"}
+    return {"error": f"{type(exc).__name__}: {exc}"}
+
+
 def _with_retries(label: str, send, retries: int, backoff: float) -> dict:
+    """Call `send` up to `retries` times, waiting backoff, 2×backoff, 4×backoff … between attempts;
+    -> {ok, attempts, status, error}. Any Exception is a failed attempt (never raised)."""
     result = {"ok": False, "attempts": 0, "status": None, "error": None}
-    for attempt in range(1, retries + 1):
-        result["attempts"] = attempt
-        try:
-            result["status"] = send()
-            result.update(ok=True, error=None)
-            log.info("通知已发送：%s（第%d次尝试）", label, attempt)
-            return result
-        except urllib.error.HTTPError as exc:
-            result.update(status=exc.code, error=f"HTTP {exc.code} {exc.reason}")
-        except Exception as exc:  # noqa: BLE001 — a notification must never fail the run
-            result["error"] = f"{type(exc).__name__}: {exc}"
-        log.warning("通知发送失败：%s（第%d/%d次）：%s", label, attempt, retries, result["error"])
-        if attempt < retries:
-            time.sleep(backoff * 2 ** (attempt - 1))
-    log.error("通知最终发送失败：%s：%s", label, result["error"])
+
+    def note_failure(state: RetryCallState) -> None:
+        result.update(_failure(state.outcome.exception() if state.outcome else None))
+        log.warning("通知发送失败：%s（第%d/%d次）：%s", label, state.attempt_number, retries, result["error"])
+
+    retrying = Retrying(stop=stop_after_attempt(retries), wait=wait_exponential(multiplier=backoff),
+                        retry=retry_if_exception_type(Exception), reraise=True,
+                        before=lambda state: result.update(attempts=state.attempt_number),
+                        after=note_failure)
+    try:
+        result["status"] = retrying(send)
+    except Exception:  # noqa: BLE001 — a notification must never fail the run; noted above
+        log.error("通知最终发送失败：%s：%s", label, result["error"])
+        return result
+    result.update(ok=True, error=None)
+    log.info("通知已发送：%s（第%d次尝试）", label, result["attempts"])
     return result
 
 

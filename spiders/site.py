@@ -9,7 +9,6 @@ recorded as unverified and never as stale, blank or missing.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 from datetime import date
 from typing import Any
@@ -18,6 +17,7 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.http import FormRequest, Request
+from w3lib.encoding import http_content_type_encoding
 
 from crawler.extraction import extract_page
 from crawler.extraction.lists.common import looks_like_article_url
@@ -39,7 +39,6 @@ from crawler.walk import DEFAULT_MAX_DEPTH, Frontier
 from spiders.pages import MENU_SOURCES, page_name, page_place, page_role
 
 HOME_KEY = "__home__"
-CHARSET_RE = re.compile(rb"charset=([\w-]+)", re.I)
 DAILY_NEW_LINKS = 5   # new links a daily run follows per site (to notice a new column)
 ENQUIRY_FIELDS = row_shape(EnquiryItem)[0]
 
@@ -128,8 +127,7 @@ class SiteSpider(scrapy.Spider):
     @staticmethod
     def _encoding(response) -> str | None:
         ctype = response.headers.get(b"Content-Type")
-        m = CHARSET_RE.search(ctype) if ctype else None
-        return m.group(1).decode("ascii", "ignore") if m else None
+        return http_content_type_encoding(ctype.decode("latin-1")) if ctype else None
 
     def _extract(self, response, **light):
         return extract_page(response.body, response.url, as_of=self.as_of,

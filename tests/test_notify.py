@@ -113,3 +113,39 @@ def test_incomplete_title_and_truncation(model):
     assert truncate_utf8("短", 10) == "短"
     assert redact("https://u:p@qyapi.weixin.qq.com/cgi-bin/webhook/send?key=K") == \
         "https://qyapi.weixin.qq.com/cgi-bin/webhook/send"
+
+
+def test_retry_waits_double_and_last_failure_is_reported(monkeypatch, caplog):
+    import time
+    import urllib.error
+
+    from reports import notify as notify_module
+    waits: list[float] = []
+    monkeypatch.setattr(time, "sleep", waits.append)
+    outcomes = [urllib.error.HTTPError("http://x/", 503, "Busy", {}, None), OSError("refused"), OSError("refused")]
+
+    def send():
+        raise outcomes.pop(0)
+    with caplog.at_level("WARNING", logger="reports.notify"):
+        res = notify_module._with_retries("hook", send, 3, 0.5)
+    assert waits == [0.5, 1.0]
+    assert res == {"ok": False, "attempts": 3, "status": 503, "error": "OSError: refused"}
+    assert [r.levelname for r in caplog.records] == ["WARNING", "WARNING", "WARNING", "ERROR"]
+    assert "第3/3次" in caplog.records[2].getMessage()
+    waits.clear()
+    assert notify_module._with_retries("hook", lambda: 204, 3, 0.5) == {
+        "ok": True, "attempts": 1, "status": 204, "error": None}
+    assert waits == []
+
+
+def test_a_single_attempt_never_waits(monkeypatch):
+    import time
+
+    from reports import notify as notify_module
+    waits: list[float] = []
+    monkeypatch.setattr(time, "sleep", waits.append)
+
+    def send():
+        raise TimeoutError("timed out")
+    res = notify_module._with_retries("hook", send, 1, 2.0)
+    assert waits == [] and res["attempts"] == 1 and res["error"] == "TimeoutError: timed out"

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
+from w3lib.encoding import http_content_type_encoding
 
 from crawler.extraction.board_labels import GENERIC_LABELS, clean, label_pairs
 from crawler.extraction.board_pager import board_pager, json_endpoints, json_pages
@@ -29,7 +30,6 @@ from crawler.extraction.lists.pagers import small_int
 __all__ = ["Letter", "BoardPage", "is_board_page", "classify_board", "extract_board",
            "extract_letter", "normalise_status"]
 
-CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 JSONP_RE = re.compile(r"^\s*[\w$.]+\s*\(\s*([\[{].*[\]}])\s*\)\s*;?\s*$", re.S)
 JSONP_START_RE = re.compile(r"^[\w$.]+\s*\(\s*[\[{]")
 # a Hanweb datastore with the <script type="text/xml"> around it, if any
@@ -101,8 +101,7 @@ class BoardPage:
 def _decode(body: bytes | str, content_type: str | None) -> str:
     if isinstance(body, str):
         return body
-    m = CHARSET_RE.search(content_type or "")
-    return decode_body(body, m.group(1) if m else None)[0]
+    return decode_body(body, http_content_type_encoding(content_type))[0]
 
 
 def _soup(text: str) -> BeautifulSoup:

@@ -1,26 +1,37 @@
-"""Decoding response bodies of government sites (GB2312/GBK pages, wrong declarations, BOMs)."""
+"""Decoding response bodies of government sites (GB2312/GBK pages, wrong declarations, BOMs).
+
+Finding what a response declares is w3lib's (the BOM, the Content-Type charset and the
+<meta>/<?xml?> declaration, with the WHATWG label table: gb2312/gbk read as gb18030, latin-1 as
+cp1252, utf-7 refused). What govwatch does with the declarations is its own policy:
+
+- a non-UTF-8 declaration over bytes that are valid multi-byte UTF-8 is stale: read UTF-8;
+- a declared charset that yields more than MAX_BAD_RATIO U+FFFD is wrong: try UTF-8, then gb18030,
+  and keep the least damaged reading.
+"""
 from __future__ import annotations
 
 import codecs
-import re
 
-META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)""", re.I)
-XML_DECL_RE = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([\w.-]+)["']""", re.I)
-BOMS = [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")]
-GB_FAMILY = {"gb2312", "gbk", "gb18030", "gb_2312", "gb-2312", "x-gbk", "gb_2312-80", "cp936", "euc-cn"}
+from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
+
+# WHATWG labels of GBK that Python's codec registry lacks (as codecs.lookup spells them). Registered
+# below so that every reader of a charset (w3lib's header and <meta> parsers, Scrapy) knows them.
+GBK_LABELS_PYTHON_LACKS = frozenset({"x_gbk", "gb_2312"})
 MAX_BAD_RATIO = 0.005  # share of U+FFFD that marks a declared charset as wrong
 
 
-def _canonical(name: str | None) -> str | None:
-    if not name:
-        return None
-    name = name.strip().strip("\"'").lower()
-    if name in GB_FAMILY:
-        return "gb18030"  # superset: rare characters survive
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None
+def _gbk_labels(name: str) -> codecs.CodecInfo | None:
+    return codecs.lookup("gb18030") if name in GBK_LABELS_PYTHON_LACKS else None
+
+
+codecs.register(_gbk_labels)
+
+
+def canonical_encoding(name: str | None) -> str | None:
+    """A charset label (or an already resolved name) -> the codec name to read with, or None.
+    The GB family reads as gb18030 (a superset: rare characters survive)."""
+    name = (name or "").strip().strip("\"'")
+    return resolve_encoding(name) if name else None
 
 
 def _bad_ratio(text: str) -> float:
@@ -37,22 +48,25 @@ def _is_strict_utf8(body: bytes) -> bool:
     return True
 
 
+def declared_encodings(body: bytes, header_encoding: str | None = None) -> list[str]:
+    """The charsets a response declares, most authoritative first: the Content-Type header's, then
+    the body's own (<meta charset>, <meta http-equiv> or <?xml encoding?>); known codecs only."""
+    declared: list[str] = []
+    for enc in (canonical_encoding(header_encoding), html_body_declared_encoding(body[:4096])):
+        if enc and enc not in declared:
+            declared.append(enc)
+    return declared
+
+
 def decode_body(body: bytes, header_encoding: str | None = None) -> tuple[str, str]:
     """-> (text, encoding used): BOM, then the declared charset (header, then meta/XML declaration)
     unless it yields many U+FFFD, then UTF-8, then gb18030."""
     if isinstance(body, str):
         return body, "unicode"
-    for bom, enc in BOMS:
-        if body.startswith(bom):
-            return body[len(bom):].decode(enc, errors="replace"), enc
-    head = body[:4096]
-    declared: list[str] = []
-    for name in (header_encoding,
-                 (m.group(1).decode("ascii", "ignore") if (m := META_CHARSET_RE.search(head)) else None),
-                 (m.group(1).decode("ascii", "ignore") if (m := XML_DECL_RE.search(head)) else None)):
-        enc = _canonical(name)
-        if enc and enc not in declared:
-            declared.append(enc)
+    bom_encoding, bom = read_bom(body)
+    if bom_encoding and bom:
+        return body[len(bom):].decode(bom_encoding, errors="replace"), bom_encoding
+    declared = declared_encodings(body, header_encoding)
     if declared and declared[0] != "utf-8" and _is_strict_utf8(body):
         # Valid multi-byte UTF-8 practically never occurs in GBK text: the declaration is stale.
         return body.decode("utf-8"), "utf-8"
