@@ -390,7 +390,8 @@ def _validate_window(doc: LocatedYaml, path: tuple, window):
         doc.fail(path, "时间窗应写成 {days: 14}、{months: 6} 或 {years: 1}（正整数）")
 
 
-def _validate_layer(doc: LocatedYaml, base: dict):  # noqa: C901 - one check per profile field, in the file's order
+def _validate_layer(doc: LocatedYaml, base: dict):
+    """One profile file (a layer over what it extends), field by field in the file's order."""
     data = doc.data
     if not isinstance(data, dict):
         doc.fail((), "规则配置文件的顶层必须是映射（键: 值）")
@@ -398,14 +399,22 @@ def _validate_layer(doc: LocatedYaml, base: dict):  # noqa: C901 - one check per
     for key in INT_KEYS:
         if key in data and (not _is_int(data[key]) or data[key] <= 0):
             doc.fail((key,), f"必须是正整数，实际为 {data[key]!r}")
-    thresholds = data.get("thresholds", {})
+    _validate_thresholds(doc, data.get("thresholds", {}))
+    _validate_annual_report(doc, data.get("annual_report", {}))
+    merged_cats = _validate_categories(doc, data.get("categories", {}), base.get("categories") or {})
+    _validate_mandatory(doc, data.get("mandatory", {}), merged_cats)
+
+
+def _validate_thresholds(doc: LocatedYaml, thresholds):
     if not isinstance(thresholds, dict):
         doc.fail(("thresholds",), "必须是映射（名称: 数值）")
     doc.only_keys(("thresholds",), thresholds, THRESHOLDS)
     for key, value in thresholds.items():
         if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
             doc.fail(("thresholds", key), f"阈值必须是非负数，实际为 {value!r}")
-    annual = data.get("annual_report", {})
+
+
+def _validate_annual_report(doc: LocatedYaml, annual):
     if not isinstance(annual, dict):
         doc.fail(("annual_report",), "必须是映射，如 {department: \"01-31\"}")
     for key, value in annual.items():
@@ -418,31 +427,15 @@ def _validate_layer(doc: LocatedYaml, base: dict):  # noqa: C901 - one check per
                 ok = False
         if not ok:
             doc.fail(("annual_report", key), f"日期应写成带引号的 \"MM-DD\"，实际为 {value!r}")
-    categories = data.get("categories", {})
+
+
+def _validate_categories(doc: LocatedYaml, categories, base_cats: dict) -> dict:
+    """Each category of this layer, then the synonyms of all of them (this layer merged over its base),
+    which must each name one category; returns the merged categories."""
     if not isinstance(categories, dict):
         doc.fail(("categories",), "必须是映射（类别代码: 定义）")
-    base_cats = base.get("categories") or {}
     for code, spec in categories.items():
-        where = ("categories", code)
-        if not isinstance(spec, dict):
-            doc.fail(where, "类别定义必须是映射")
-        doc.only_keys(where, spec, CATEGORY_KEYS)
-        if code not in base_cats and "title" not in spec:
-            doc.fail(where, "新类别必须给出 title（中文名称）")
-        if "title" in spec and (not isinstance(spec["title"], str) or not spec["title"].strip()):
-            doc.fail(where + ("title",), "title 必须是非空文字")
-        if "names" in spec:
-            names = spec["names"]
-            if not isinstance(names, list) or not names or not all(isinstance(n, str) and n.strip() for n in names):
-                doc.fail(where + ("names",), "names 必须是非空的文字列表")
-        for key in CATEGORY_BOOLS:
-            if key in spec and not isinstance(spec[key], bool):
-                doc.fail(where + (key,), f"必须是 true 或 false，实际为 {spec[key]!r}")
-        if "window" in spec:
-            _validate_window(doc, where + ("window",), spec["window"])
-        if "reply_workdays" in spec and spec["reply_workdays"] is not None and (
-                not _is_int(spec["reply_workdays"]) or spec["reply_workdays"] <= 0):
-            doc.fail(where + ("reply_workdays",), "必须是正整数（工作日）")
+        _validate_category(doc, ("categories", code), spec, new=code not in base_cats)
     merged_cats = _merge(base_cats, categories)
     owner: dict[str, str] = {}
     for code, spec in merged_cats.items():
@@ -452,7 +445,32 @@ def _validate_layer(doc: LocatedYaml, base: dict):  # noqa: C901 - one check per
                 path = ("categories", code, "names", i) if code in categories else ("categories", owner[norm])
                 doc.fail(path, f"同义词 {name!r} 同时出现在类别 {owner[norm]} 和 {code} 中")
             owner[norm] = code
-    mandatory = data.get("mandatory", {})
+    return merged_cats
+
+
+def _validate_category(doc: LocatedYaml, where: tuple, spec, *, new: bool):
+    if not isinstance(spec, dict):
+        doc.fail(where, "类别定义必须是映射")
+    doc.only_keys(where, spec, CATEGORY_KEYS)
+    if new and "title" not in spec:
+        doc.fail(where, "新类别必须给出 title（中文名称）")
+    if "title" in spec and (not isinstance(spec["title"], str) or not spec["title"].strip()):
+        doc.fail(where + ("title",), "title 必须是非空文字")
+    if "names" in spec:
+        names = spec["names"]
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) and n.strip() for n in names):
+            doc.fail(where + ("names",), "names 必须是非空的文字列表")
+    for key in CATEGORY_BOOLS:
+        if key in spec and not isinstance(spec[key], bool):
+            doc.fail(where + (key,), f"必须是 true 或 false，实际为 {spec[key]!r}")
+    if "window" in spec:
+        _validate_window(doc, where + ("window",), spec["window"])
+    if "reply_workdays" in spec and spec["reply_workdays"] is not None and (
+            not _is_int(spec["reply_workdays"]) or spec["reply_workdays"] <= 0):
+        doc.fail(where + ("reply_workdays",), "必须是正整数（工作日）")
+
+
+def _validate_mandatory(doc: LocatedYaml, mandatory, merged_cats: dict):
     if not isinstance(mandatory, dict):
         doc.fail(("mandatory",), "必须是映射（common/portal/department/township: 列表）")
     for kind, entries in mandatory.items():
@@ -461,22 +479,26 @@ def _validate_layer(doc: LocatedYaml, base: dict):  # noqa: C901 - one check per
         if not isinstance(entries, list):
             doc.fail(("mandatory", kind), "必须是列表")
         for i, entry in enumerate(entries):
-            where = ("mandatory", kind, i)
-            if isinstance(entry, str):
-                if entry not in merged_cats:
-                    doc.fail(where, f"未知类别 {entry!r}")
-                continue
-            if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-                doc.fail(where, "条目应为类别代码，或含 name 的映射")
-            doc.only_keys(where, entry, ENTRY_KEYS)
-            for j, code in enumerate(entry.get("categories") or []):
-                if code not in merged_cats:
-                    doc.fail(where + ("categories", j), f"未知类别 {code!r}")
-            if entry.get("kind", "column") not in ENTRY_KINDS:
-                doc.fail(where + ("kind",), f"kind 应为 {'/'.join(ENTRY_KINDS)}")
-            offsite = entry.get("offsite") or []
-            if not isinstance(offsite, list) or any(k not in ENTRANCE_KINDS for k in offsite):
-                doc.fail(where + ("offsite",), f"offsite 应为列表，取值 {'/'.join(ENTRANCE_KINDS)}")
+            _validate_entry(doc, ("mandatory", kind, i), entry, merged_cats)
+
+
+def _validate_entry(doc: LocatedYaml, where: tuple, entry, merged_cats: dict):
+    """One mandatory entry: a category code, or a mapping with its name."""
+    if isinstance(entry, str):
+        if entry not in merged_cats:
+            doc.fail(where, f"未知类别 {entry!r}")
+        return
+    if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+        doc.fail(where, "条目应为类别代码，或含 name 的映射")
+    doc.only_keys(where, entry, ENTRY_KEYS)
+    for j, code in enumerate(entry.get("categories") or []):
+        if code not in merged_cats:
+            doc.fail(where + ("categories", j), f"未知类别 {code!r}")
+    if entry.get("kind", "column") not in ENTRY_KINDS:
+        doc.fail(where + ("kind",), f"kind 应为 {'/'.join(ENTRY_KINDS)}")
+    offsite = entry.get("offsite") or []
+    if not isinstance(offsite, list) or any(k not in ENTRANCE_KINDS for k in offsite):
+        doc.fail(where + ("offsite",), f"offsite 应为列表，取值 {'/'.join(ENTRANCE_KINDS)}")
 
 
 def _load_data(path: Path, chain: tuple = ()) -> dict:
