@@ -109,7 +109,9 @@ def _resolve(name_or_path: str | Path) -> Path:
     return Path(text)
 
 
-def load_rubric(name_or_path: str | Path = "gb2019") -> Rubric:  # noqa: C901 - one check per rubric field, in the file's order
+def load_rubric(name_or_path: str | Path = "gb2019") -> Rubric:
+    """A rubric file, checked field by field in the file's order (each error names file, line and field):
+    every section's indicators add up to its points, and the sections to `base`."""
     path = _resolve(name_or_path)
     doc = LocatedYaml(path, RubricError)
     data = doc.data
@@ -128,59 +130,9 @@ def load_rubric(name_or_path: str | Path = "gb2019") -> Rubric:  # noqa: C901 - 
     section_total = Decimal(0)
     out_sections = []
     for si, section in enumerate(sections):
-        where = ("sections", si)
-        if not isinstance(section, dict):
-            doc.fail(where, "每个部分必须是映射，含 id、title、points、indicators")
-        doc.only_keys(where, section, SECTION_KEYS)
-        for key in ("id", "title"):
-            if not isinstance(section.get(key), str):
-                doc.fail(where + (key,), f"缺少 {key}（文字）")
-        if not _is_number(section.get("points")):
-            doc.fail(where + ("points",), "缺少 points（分值，数字）")
-        inds = section.get("indicators")
-        if not isinstance(inds, list) or not inds:
-            doc.fail(where + ("indicators",), "indicators 必须是非空列表")
-        subtotal = Decimal(0)
-        for ii, ind in enumerate(inds):
-            iw = where + ("indicators", ii)
-            if not isinstance(ind, dict):
-                doc.fail(iw, "指标必须是映射，含 id、title、points")
-            doc.only_keys(iw, ind, INDICATOR_KEYS)
-            for key in ("id", "title"):
-                if not isinstance(ind.get(key), str):
-                    doc.fail(iw + (key,), f"缺少 {key}（文字）")
-            if ind["id"] in seen_ids:
-                doc.fail(iw + ("id",), f"指标编号 {ind['id']!r} 重复")
-            seen_ids.add(ind["id"])
-            if not _is_number(ind.get("points")) or ind["points"] <= 0:
-                doc.fail(iw + ("points",), "points 必须是正数")
-            lines = []
-            for di, line in enumerate(ind.get("deductions") or []):
-                dw = iw + ("deductions", di)
-                if not isinstance(line, dict):
-                    doc.fail(dw, "扣分项必须是映射，含 code、per")
-                doc.only_keys(dw, line, LINE_KEYS)
-                if not isinstance(line.get("code"), str) or not CODE_RE.match(line["code"]):
-                    doc.fail(dw + ("code",), "code 必须是问题代码，如 ENQUIRY_UNANSWERED")
-                if not _is_number(line.get("per")) or line["per"] <= 0:
-                    doc.fail(dw + ("per",), "per（每条扣分）必须是正数")
-                if "cap" in line and (not _is_number(line["cap"]) or line["cap"] <= 0):
-                    doc.fail(dw + ("cap",), "cap（扣完为止的上限）必须是正数")
-                if "where" in line and not isinstance(line["where"], dict):
-                    doc.fail(dw + ("where",), "where 必须是映射，如 {category: dynamic}")
-                if "once" in line and not isinstance(line["once"], bool):
-                    doc.fail(dw + ("once",), "once 必须是 true 或 false")
-                lines.append(Deduction(code=line["code"], per=_num(line["per"]), where=dict(line.get("where") or {}),
-                                       cap=_num(line["cap"]) if "cap" in line else None,
-                                       once=bool(line.get("once", False)), count_field=line.get("count_field"),
-                                       note=str(line.get("note", ""))))
-            points = _num(ind["points"])
-            subtotal += points
-            indicators.append(Indicator(ind["id"], ind["title"], points, section["id"], lines,
-                                        str(ind.get("note", ""))))
-        if subtotal != _num(section["points"]):
-            doc.fail(where + ("points",), f"部分“{section['title']}”分值为{section['points']}，"
-                                           f"但其指标分值合计为{_out(subtotal)}")
+        section_indicators = _read_section(doc, ("sections", si), section, seen_ids)
+        subtotal = sum((ind.points for ind in section_indicators), Decimal(0))
+        indicators += section_indicators
         section_total += subtotal
         out_sections.append({"id": section["id"], "title": section["title"], "points": _out(subtotal)})
     if section_total != base:
@@ -190,6 +142,65 @@ def load_rubric(name_or_path: str | Path = "gb2019") -> Rubric:  # noqa: C901 - 
                   bonus_line=_num(data["bonus_line"]) if "bonus_line" in data else None,
                   sections=out_sections, indicators=indicators, source=str(path),
                   basis=str(data.get("basis", "")))
+
+
+def _read_section(doc: LocatedYaml, where: tuple, section, seen_ids: set[str]) -> list[Indicator]:
+    """A section's indicators, whose points must add up to the section's."""
+    if not isinstance(section, dict):
+        doc.fail(where, "每个部分必须是映射，含 id、title、points、indicators")
+    doc.only_keys(where, section, SECTION_KEYS)
+    for key in ("id", "title"):
+        if not isinstance(section.get(key), str):
+            doc.fail(where + (key,), f"缺少 {key}（文字）")
+    if not _is_number(section.get("points")):
+        doc.fail(where + ("points",), "缺少 points（分值，数字）")
+    inds = section.get("indicators")
+    if not isinstance(inds, list) or not inds:
+        doc.fail(where + ("indicators",), "indicators 必须是非空列表")
+    indicators = [_read_indicator(doc, where + ("indicators", ii), ind, section["id"], seen_ids)
+                  for ii, ind in enumerate(inds)]
+    subtotal = sum((ind.points for ind in indicators), Decimal(0))
+    if subtotal != _num(section["points"]):
+        doc.fail(where + ("points",), f"部分“{section['title']}”分值为{section['points']}，"
+                                       f"但其指标分值合计为{_out(subtotal)}")
+    return indicators
+
+
+def _read_indicator(doc: LocatedYaml, where: tuple, ind, section_id: str, seen_ids: set[str]) -> Indicator:
+    if not isinstance(ind, dict):
+        doc.fail(where, "指标必须是映射，含 id、title、points")
+    doc.only_keys(where, ind, INDICATOR_KEYS)
+    for key in ("id", "title"):
+        if not isinstance(ind.get(key), str):
+            doc.fail(where + (key,), f"缺少 {key}（文字）")
+    if ind["id"] in seen_ids:
+        doc.fail(where + ("id",), f"指标编号 {ind['id']!r} 重复")
+    seen_ids.add(ind["id"])
+    if not _is_number(ind.get("points")) or ind["points"] <= 0:
+        doc.fail(where + ("points",), "points 必须是正数")
+    lines = [_read_deduction(doc, where + ("deductions", di), line)
+             for di, line in enumerate(ind.get("deductions") or [])]
+    return Indicator(ind["id"], ind["title"], _num(ind["points"]), section_id, lines, str(ind.get("note", "")))
+
+
+def _read_deduction(doc: LocatedYaml, where: tuple, line) -> Deduction:
+    if not isinstance(line, dict):
+        doc.fail(where, "扣分项必须是映射，含 code、per")
+    doc.only_keys(where, line, LINE_KEYS)
+    if not isinstance(line.get("code"), str) or not CODE_RE.match(line["code"]):
+        doc.fail(where + ("code",), "code 必须是问题代码，如 ENQUIRY_UNANSWERED")
+    if not _is_number(line.get("per")) or line["per"] <= 0:
+        doc.fail(where + ("per",), "per（每条扣分）必须是正数")
+    if "cap" in line and (not _is_number(line["cap"]) or line["cap"] <= 0):
+        doc.fail(where + ("cap",), "cap（扣完为止的上限）必须是正数")
+    if "where" in line and not isinstance(line["where"], dict):
+        doc.fail(where + ("where",), "where 必须是映射，如 {category: dynamic}")
+    if "once" in line and not isinstance(line["once"], bool):
+        doc.fail(where + ("once",), "once 必须是 true 或 false")
+    return Deduction(code=line["code"], per=_num(line["per"]), where=dict(line.get("where") or {}),
+                     cap=_num(line["cap"]) if "cap" in line else None,
+                     once=bool(line.get("once", False)), count_field=line.get("count_field"),
+                     note=str(line.get("note", "")))
 
 
 def _assign(findings: list[dict], rubric: Rubric) -> dict[int, list[dict]]:
