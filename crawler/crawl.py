@@ -112,9 +112,9 @@ def _run_job(job_path: str) -> int:
     for k, v in (job.get("settings") or {}).items():
         settings.set(k, v)
     # Everything imported so far lives as long as the process: keep it out of the cyclic GC's
-    # full collections (~5% of a sweep's CPU in bench/crawl.py), here and in the forked reader;
-    # and collect the young generation less often: Scrapy allocates a few hundred objects a
-    # request, nearly all freed by reference counting (a further ~5%, bench/crawl.py, 4 pairs).
+    # full collections, here and in the forked reader; and collect the young generation less
+    # often: Scrapy allocates a few hundred objects a request, nearly all freed by reference
+    # counting (what each saves: bench/README.md).
     gc.freeze()
     gc.set_threshold(GC_YOUNG_THRESHOLD, 20, 20)
     # forked before Scrapy starts its reactor and threads

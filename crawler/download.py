@@ -2,11 +2,11 @@
 
 Why: Scrapy caps the idle connections kept per host at CONCURRENT_REQUESTS_PER_DOMAIN, but a
 connection comes back to Twisted's pool only after Scrapy has already started the host's next
-request on a new one; with the cap reached, the pool then drops the oldest. Measured on loopback
-(bench/crawl.py, 4 requests per site at a time): a new TCP connection every ~2 requests (2,515–2,570
-for 5,000). Against a government site over HTTPS each is a TLS handshake, slower for us and heavier
-for a server that an office does not want to burden. Allowing as many idle connections as the
-crawl has requests in flight lets them be reused: 13–15 connections for the whole 5,000-page sweep.
+request on a new one; with the cap reached, the pool then drops the oldest, and a sweep kept
+opening new TCP connections. Against a government site over HTTPS each is a TLS handshake, slower
+for us and heavier for a server that an office does not want to burden. Allowing as many idle
+connections as the crawl has requests in flight lets them be reused: a handful for a whole sweep
+(the counts before and after: bench/README.md).
 """
 from __future__ import annotations
 

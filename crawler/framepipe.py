@@ -2,11 +2,11 @@
 
 Why: the crawl process hands raw pages to the page reader (crawler/pagereader.py). With a blocking
 write the crawl stopped whenever the reader fell behind for a moment — it runs niced, beside the
-crawl, Scrapy's threads and whatever else the machine does — and on the 2-core bench VM a sweep's
-crawl process spent about a tenth of its wall time inside such writes (0.46 s of 5.6 s, of which
-0.06 s was CPU). Here a message waits in an outbox that the event loop drains whenever the pipe has
-room; only a large backlog makes the writer wait (`drain`), so memory stays bounded when the
-reader is slower than the crawl for long.
+crawl, Scrapy's threads and whatever else the machine does — and a sweep's crawl process spent a
+real share of its wall time, hardly any of it CPU, inside such writes (bench/README.md). Here a
+message waits in an outbox that the event loop drains whenever the pipe has room; only a large
+backlog makes the writer wait (`drain`), so memory stays bounded when the reader is slower than the
+crawl for long.
 
 Frames are a 4-byte length and a pickle; both ends are ours, so nothing depends on the private
 wire format of `multiprocessing.Connection`.

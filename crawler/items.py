@@ -70,8 +70,8 @@ class EntryItem:
 @cache
 def row_shape(cls) -> tuple[tuple[str, ...], Callable[[Any], tuple]]:
     """A crawl item class's column names, and a function giving an item's values as a tuple in that
-    order: the items are flat, and a dict per row (or dataclasses.asdict's deep copy) cost ~5% of a
-    sweep's CPU."""
+    order: the items are flat, and a dict per row (or dataclasses.asdict's deep copy) was a
+    measurable share of a sweep's CPU (bench/README.md)."""
     names = tuple(f.name for f in fields(cls))
     getter = attrgetter(*names)
     return names, ((lambda item: (getter(item),)) if len(names) == 1 else getter)

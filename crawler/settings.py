@@ -26,7 +26,7 @@ DOWNLOAD_WARNSIZE = 0
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
 # Scrapy re-reads a generator callback's source (inspect + ast) to warn about `return value` in it,
-# and its weak cache misses for bound methods: ~10% of a fetch-only crawl's CPU (bench/crawl.py)
+# and its weak cache misses for bound methods: a large share of a fetch-only crawl's CPU (bench/README.md)
 WARN_ON_GENERATOR_RETURN_VALUE = False
 LOG_LEVEL = "CRITICAL"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -184,7 +184,7 @@ def _row_cells(tr: Tag) -> list[Tag]:
 def _short_text(cell: Tag, limit: int) -> str | None:
     """The cell's text if it is at most `limit` characters, else None. A cell that holds a table is
     no header; checking that first keeps nested tables linear (reading each cell whole was
-    quadratic in the nesting depth: 84 s on one page in bench/fuzz.py)."""
+    quadratic in the nesting depth, bench/README.md)."""
     if any(getattr(child, "name", None) == "table" for child in cell.children):
         return None
     parts, size = [], 0

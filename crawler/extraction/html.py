@@ -26,7 +26,7 @@ STRING_XPATH = etree.XPath("string()", smart_strings=False)
 
 def text_of(el) -> str:
     """The element's string value (= STRING_XPATH), serialised by libxml2 without an XPath context:
-    about half the cost per call, and records, anchors and blocks are read by the hundred per page."""
+    cheaper per call (bench/README.md), and records, anchors and blocks are read by the hundred per page."""
     return etree.tostring(el, method="text", encoding=str, with_tail=False)
 EMPTY_HTML = "<html><body></body></html>"
 

@@ -53,9 +53,9 @@ def _record_entries(xml: str, url: str, window: DateWindow) -> list:
 
 
 def _parsed_together(fragments: list[str]) -> list | None:
-    """Every record in one parse, each in a wrapper of its own: a page of 45 records cost 45 parses
-    (about half of reading a dataproxy page). None when a fragment's markup leaks out of its
-    wrapper (a stray `</div>`, an unclosed one): then each is parsed alone, as before."""
+    """Every record in one parse, each in a wrapper of its own: a page of 45 records cost 45 parses,
+    a large part of reading a dataproxy page (bench/README.md). None when a fragment's markup leaks
+    out of its wrapper (a stray `</div>`, an unclosed one): then each is parsed alone, as before."""
     if not fragments:
         return []
     doc = parse_html("".join(f'<div {WRAP_ATTR}="{i}">{f}</div>' for i, f in enumerate(fragments)))
@@ -70,7 +70,7 @@ def _parsed_together(fragments: list[str]) -> list | None:
 
 
 def _parsed_alone(fragment: str):
-    doc = parse_html(fragment)  # plain etree: half the cost of lxml.html's fragment parser
+    doc = parse_html(fragment)  # plain etree: cheaper than lxml.html's fragment parser (bench/README.md)
     root = doc.find("body")
     if root is not None:
         etree.strip_elements(root, "script", "style", with_tail=False)
