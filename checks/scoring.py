@@ -146,12 +146,7 @@ def load_rubric(name_or_path: str | Path = "gb2019") -> Rubric:
 
 def _read_section(doc: LocatedYaml, where: tuple, section, seen_ids: set[str]) -> list[Indicator]:
     """A section's indicators, whose points must add up to the section's."""
-    if not isinstance(section, dict):
-        doc.fail(where, "每个部分必须是映射，含 id、title、points、indicators")
-    doc.only_keys(where, section, SECTION_KEYS)
-    for key in ("id", "title"):
-        if not isinstance(section.get(key), str):
-            doc.fail(where + (key,), f"缺少 {key}（文字）")
+    _check_named(doc, where, section, SECTION_KEYS, "每个部分必须是映射，含 id、title、points、indicators")
     if not _is_number(section.get("points")):
         doc.fail(where + ("points",), "缺少 points（分值，数字）")
     inds = section.get("indicators")
@@ -166,13 +161,18 @@ def _read_section(doc: LocatedYaml, where: tuple, section, seen_ids: set[str]) -
     return indicators
 
 
-def _read_indicator(doc: LocatedYaml, where: tuple, ind, section_id: str, seen_ids: set[str]) -> Indicator:
-    if not isinstance(ind, dict):
-        doc.fail(where, "指标必须是映射，含 id、title、points")
-    doc.only_keys(where, ind, INDICATOR_KEYS)
+def _check_named(doc: LocatedYaml, where: tuple, node, allowed: set[str], not_mapping: str):
+    """A section or indicator: a mapping of known keys with an `id` and a `title` (text)."""
+    if not isinstance(node, dict):
+        doc.fail(where, not_mapping)
+    doc.only_keys(where, node, allowed)
     for key in ("id", "title"):
-        if not isinstance(ind.get(key), str):
+        if not isinstance(node.get(key), str):
             doc.fail(where + (key,), f"缺少 {key}（文字）")
+
+
+def _read_indicator(doc: LocatedYaml, where: tuple, ind, section_id: str, seen_ids: set[str]) -> Indicator:
+    _check_named(doc, where, ind, INDICATOR_KEYS, "指标必须是映射，含 id、title、points")
     if ind["id"] in seen_ids:
         doc.fail(where + ("id",), f"指标编号 {ind['id']!r} 重复")
     seen_ids.add(ind["id"])
