@@ -120,12 +120,10 @@ class StorePipeline:
                   select 1 from columns c where c.run_id = columns.run_id and c.site_id = columns.site_id
                   and c.parent_key = columns.key and c.level > 1 and c.level - 1 > coalesce(columns.level, 0))""",
                        [self.run_id])
+            # (a column's newest date is a judged figure: checks/figures.py, stored in site_results)
             db.execute("""
                 update columns set
                   counted_items = (select count(*) from items i where i.run_id = columns.run_id
-                                   and i.site_id = columns.site_id and i.column_key = columns.key),
-                  newest_date = (select max(i.date) from items i where i.run_id = columns.run_id
-                                 and i.site_id = columns.site_id and i.column_key = columns.key
-                                 and i.date <= (select as_of from runs where id = columns.run_id))
+                                   and i.site_id = columns.site_id and i.column_key = columns.key)
                 where run_id = ?""", [self.run_id])
         self.store.close()
