@@ -272,6 +272,15 @@ class Store:
     def fetches(self, run_id: int, site_id: str) -> list[dict]:
         return self.rows("fetches", "run_id = ? and site_id = ?", [run_id, site_id], "id")
 
+    def judged_columns(self, run_id: int, site_id: str) -> list[dict]:
+        """Columns with the newest date the checks judged (site_results; checks/figures.py). The
+        crawl stores none: a figure is derived once. Older runs kept theirs on the column."""
+        result = self.site_result(run_id, site_id)
+        judged = {c["key"]: c.get("newest_date")
+                  for c in ((result or {}).get("details") or {}).get("columns") or []}
+        return [dict(c, newest_date=judged[c["key"]]) if c["key"] in judged else c
+                for c in self.columns(run_id, site_id)]
+
     def walk(self, run_id: int, site_id: str) -> dict | None:
         """How much of the site this run's walk saw (None for runs before walks were recorded)."""
         rows = self.rows("walks", "run_id = ? and site_id = ?", [run_id, site_id])

@@ -203,11 +203,7 @@ def seen_view(store, crawl_run: dict | None, site: dict) -> dict:
     could not read, the off-site entrances. `site` is a sites row; no run, nothing seen."""
     run_id, site_id = (crawl_run or {}).get("id"), site["id"]
     walk = store.walk(run_id, site_id) if crawl_run else None
-    columns = store.columns(run_id, site_id) if crawl_run else []
-    # newest dates as the checks judged them (checks/figures.py); older runs stored them on the column
-    result = store.site_result(run_id, site_id) if crawl_run else None
-    judged = {c["key"]: c.get("newest_date") for c in ((result or {}).get("details") or {}).get("columns") or []}
-    columns = [dict(c, newest_date=judged[c["key"]]) if c["key"] in judged else c for c in columns]
+    columns = store.judged_columns(run_id, site_id) if crawl_run else []
     classify = _classifier((crawl_run or {}).get("profile") or "gb2019", site)
     return {"run_id": run_id, "columns": tree_rows(columns, classify),
             "walk": walk, "coverage": coverage_text(walk), "failed_pages": failed_pages(walk),

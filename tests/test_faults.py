@@ -99,7 +99,7 @@ def _site(matrix, fault):
         pytest.skip(matrix["tls_skip"] or f"{fault} not crawled")
     store, run_id, sid = matrix["store"], matrix["runs"][fault], _sid(fault)
     cols = {}
-    for c in store.columns(run_id, sid):
+    for c in store.judged_columns(run_id, sid):
         cols.setdefault(c["name"], c)
     return {"run": store.run(run_id), "columns": cols, "findings": store.findings(run_id, sid),
             "fetches": store.fetches(run_id, sid), "items": store.items(run_id, sid)}
