@@ -101,9 +101,10 @@ def present(ctx: SiteContext, entry: dict) -> bool:
     channel = entry.get("kind") == "channel"
     for c in ctx.list_columns():
         if channel:
-            # a channel is somewhere one can write to: a board, or an entry named as one (县长信箱
-            # whose page failed, 信息公开意见箱) — not a section called 互动交流 holding 在线访谈
-            if c["role"] == "board" or CHANNEL_WORD_RE.search(c.get("name") or ""):
+            # a channel is somewhere one can write to: a board (NO_ENQUIRY_CHANNEL weighs those by
+            # the profile's enquiry flag), or another entry named as one (县长信箱 whose page failed,
+            # 信息公开意见箱) — not a section called 互动交流 holding 在线访谈
+            if c["role"] != "board" and CHANNEL_WORD_RE.search(c.get("name") or ""):
                 return True
             continue
         if c["role"] not in ("list", "static", "section", "board") and c["status"] != "failed":

@@ -19,7 +19,13 @@ def _d(value) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def board_class(board: dict) -> str:
+def board_class(ctx: SiteContext, board: dict) -> str:
+    """consult | excluded | other. Where the board's name has a category in the profile, its
+    `enquiry` flag decides (letters there count for 互动回应差: 县长信箱, 找错 yes; 网上信访, 在线访谈,
+    意见征集, 回应关切 no); otherwise the crawler's reading of the board."""
+    cat = ctx.category(board) if board.get("name") else None
+    if cat is not None:
+        return "consult" if cat.enquiry else "excluded"
     return board.get("board_class") or "consult"
 
 
@@ -110,7 +116,7 @@ def enquiry_veto(ctx: SiteContext):
         board = boards.get(e["board_key"])
         if e["status"] != "pending" or not submitted or submitted < since:
             continue
-        if board is not None and board_class(board) == "excluded":
+        if board is not None and board_class(ctx, board) == "excluded":
             continue
         limit = submitted + relativedelta(months=months)
         if ctx.as_of <= limit:
@@ -134,7 +140,7 @@ def no_enquiry_channel(ctx: SiteContext):
     if not wanted:
         return
     boards = ctx.boards()
-    if any(board_class(b) != "excluded" for b in boards):
+    if any(board_class(ctx, b) != "excluded" for b in boards):
         return
     if any(present(ctx, m) for m in wanted):
         return   # a 信箱 on a letters host, a 12345 platform, a named menu entry that failed
