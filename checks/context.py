@@ -99,6 +99,30 @@ class SiteContext:
                 "unread": [f.get("url") for f in walk["failed"][:10]], "note": walk.get("note"),
                 "budget_hit": walk.get("budget_hit"), "depth_cut": walk.get("depth_cut")}
 
+    @cached_property
+    def _by_key(self) -> dict[str, dict]:
+        return {c["key"]: c for c in self.list_columns()}
+
+    @cached_property
+    def _names(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for c in self.list_columns():
+            if c.get("name"):
+                counts[c["name"]] = counts.get(c["name"], 0) + 1
+        return counts
+
+    def display_name(self, column: dict) -> str:
+        """The name a finding shows: the column's own, with its parent's where the site has several
+        of that name (four sub-units' 工作动态 are 监察大队 › 工作动态, 社保经办 › 工作动态 …)."""
+        name = column.get("name")
+        if not name:
+            return column["url"]
+        if self._names.get(name, 0) > 1 and column.get("parent_key"):
+            parent = self._by_key.get(column["parent_key"])
+            if parent is not None and parent.get("name") and parent["name"] != name:
+                return f"{parent['name']} › {name}"
+        return name
+
     def boards(self) -> list[dict]:
         return [c for c in self.list_columns() if c["role"] == "board"]
 

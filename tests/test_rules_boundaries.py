@@ -29,8 +29,8 @@ class Site:
         self.column("__home__", "首页", role="home", level=0, dates=[as_of - timedelta(days=1)])
 
     def column(self, key, name, *, role="list", level=1, status="ok", dates=(), error=None, note=None,
-               board_class=None):
-        self.columns.append({"run_id": self.run, "site_id": "s", "key": key, "name": name,
+               board_class=None, parent_key=None):
+        self.columns.append({"run_id": self.run, "site_id": "s", "key": key, "name": name, "parent_key": parent_key,
                              "url": f"http://127.0.0.1:9{key if key.startswith('/') else '/'}",
                              "level": level, "role": role, "status": status, "error": error,
                              "note": note, "board_class": board_class, "counted_items": len(dates),
@@ -283,3 +283,16 @@ def test_board_deadline_precedence(tmp_path, overrides, boards, expected):
     s.close()
     limits = _limits(result, "ENQUIRY_UNANSWERED")
     assert {name: limits.get(name) for name in expected} == expected
+
+
+def test_columns_of_one_name_are_told_apart_by_their_parent(site):
+    """Four sub-units each keep a 工作动态: a finding names which one (监察大队 › 工作动态)."""
+    old = [AS_OF - timedelta(days=400)]
+    _standard(site).column("/jcdd/", "监察大队", role="section").column("/sbjb/", "社保经办", role="section")
+    site.column("/jcdd/gzdt/", "工作动态", dates=old, parent_key="/jcdd/", level=2)
+    site.column("/sbjb/gzdt/", "工作动态", dates=old, parent_key="/sbjb/", level=2)
+    codes, result = site.judge()
+    stale = sorted(f["message"] for f in result["findings"] if f["code"] == "COLUMN_STALE")
+    assert len(stale) == 2 and stale[0] != stale[1]
+    assert any("监察大队 › 工作动态" in m for m in stale) and any("社保经办 › 工作动态" in m for m in stale)
+
