@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from crawler.urls import canonical, column_key
@@ -31,6 +30,7 @@ class SiteWalk:
     pages: int = 0
     over_budget: int = 0
     depth_cut: int = 0
+    cut: set = field(default_factory=set)          # URLs not followed for depth
     failed: list = field(default_factory=list)     # [{url, name, error}] pages that could not be read
     failed_count: int = 0
     columns: int = 0
@@ -49,9 +49,6 @@ class Frontier:
     def _inc(self, name: str, n: int = 1) -> None:
         if self.stats is not None:
             self.stats.inc_value(f"walk/{name}", n)
-
-    def max_depth(self, sid: str) -> int:
-        return self.walks[sid].max_depth
 
     def new_column(self, sid: str, url: str) -> str | None:
         """The column key for a link not scheduled before, else None."""
@@ -78,13 +75,16 @@ class Frontier:
         walk = self.walks[sid]
         return column_key(url, walk.site_url) in walk.keys
 
-    def beyond_depth(self, sid: str, depth: int) -> bool:
-        """A link one click past the limit: not followed, and the walk is then not complete."""
+    def beyond_depth(self, sid: str, url: str, depth: int) -> bool:
+        """A link one click past the limit: not followed, and the walk is then not complete. Each
+        URL is counted once, however many pages link to it."""
         walk = self.walks[sid]
         if depth <= walk.max_depth:
             return False
-        walk.depth_cut += 1
-        self._inc("depth_cut")
+        if url not in walk.cut:
+            walk.cut.add(url)
+            walk.depth_cut += 1
+            self._inc("depth_cut")
         return True
 
     def take(self, sid: str, url: str, form: dict | None = None) -> bool:
@@ -126,9 +126,6 @@ class Frontier:
     def column_seen(self, sid: str) -> None:
         self.walks[sid].columns += 1
 
-    def pages(self, sid: str) -> int:
-        return self.walks[sid].pages
-
     def budgets(self) -> dict[str, int]:
         return {sid: w.pages for sid, w in self.walks.items()}
 
@@ -151,6 +148,3 @@ class Frontier:
                 "failed": json.dumps(w.failed, ensure_ascii=False), "complete": int(complete),
                 "note": "；".join(reasons) or None}
 
-
-def over_budget(frontier: Frontier) -> Counter:
-    return Counter({sid: w.over_budget for sid, w in frontier.walks.items() if w.over_budget})

@@ -278,7 +278,7 @@ class SiteSpider(scrapy.Spider):
                 at = max(1, crumb_depth.get(link.url, depth))
             elif link.source in ("tree", "script") and depth > 1:
                 at = depth - 1
-            if self.frontier.beyond_depth(sid, at):
+            if self.frontier.beyond_depth(sid, link.url, at):
                 continue
             # a breadcrumb leads up: the page it names is an ancestor, not a child of this one
             yield from self._schedule(sid, link.url, link.name,
