@@ -97,39 +97,43 @@ def _refresh_target(content: str | None) -> str | None:
     return target or None
 
 
-def redirect(doc, url: str) -> str | None:
-    """Where the page sends its visitor on load: a meta refresh (in the markup or written by a
-    script) or a top-level `location.href = '…'`. Call before the head and scripts are stripped."""
+def _meta_redirect(doc, url: str) -> str | None:
     for meta in doc.iter("meta"):
         if (meta.get("http-equiv") or "").strip().lower() == "refresh":
             target = _refresh_target(meta.get("content"))
             if target and usable_href(target):
                 return resolve(url, target)
+    return None
+
+
+def _script_redirect(text: str, written: list[str], url: str) -> str | None:
+    """A meta refresh a script writes, or a top-level `location.href = '…'`."""
+    for html in written:
+        m = META_REFRESH_RE.search(html)
+        target = _refresh_target(m.group(1)) if m else None
+        if target and usable_href(target):
+            return resolve(url, target)
+    if "function" in text:
+        return None   # a location change inside a handler is not a redirect on load
+    m = LOCATION_RE.search(text)
+    target = (m.group(2) or m.group(4)) if m else None
+    return resolve(url, target) if target and usable_href(target) else None
+
+
+def read_scripts(doc, url: str) -> tuple[str | None, list[Link]]:
+    """Where the page sends its visitor on load (a meta refresh in the markup or written by a
+    script, or a top-level `location.href`), and the links scripts write (sidebars, menus,
+    `window.open`) plus frame sources. Each script is evaluated once. Call before stripping."""
+    moved_to = _meta_redirect(doc, url)
+    out: list[Link] = []
     for script in doc.iter("script"):
         text = (script.text or "")[:MAX_SCRIPT_CHARS]
         if not text:
             continue
-        for html in _written_html(text):
-            m = META_REFRESH_RE.search(html)
-            target = _refresh_target(m.group(1)) if m else None
-            if target and usable_href(target):
-                return resolve(url, target)
-        if "function" in text:
-            continue   # a location change inside a handler is not a redirect on load
-        m = LOCATION_RE.search(text)
-        if m:
-            target = m.group(2) or m.group(4)
-            if usable_href(target):
-                return resolve(url, target)
-    return None
-
-
-def hidden_links(doc, url: str) -> list[Link]:
-    """Links written by scripts (sidebars, menus) and frame sources. Call before stripping."""
-    out: list[Link] = []
-    for script in doc.iter("script"):
-        text = (script.text or "")[:MAX_SCRIPT_CHARS]
-        for html in _written_html(text):
+        written = _written_html(text)
+        if moved_to is None:
+            moved_to = _script_redirect(text, written, url)
+        for html in written:
             out += _anchors(html, url, "script")
         for m in WINDOW_OPEN_RE.finditer(text):
             # window.open("/syqt/wzjc/index.html?url=" + document.URL): the page, not its argument
@@ -142,4 +146,4 @@ def hidden_links(doc, url: str) -> list[Link]:
             if usable_href(src):
                 out.append(Link(name=clean_text(el.get("title") or el.get("name") or ""),
                                 url=resolve(url, src.strip()), source="frame"))
-    return out
+    return moved_to, out

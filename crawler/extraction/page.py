@@ -279,8 +279,7 @@ def extract_first_page(raw: str, url: str, window: DateWindow, encoding: str,
     title_el = doc.find(".//title")
     title = visible_text(title_el) if title_el is not None else None
     # what scripts and the head say is read before they are stripped for text reading
-    moved_to = links.redirect(doc, url)
-    script_links = links.hidden_links(doc, url)
+    moved_to, script_links = links.read_scripts(doc, url)
     offered = entrances.entrances(doc, url)
     strip_invisible(doc)
     lists = _read_lists(doc, raw, url, window, request_formdata)
