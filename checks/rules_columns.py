@@ -39,7 +39,7 @@ def column_stale(ctx: SiteContext):
         res = ctx.profile.stale(cat, newest, ctx.as_of, col.get("level"))
         if not res or not res["stale"]:
             continue
-        name = col["name"] or col["url"]
+        name = ctx.display_name(col)
         limit = window_text(cat.window)
         if newest is None:
             msg = f"栏目“{name}”中的信息均无发布日期，视为未更新（要求{limit}内更新）"
@@ -68,7 +68,7 @@ def column_blank(ctx: SiteContext):
             continue
         if ctx.items_by_column.get(col["key"]):
             continue
-        name = col["name"] or col["url"]
+        name = ctx.display_name(col)
         yield Finding("COLUMN_BLANK", col["key"], f"栏目“{name}”为空白栏目，没有任何信息",
                       column=name, url=col["url"],
                       evidence={"item_count": 0, "column_key": col["key"],
@@ -142,7 +142,7 @@ def extraction_failed(ctx: SiteContext):
     for col in ctx.list_columns():
         if col["status"] != "failed":
             continue
-        name = col["name"] or col["url"]
+        name = ctx.display_name(col)
         cat = ctx.category(col) if col.get("name") else None
         yield Finding("EXTRACTION_FAILED", col["key"],
                       f"栏目“{name}”无法核实：{col.get('error') or '页面无法读取'}",
@@ -164,7 +164,7 @@ def future_date(ctx: SiteContext):
                   if i.get("date") and date.fromisoformat(i["date"]) > ctx.as_of]
         if not future:
             continue
-        name = col["name"] or col["url"]
+        name = ctx.display_name(col)
         first = max(future, key=lambda i: i["date"])
         yield Finding("FUTURE_DATE", col["key"],
                       f"栏目“{name}”有{len(future)}条信息的发布日期晚于检查日，如“{first['title'][:40]}”"
@@ -195,7 +195,7 @@ def column_low_volume(ctx: SiteContext):
             continue
         if not ctx.all_pages_read(col):
             continue  # the month may go on past the pages read (a daily run reads page 1): cannot tell
-        name = col["name"] or col["url"]
+        name = ctx.display_name(col)
         yield Finding("COLUMN_LOW_VOLUME", col["key"],
                       f"栏目“{name}”{month_start.year}年{month_start.month}月仅发布{n}条信息（要求每月至少{need}条）",
                       column=name, url=col["url"],
