@@ -17,7 +17,8 @@ from crawler.yamlfile import LocatedYaml
 KINDS = ("portal", "department", "township")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 REQUIRED = ("id", "name", "url", "kind")
-OPTIONAL = ("owner", "code", "boards", "allow_hosts", "allow_private", "overrides",
+# owner 主办单位 and region 所属地区 are what a province splits its reports by (reports --split-by)
+OPTIONAL = ("owner", "code", "region", "boards", "allow_hosts", "allow_private", "overrides",
             "max_pages", "max_depth", "columns")
 TOP_KEYS = ("sites", "defaults")
 # entries of `boards` / `columns`: a URL, or a mapping with these keys (spiders/site.py)
@@ -131,6 +132,9 @@ def _check_site(doc: LocatedYaml, raw: dict, at: tuple, seen: dict[str, int], pr
     kind = raw.get("kind")
     if kind not in (None, "") and kind not in KINDS:
         problem((*at, "kind"), "kind", f"类型“{kind}”无效，应为 portal、department 或 township (bad kind)")
+    for key in ("owner", "region"):
+        if raw.get(key) is not None and not isinstance(raw[key], str):
+            problem((*at, key), key, f"“{key}”必须是文字 (must be text)")
     if raw.get("code") is not None and not isinstance(raw["code"], str):
         problem((*at, "code"), "code",
                 "网站标识码须加引号写成字符串，如 \"3311230001\" (code must be a quoted string)")

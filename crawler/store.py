@@ -139,6 +139,12 @@ def _m0005(db: sqlite_utils.Database) -> None:
     db["columns"].add_column("pages_failed", int)
 
 
+@MIGRATIONS(name="0006_site_region")
+def _m0006(db: sqlite_utils.Database) -> None:
+    # 所属地区: a province's reports are split and filtered by region as well as by owner
+    db["sites"].add_column("region", str)
+
+
 class Store:
     """Thin wrapper over one SQLite file; everything else goes through sqlite-utils tables."""
 
@@ -239,7 +245,7 @@ class Store:
             for s in sites:
                 self.db["sites"].upsert({
                     "id": s["id"], "name": s["name"], "url": s["url"], "kind": s["kind"],
-                    "owner": s.get("owner"), "code": s.get("code"),
+                    "owner": s.get("owner"), "code": s.get("code"), "region": s.get("region"),
                     "config": json.dumps(s, ensure_ascii=False), "updated": now_iso(),
                 }, pk="id")
 
