@@ -313,6 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     _stage_commands(sub)
     _tool_commands(sub)
+    _sites_commands(sub)
     return p
 
 
@@ -408,6 +409,24 @@ def _tool_commands(sub) -> None:
     sp.add_argument("sites")
     sp.add_argument("--db", required=True)
     sp.add_argument("--timeout", type=float, default=15.0)
+
+
+def _sites_commands(sub) -> None:
+    """sites import (crawler/siteimport.py)."""
+    sp = sub.add_parser("sites", help="网站清单工具（从信息报送系统导出表导入）")
+    group = sp.add_subparsers(dest="sites_command", required=True)
+    sp = group.add_parser(
+        "import", help="从全国政府网站信息报送系统 / 网站普查导出的网站列表（.xlsx 或 .csv）生成网站清单",
+        description="读取导出表（XLSX，或 Excel/WPS 保存的 GBK / UTF-8 CSV），写出网站清单 YAML。"
+                    "已关停的网站跳过，重复的行（网站标识码或首页网址相同，保留第一行）和无效的行（网址无效、"
+                    "网站类型无法识别、缺少名称）拒绝；每一行都在屏幕上和清单开头的注释中写明行号和原因。"
+                    "若 --out 文件已存在，则合并到其中：按网站标识码（没有则按首页网址）对应，已有网站保留标识和"
+                    "手工添加的设置（overrides、boards、columns、max_pages、allow_hosts 等）以及 defaults:，"
+                    "只更新名称、网址、类型、主办单位、地区和标识码；导入表中没有的网站保留不动。"
+                    "原文件中的注释不会保留，原文件另存为 FILE.bak。")
+    sp.set_defaults(command_function=_sites_import_command)
+    sp.add_argument("table", help="导出的网站列表（.xlsx 或 .csv）")
+    sp.add_argument("--out", required=True, help="写出的网站清单 YAML（已存在则合并，原文件另存为 .bak）")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -512,6 +531,16 @@ def _rules_command(args) -> int:
 def _mark_command(args) -> int:
     mark_finding(args.db, args.fingerprint, args.mark, args.reason, args.by)
     print(f"已标记 {args.fingerprint}: {args.mark}")
+    return 0
+
+
+def _sites_import_command(args) -> int:
+    from crawler.siteimport import import_sites
+    result = import_sites(args.table, args.out)
+    for note in result.notes():
+        print(note, file=sys.stderr)
+    print(result.summary())
+    print(f"网站清单已写入：{args.out}")
     return 0
 
 
