@@ -62,6 +62,9 @@ def _measure(argv: list[str]) -> dict:
 def _child_env() -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(BENCH), env.get("PYTHONPATH", "")])
+    # the crawl's CPU cost is measured, not its politeness: both spiders as before the per-host delay
+    env.setdefault("GOVWATCH_DOWNLOAD_DELAY", "0")
+    env.setdefault("GOVWATCH_CONCURRENT_PER_HOST", "4")
     return env
 
 

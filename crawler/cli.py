@@ -55,10 +55,12 @@ def _select(sites: list[dict], site_id: str | None) -> list[dict]:
 def run_job(sites_file: str, db: str, out: str | None, *, as_of: date, mode: str = "sweep",
             site_id: str | None = None, profile: str = "gb2019", rubric: str | None = "gb2019",
             holidays: str | None = None, notify: str | None = None, progress: bool = True,
-            settings: dict | None = None, quiet: bool = False) -> int:
+            settings: dict | None = None, quiet: bool = False, resume: bool = False,
+            redis: str | None = None) -> int:
     """Crawl, check, report: returns the run id (`run_status` tells whether its crawl was
     complete). Every configuration file is validated before the database is opened; one job per
-    database (crawler.lock)."""
+    database (crawler.lock). `resume` continues the last interrupted run of this sites file with
+    the sites it had not finished; `redis` (a URL) crawls on `govwatch worker`s instead of here."""
     from crawler.lock import db_lock
 
     judged_by = _validate_profile(profile, rubric, holidays)
@@ -67,34 +69,51 @@ def run_job(sites_file: str, db: str, out: str | None, *, as_of: date, mode: str
     with db_lock(db, what="巡检"):
         return _run_locked(sites, sites_file, db, out, as_of=as_of, mode=mode, profile=profile,
                            rubric=rubric, holidays=holidays, notify=notify, progress=progress,
-                           settings=settings, quiet=quiet)
+                           settings=settings, quiet=quiet, resume=resume, redis=redis)
+
+
+def _open_run(store, sites, sites_file, *, mode, as_of, profile, resume) -> tuple[int, str, date]:
+    """A new run, or (resume) the last interrupted one of this sites file: (id, mode, as-of)."""
+    from crawler.lock import close_interrupted_runs
+    close_interrupted_runs(store)
+    store.upsert_sites(sites)
+    if not resume:
+        return store.start_run(mode, as_of.isoformat(), str(sites_file), profile), mode, as_of
+    from crawler.fleet import reopen
+    run = reopen(store, str(sites_file))
+    if run is None:
+        raise UsageError(f"没有可继续的中断批次（网站清单 {sites_file}）(nothing to resume)")
+    return run["id"], run["mode"], date.fromisoformat(run["as_of"])
 
 
 def _run_locked(sites, sites_file, db, out, *, as_of, mode, profile, rubric, holidays, notify,
-                progress, settings, quiet) -> int:
+                progress, settings, quiet, resume=False, redis=None) -> int:
     from checks.engine import judge_run
-    from crawler.crawl import crawl
-    from crawler.lock import close_interrupted_runs
 
+    with closing(_store(db)) as store:
+        run_id, mode, as_of = _open_run(store, sites, sites_file, mode=mode, as_of=as_of,
+                                        profile=profile, resume=resume)
+    result = _crawl_sites(db, run_id, sites, as_of, mode, settings, progress, redis)
     store = _store(db)
     try:
-        close_interrupted_runs(store)
-        store.upsert_sites(sites)
-        run_id = store.start_run(mode, as_of.isoformat(), str(sites_file), profile)
-    finally:
-        store.close()
-    code = crawl(db, run_id, sites, as_of, mode, progress=progress, settings=settings)
-    store = _store(db)
-    try:
+        crawled = set(store.crawled_sites(run_id))
         judge_run(store, run_id, as_of=as_of, profile_name=profile, rubric_name=rubric,
-                  holiday_file=holidays, site_ids=[s["id"] for s in sites])
-        store.finish_run(run_id, complete=(code == 0),
-                         note=None if code == 0 else f"抓取进程退出码 {code}")
+                  holiday_file=holidays, site_ids=[s["id"] for s in sites if s["id"] in crawled])
+        store.finish_run(run_id, complete=result.complete, note=result.note())
         if out:
             _reports(store, run_id, Path(out), quiet=quiet, notify=notify)
     finally:
         store.close()
     return run_id
+
+
+def _crawl_sites(db, run_id, sites, as_of, mode, settings, progress, redis):
+    """The crawl of a run's sites: here (crawler/fleet.py) or on workers (crawler/distributed.py)."""
+    if redis:
+        from crawler.distributed import Coordinator
+        return Coordinator(redis, db, run_id, sites, as_of, mode, settings, progress).run()
+    from crawler.fleet import Fleet
+    return Fleet(db, run_id, sites, as_of, mode, settings, progress).run()
 
 
 def run_status(db: str, run_id: int) -> int:
@@ -112,17 +131,17 @@ def run_status(db: str, run_id: int) -> int:
 
 
 def crawl_only(db: str, sites: list[dict], sites_file: str, *, as_of: date, mode: str = "sweep",
-               progress: bool = True) -> tuple[int, int]:
+               progress: bool = True, settings: dict | None = None) -> tuple[int, int]:
     """Crawl and store, without judging: returns (run id, crawl process exit code). The run is
-    recorded as 仅抓取, complete when the crawl process exited 0."""
-    from crawler.crawl import crawl
+    recorded as 仅抓取, complete when every site was crawled to its end."""
     with closing(_store(db)) as store:
         store.upsert_sites(sites)
         run_id = store.start_run(mode, as_of.isoformat(), sites_file)
-    code = crawl(db, run_id, sites, as_of, mode, progress=progress)
+    result = _crawl_sites(db, run_id, sites, as_of, mode, settings, progress, None)
     with closing(_store(db)) as store:
-        store.finish_run(run_id, complete=code == 0, note="仅抓取")
-    return run_id, code
+        store.finish_run(run_id, complete=result.complete,
+                         note="；".join(filter(None, ("仅抓取", result.note()))))
+    return run_id, 0 if result.complete else (result.codes or [1])[0]
 
 
 def check_stored(db: str, run_id: int | None = None, *, as_of: date | None = None,
@@ -301,7 +320,9 @@ def run_demo(out: str, *, as_of: date, variant: int = 0, db: str | None = None,
         sites_path.write_text(demo_sites_yaml(server.base_url, closed_port_url()), encoding="utf-8")
         return run_job(str(sites_path), db, str(out_dir), as_of=as_of, quiet=quiet,
                        progress=progress, mode=mode, notify=notify,
-                       settings={"DOWNLOAD_TIMEOUT": 5, "RETRY_TIMES": 1})
+                       # the demo server is our own, on loopback: no politeness delay
+                       settings={"DOWNLOAD_TIMEOUT": 5, "RETRY_TIMES": 1, "DOWNLOAD_DELAY": 0,
+                                 "CONCURRENT_REQUESTS_PER_DOMAIN": 4})
     finally:
         server.stop()
 
@@ -325,6 +346,28 @@ def _crawl_arguments(sp) -> None:
                     help="sweep 全量巡检（默认）；daily 日常巡检，只读各栏目第一页")
     sp.add_argument("--site", help="只巡检该标识的网站")
     sp.add_argument("--no-progress", action="store_true", help="不显示进度")
+    _fleet_arguments(sp)
+
+
+def _fleet_arguments(sp) -> None:
+    """How a run over many sites is crawled (crawler/fleet.py, crawler/distributed.py)."""
+    g = sp.add_argument_group("多网站巡检")
+    g.add_argument("--parallel", type=int, help="同时运行的抓取进程数（默认 2）")
+    g.add_argument("--chunk", type=int, help="每个抓取进程负责的网站数（默认 100）")
+    g.add_argument("--concurrency", type=int, help="每个抓取进程的总并发请求数（默认 128，每个网站最多 2 个）")
+    g.add_argument("--site-timeout", type=float, help="单个网站的抓取时限（秒，默认不限）")
+    g.add_argument("--attempts", type=int, help="网站抓取失败（进程崩溃）后最多尝试的次数（默认 2）")
+    g.add_argument("--delay", type=float, help="同一网站两次请求的间隔秒数（默认 0.25，随机 0.5-1.5 倍）")
+
+
+def _fleet_settings(args) -> dict:
+    chosen = {"GOVWATCH_FLEET_PARALLEL": args.parallel, "GOVWATCH_FLEET_CHUNK": args.chunk,
+              "GOVWATCH_FLEET_CONCURRENCY": args.concurrency, "GOVWATCH_SITE_TIMEOUT": args.site_timeout,
+              "GOVWATCH_CRAWL_ATTEMPTS": args.attempts, "DOWNLOAD_DELAY": args.delay}
+    for name, value in chosen.items():
+        if value is not None and value < (0 if name == "DOWNLOAD_DELAY" else 1):
+            raise UsageError(f"参数取值无效：{name} = {value}")
+    return {k: v for k, v in chosen.items() if v is not None}
 
 
 def _judging_arguments(sp) -> None:
@@ -343,6 +386,11 @@ def _stage_commands(sub) -> None:
     _judging_arguments(sp)
     sp.add_argument("--out", required=True, help="报告输出目录")
     sp.add_argument("--notify", help="通知配置文件（webhook / 邮件）")
+    sp.add_argument("--resume", action="store_true",
+                    help="继续该网站清单上次中断的批次，只抓取尚未完成的网站")
+    sp.add_argument("--distributed", action="store_true",
+                    help="由各台机器上的 govwatch worker 抓取（需 --redis 或环境变量 GOVWATCH_REDIS_URL）")
+    sp.add_argument("--redis", help="Redis 地址，如 redis://10.0.0.5:6379/0")
 
     sp = sub.add_parser("crawl", help="只抓取，写入数据库")
     sp.set_defaults(command_function=_crawl_command)
@@ -403,6 +451,11 @@ def _tool_commands(sub) -> None:
     sp.add_argument("mark", choices=("ignored", "accepted", "clear"))
     sp.add_argument("--reason", required=False, default="")
     sp.add_argument("--by", default="")
+
+    sp = sub.add_parser("worker", help="分布式巡检工作节点：从 Redis 队列领取网站抓取任务")
+    sp.set_defaults(command_function=_worker_command)
+    sp.add_argument("--redis", help="Redis 地址（默认环境变量 GOVWATCH_REDIS_URL）")
+    sp.add_argument("--status", action="store_true", help="只显示队列中等待的任务数和在线工作节点数")
 
     sp = sub.add_parser("probe", help="探测首页可访问性（适合 cron 定时执行）")
     sp.set_defaults(command_function=_probe_command)
@@ -465,10 +518,19 @@ def _holding_db(command):
     return locked
 
 
+def _redis_url(args) -> str | None:
+    import os
+    url = args.redis or os.environ.get("GOVWATCH_REDIS_URL")
+    if args.distributed and not url:
+        raise UsageError("分布式巡检需要 Redis 地址：--redis redis://主机:6379/0 或环境变量 GOVWATCH_REDIS_URL")
+    return url if args.distributed else None
+
+
 def _run_command(args) -> int:
     run_id = run_job(args.sites, args.db, args.out, as_of=_as_of(args.as_of), mode=args.mode,
                      site_id=args.site, profile=args.profile, rubric=args.rubric,
-                     holidays=args.holidays, notify=args.notify, progress=not args.no_progress)
+                     holidays=args.holidays, notify=args.notify, progress=not args.no_progress,
+                     settings=_fleet_settings(args), resume=args.resume, redis=_redis_url(args))
     return run_status(args.db, run_id)
 
 
@@ -476,7 +538,7 @@ def _run_command(args) -> int:
 def _crawl_command(args) -> int:
     sites = _select(load_sites(args.sites), args.site)
     run_id, code = crawl_only(args.db, sites, args.sites, as_of=_as_of(args.as_of), mode=args.mode,
-                              progress=not args.no_progress)
+                              progress=not args.no_progress, settings=_fleet_settings(args))
     if code != 0:
         print(f"抓取不完整，批次 {run_id}（抓取进程退出码 {code}）", file=sys.stderr)
         return INCOMPLETE
@@ -542,6 +604,19 @@ def _sites_import_command(args) -> int:
     print(result.summary())
     print(f"网站清单已写入：{args.out}")
     return 0
+
+
+def _worker_command(args) -> int:
+    import os
+    url = args.redis or os.environ.get("GOVWATCH_REDIS_URL")
+    if not url:
+        raise UsageError("需要 Redis 地址：--redis redis://主机:6379/0 或环境变量 GOVWATCH_REDIS_URL")
+    from crawler import distributed
+    if args.status:
+        st = distributed.queue_status(url)
+        print(f"等待中的网站任务 {st['waiting']} 个，在线工作节点 {st['workers']} 个")
+        return 0
+    return distributed.serve(url)
 
 
 def _probe_command(args) -> int:

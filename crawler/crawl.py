@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -69,16 +70,26 @@ def rebase(known: dict[str, list[dict]], sites: list[dict]) -> dict[str, list[di
     return known
 
 
+def daily_memory(store: Store, sites: list[dict], run_id: int, mode: str) -> tuple[dict, dict]:
+    """What a daily run reads from earlier runs: known columns and letters already answered."""
+    if mode != "daily":
+        return {}, {}
+    ids = [s["id"] for s in sites]
+    return rebase(known_columns(store, ids, run_id), sites), known_letters(store, ids, run_id)
+
+
 def crawl(db_path: str | Path, run_id: int, sites: list[dict], as_of: date, mode: str = "sweep",
-          progress: bool = True, settings: dict | None = None, timeout: float | None = None) -> int:
-    """Crawl in a child process; returns its exit code (0 when the crawl finished)."""
-    store = Store(db_path)
-    try:
-        ids = [s["id"] for s in sites]
-        known = rebase(known_columns(store, ids, run_id), sites) if mode == "daily" else {}
-        answered = known_letters(store, ids, run_id) if mode == "daily" else {}
-    finally:
-        store.close()
+          progress: bool = True, settings: dict | None = None, timeout: float | None = None,
+          memory: tuple[dict, dict] | None = None, die_with_parent: bool = False) -> int:
+    """Crawl in a child process; returns its exit code (0 when the crawl finished). `memory` is
+    daily_memory() computed elsewhere (a distributed worker has no store of earlier runs)."""
+    if memory is None:
+        store = Store(db_path)
+        try:
+            memory = daily_memory(store, sites, run_id, mode)
+        finally:
+            store.close()
+    known, answered = memory
     job = {"db": str(db_path), "run_id": run_id, "sites": sites, "as_of": as_of.isoformat(),
            "mode": mode, "known": known, "answered": answered, "progress": progress,
            "settings": settings or {}}
@@ -90,10 +101,20 @@ def crawl(db_path: str | Path, run_id: int, sites: list[dict], as_of: date, mode
         root = str(Path(__file__).resolve().parents[1])
         env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
         proc = subprocess.run([sys.executable, "-m", "crawler.crawl", job_path], env=env,  # noqa: S603 - our own interpreter and module, no shell
-                              timeout=timeout)
+                              timeout=timeout, preexec_fn=_parent_death_kills if die_with_parent else None)  # noqa: PLW1509
         return proc.returncode
     finally:
         os.unlink(job_path)
+
+
+def _parent_death_kills() -> None:
+    """In the child, before exec (Linux): SIGKILL when the parent dies. A worker killed mid-site
+    leaves no orphan crawl behind to spend the machine on a job another worker now has."""
+    import ctypes
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+    except OSError:
+        pass
 
 
 def _run_job(job_path: str) -> int:
@@ -125,7 +146,8 @@ def _run_job(job_path: str) -> int:
                   mode=job["mode"], known=job.get("known") or {}, reader=reader,
                   answered=job.get("answered") or {},
                   max_pages=int((job.get("settings") or {}).get("GOVWATCH_MAX_PAGES", 3000)),
-                  max_depth=int((job.get("settings") or {}).get("GOVWATCH_MAX_DEPTH", 4)))
+                  max_depth=int((job.get("settings") or {}).get("GOVWATCH_MAX_DEPTH", 4)),
+                  site_timeout=settings.getfloat("GOVWATCH_SITE_TIMEOUT") or None)
     process.start()
     if reader is not None and reader.failed:
         print(f"抓取未完成：{reader.failed}", file=sys.stderr)

@@ -2,6 +2,7 @@
 leaves a consistent file (the run simply stays incomplete)."""
 from __future__ import annotations
 
+import json
 from dataclasses import is_dataclass
 
 from scrapy.exceptions import NotConfigured
@@ -87,6 +88,8 @@ class StorePipeline:
         pages = getattr(spider, "column_pages", {}) if spider is not None else {}
         skipped = getattr(spider, "over_budget", {}) if spider is not None else {}
         sites = getattr(spider, "sites", {}) if spider is not None else {}
+        # this crawl's own sites: other crawl processes of a fleet run write the same run
+        mine = json.dumps(list(sites))
         with self.store.transaction() as db:
             # pages left unread because the site's page budget ran out (a trap, or a huge site)
             for site_id, n in skipped.items():
@@ -116,14 +119,15 @@ class StorePipeline:
                 update columns set level = (select min(c.level) - 1 from columns c
                                             where c.run_id = columns.run_id and c.site_id = columns.site_id
                                             and c.parent_key = columns.key and c.level > 1)
-                where run_id = ? and role = 'section' and named_by = 'link' and exists (
+                where run_id = ? and site_id in (select value from json_each(?))
+                  and role = 'section' and named_by = 'link' and exists (
                   select 1 from columns c where c.run_id = columns.run_id and c.site_id = columns.site_id
                   and c.parent_key = columns.key and c.level > 1 and c.level - 1 > coalesce(columns.level, 0))""",
-                       [self.run_id])
+                       [self.run_id, mine])
             # (a column's newest date is a judged figure: checks/figures.py, stored in site_results)
             db.execute("""
                 update columns set
                   counted_items = (select count(*) from items i where i.run_id = columns.run_id
                                    and i.site_id = columns.site_id and i.column_key = columns.key)
-                where run_id = ?""", [self.run_id])
+                where run_id = ? and site_id in (select value from json_each(?))""", [self.run_id, mine])
         self.store.close()

@@ -145,6 +145,16 @@ def _m0006(db: sqlite_utils.Database) -> None:
     db["sites"].add_column("region", str)
 
 
+@MIGRATIONS(name="0008_site_jobs")
+def _m0008(db: sqlite_utils.Database) -> None:
+    # one row per site of a fleet run: whether it was crawled, how many tries it took, and why not
+    # (a run over 1,000 sites resumes with the sites not done; its report names those not crawled)
+    db["site_jobs"].create({
+        "run_id": int, "site_id": str, "state": str, "attempts": int, "error": str,
+        "started": str, "finished": str, "worker": str,
+    }, pk=("run_id", "site_id"), foreign_keys=[("run_id", "runs", "id")])
+
+
 class Store:
     """Thin wrapper over one SQLite file; everything else goes through sqlite-utils tables."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass, field
 
 from crawler.urls import canonical, column_key
@@ -34,14 +35,19 @@ class SiteWalk:
     failed: list = field(default_factory=list)     # [{url, name, error}] pages that could not be read
     failed_count: int = 0
     columns: int = 0
+    started: float | None = None   # monotonic time of the homepage's answer: the site's clock
+    overtime: int = 0              # requests refused because the site ran past its time limit
 
 
 class Frontier:
     """Per-site budget, depth and de-duplication for one crawl."""
 
     def __init__(self, sites: dict[str, dict], max_pages: int, max_depth: int = DEFAULT_MAX_DEPTH,
-                 stats=None):
+                 stats=None, site_timeout: float | None = None):
         self.stats = stats
+        # one slow or endless site must not hold a fleet run: past this many seconds from its
+        # homepage, nothing more of it is fetched and its walk is incomplete (never "missing")
+        self.site_timeout = site_timeout
         self.walks = {sid: SiteWalk(site["url"], int(site.get("max_pages") or max_pages),
                                     int(site.get("max_depth") or max_depth))
                       for sid, site in sites.items()}
@@ -98,6 +104,9 @@ class Frontier:
             url = INDEX_PAGE_RE.sub("/", url)
         if url in walk.requested:
             return False
+        if self.over_time(sid):
+            walk.overtime += 1
+            return False
         if walk.pages >= walk.max_pages:
             walk.over_budget += 1
             self._inc("over_budget")
@@ -107,7 +116,16 @@ class Frontier:
         return True
 
     def count_home(self, sid: str) -> None:
-        self.walks[sid].pages += 1
+        walk = self.walks[sid]
+        walk.pages += 1
+        if walk.started is None:
+            walk.started = time.monotonic()
+
+    def over_time(self, sid: str) -> bool:
+        """The site has had its time (GOVWATCH_SITE_TIMEOUT seconds since its homepage answered)."""
+        walk = self.walks.get(sid)
+        return (self.site_timeout is not None and walk is not None and walk.started is not None
+                and time.monotonic() - walk.started > self.site_timeout)
 
     def exhausted(self, sid: str) -> bool:
         walk = self.walks[sid]
@@ -133,7 +151,8 @@ class Frontier:
         """The `walks` row: complete only when nothing that could hold a column was left unread."""
         w = self.walks[sid]
         self._inc("requested", w.pages)
-        complete = mode == "sweep" and not w.over_budget and not w.depth_cut and not w.failed_count
+        complete = (mode == "sweep" and not w.over_budget and not w.depth_cut and not w.failed_count
+                    and not w.overtime)
         reasons = []
         if mode != "sweep":
             reasons.append("日常巡检只读取已知栏目首页，不遍历全站")
@@ -143,6 +162,8 @@ class Frontier:
             reasons.append(f"超过{w.max_depth}层的{w.depth_cut}个链接未跟进")
         if w.failed_count:
             reasons.append(f"{w.failed_count}个页面无法读取")
+        if w.overtime:
+            reasons.append(f"超过单站时限（{self.site_timeout:g}秒），{w.overtime}个页面未抓取")
         return {"site_id": sid, "mode": mode, "pages": w.pages, "columns": w.columns,
                 "max_depth": w.max_depth, "budget_hit": w.over_budget, "depth_cut": w.depth_cut,
                 "failed": json.dumps(w.failed, ensure_ascii=False), "complete": int(complete),

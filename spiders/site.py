@@ -53,7 +53,8 @@ class SiteSpider(scrapy.Spider):
     def __init__(self, sites: list[dict], as_of: date, mode: str = "sweep",
                  known: dict[str, list[dict]] | None = None, max_pages: int = 3000,
                  max_depth: int = DEFAULT_MAX_DEPTH, future_margin_days: int = 400,
-                 reader: PageReader | None = None, answered: dict | None = None, *args, **kwargs):
+                 reader: PageReader | None = None, answered: dict | None = None,
+                 site_timeout: float | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # daily runs: letters answered at the last run, kept as read then (crawler.crawl.known_letters)
         self.answered = answered or {}
@@ -62,7 +63,7 @@ class SiteSpider(scrapy.Spider):
         self.as_of = as_of
         self.mode = mode
         self.known = known or {}
-        self.frontier = Frontier(self.sites, max_pages, max_depth)
+        self.frontier = Frontier(self.sites, max_pages, max_depth, site_timeout=site_timeout)
         # dates up to this far past the as-of day are kept (FUTURE_DATE judges them);
         # beyond it (2099) they are implausible and dropped by the extractor
         self.future_margin_days = future_margin_days

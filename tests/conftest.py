@@ -4,10 +4,16 @@
 walkrows and harness; the benchmark's sitegen and siteproxy)."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
+
+# Tests crawl their own loopback servers: no politeness delay, the old per-host concurrency (set
+# before any crawl process starts, which inherits it; tests of politeness itself set their own)
+os.environ.setdefault("GOVWATCH_DOWNLOAD_DELAY", "0")
+os.environ.setdefault("GOVWATCH_CONCURRENT_PER_HOST", "4")
 
 ROOT = Path(__file__).resolve().parents[1]
 for _path in (ROOT, ROOT / "tests", ROOT / "bench"):

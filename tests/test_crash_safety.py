@@ -33,7 +33,10 @@ from crawler.cli import run_job
 print("RUN", run_job(sys.argv[1], sys.argv[2], sys.argv[3], as_of=date.fromisoformat(sys.argv[4]),
       progress=False, quiet=True, profile=sys.argv[5], rubric=None, settings=json.loads(sys.argv[6])))
 """
-SLOW_SETTINGS = {"DOWNLOAD_TIMEOUT": 60, "RETRY_TIMES": 0, "GOVWATCH_BATCH_SIZE": 1}
+# one try: these tests kill the crawl and look at what the killed attempt left (a fleet run would
+# otherwise try the site again: tests/test_fleet.py)
+SLOW_SETTINGS = {"DOWNLOAD_TIMEOUT": 60, "RETRY_TIMES": 0, "GOVWATCH_BATCH_SIZE": 1,
+                 "GOVWATCH_CRAWL_ATTEMPTS": 1}
 FAST_SETTINGS = {"DOWNLOAD_TIMEOUT": 5, "RETRY_TIMES": 0}
 TABLES = ("fetches", "columns", "items", "findings", "site_results")
 
