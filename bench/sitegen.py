@@ -412,11 +412,15 @@ def _article(path: str, m: re.Match) -> Response:
 
 
 # -- assembly -------------------------------------------------------------------------------------------
-def build_site(pages: int = 5000, *, as_of: dt.date = DEFAULT_AS_OF, seed: int = 7) -> GenSite:
-    """A site whose full sweep makes about `pages` requests (exactly `len(site.expected)`)."""
+def build_site(pages: int = 5000, *, as_of: dt.date = DEFAULT_AS_OF, seed: int = 7,
+               zwgk_columns: int | None = None) -> GenSite:
+    """A site whose full sweep makes about `pages` requests (exactly `len(site.expected)`).
+    `zwgk_columns` keeps only the first so many 政务公开 columns (a small county department site
+    for the fleet benchmark; 政策文件 stays, the homepage shows it)."""
     rng = random.Random(seed)
     columns = [Column(k, n, f, "main") for k, n, f in MAIN_COLUMNS]
-    columns += [Column(k, n, f, "zwgk", parent=p) for k, n, f, p in ZWGK_TREE]
+    tree = ZWGK_TREE if zwgk_columns is None else ZWGK_TREE[:max(zwgk_columns, 5)]
+    columns += [Column(k, n, f, "zwgk", parent=p) for k, n, f, p in tree]
     for i, c in enumerate(c for c in columns if c.family == "hanweb"):
         c.column_id = 1400 + i * 7
     board = Column(BOARD_KEY, BOARD_NAME, "board", "hdjl", fetches=BOARD_PAGES)

@@ -168,10 +168,12 @@ def _report_run(store, run_id: int | None) -> dict:
 
 
 def write_reports(db: str, out: str | Path, *, run_id: int | None = None,
-                  formats: tuple[str, ...] | None = None) -> dict:
-    """Write a stored run's reports into `out` and print the summary; returns {format: path}."""
+                  formats: tuple[str, ...] | None = None, split_by: str | None = None) -> dict:
+    """Write a stored run's reports into `out` (and, split_by owner|region, a 整改清单 per group)
+    and print the summary; returns {format: path}."""
     with closing(_store(db)) as store:
-        return _reports(store, _report_run(store, run_id)["id"], Path(out), formats=formats)
+        return _reports(store, _report_run(store, run_id)["id"], Path(out), formats=formats,
+                        split_by=split_by)
 
 
 def print_changes(db: str, *, run_id: int | None = None) -> None:
@@ -214,14 +216,17 @@ def _validate_notify(notify: str | None) -> None:
 
 
 def _reports(store, run_id: int, out: Path, *, quiet: bool = False, formats=None,
-             notify: str | None = None) -> dict:
+             notify: str | None = None, split_by: str | None = None) -> dict:
     import reports
-    paths = reports.write_all(store, run_id, out, formats=formats)
     model = reports.build_model(store, run_id)
+    paths = reports.write_model(model, out, formats=formats)
+    split = reports.write_split(model, out, split_by) if split_by else []
     if not quiet:
         reports.print_summary(model)
         from rich.console import Console
         Console().print("报告已写入：" + "，".join(str(p) for p in paths.values()))
+        if split_by:
+            reports.print_split(split, split_by)
     if notify:
         _notify(notify, model, paths)
     return paths
@@ -413,6 +418,9 @@ def _stage_commands(sub) -> None:
                     help="报告格式，可重复（默认全部）：" + "；".join(
                         f"{f.name} {f.label} {f.file}" for f in formats.values()))
     sp.add_argument("--since-last", action="store_true", help="显示与上一批次相比的变化（每日摘要）")
+    sp.add_argument("--split-by", choices=("owner", "region"),
+                    help="另按主办单位（owner）或所属地区（region）各写一份整改清单 XLSX，"
+                         "放在输出目录的“按主办单位”或“按所属地区”文件夹")
 
 
 def _tool_commands(sub) -> None:
@@ -562,7 +570,7 @@ def _report_command(args) -> int:
         print_changes(args.db, run_id=args.run)
     else:
         write_reports(args.db, args.out, run_id=args.run,
-                      formats=tuple(args.format) if args.format else None)
+                      formats=tuple(args.format) if args.format else None, split_by=args.split_by)
     return 0
 
 
@@ -611,12 +619,12 @@ def _worker_command(args) -> int:
     url = args.redis or os.environ.get("GOVWATCH_REDIS_URL")
     if not url:
         raise UsageError("需要 Redis 地址：--redis redis://主机:6379/0 或环境变量 GOVWATCH_REDIS_URL")
-    from crawler import distributed
+    from crawler import distributed, worker
     if args.status:
         st = distributed.queue_status(url)
         print(f"等待中的网站任务 {st['waiting']} 个，在线工作节点 {st['workers']} 个")
         return 0
-    return distributed.serve(url)
+    return worker.serve(url)
 
 
 def _probe_command(args) -> int:

@@ -1,8 +1,9 @@
 """Beyond one machine: site jobs on a Redis-backed Dramatiq queue, results back to one writer.
 
 `govwatch run --distributed` (the Coordinator) enqueues one job per site and is the only process
-that writes the SQLite store; `govwatch worker` on any machine takes jobs, crawls the site into a
-throw-away store of its own and ships the site's rows back as one compressed batch on a Redis list.
+that writes the SQLite store; `govwatch worker` (crawler/worker.py) on any machine takes jobs,
+crawls the sites into a throw-away store of its own and ships each site's rows back as one
+compressed batch on a Redis list.
 Why this shape (docs/distributed.md says why Dramatiq rather than Celery or scrapy-redis):
 - a worker killed mid-site never acknowledged its message, so Dramatiq's Redis broker hands the job
   to another worker once the dead one's heartbeat is older than the heartbeat timeout; the site is
@@ -19,19 +20,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shutil
-import signal
 import socket
-import tempfile
 import threading
 import time
 from datetime import date
-from pathlib import Path
 
 from crawler import sitejobs
 from crawler.fleet import FleetResult, _Display, option
-from crawler.sitebatch import BatchError, decode, encode, read_site, write_site
-from crawler.store import Store, now_iso
+from crawler.sitebatch import BatchError, decode, write_site
+from crawler.store import Store
 
 log = logging.getLogger("govwatch.distributed")
 
@@ -54,12 +51,13 @@ def make_broker(url: str):
                          # a dead worker's jobs are looked for on every command, not one in a thousand:
                          # the workers of one office are few and the check is one sorted-set range
                          maintenance_chance=MAINTENANCE_SCALE)
-    actor = dramatiq.actor(_crawl_site_job, broker=broker, actor_name=ACTOR, queue_name=QUEUE,
+    from crawler.worker import site_job
+    actor = dramatiq.actor(site_job, broker=broker, actor_name=ACTOR, queue_name=QUEUE,
                            max_retries=0, time_limit=7 * 24 * 3600 * 1000)
     return broker, actor
 
 
-def _keys(token: str) -> dict[str, str]:
+def keys_of(token: str) -> dict[str, str]:
     base = f"{NAMESPACE}:run:{token}"
     return {"results": base + ":results", "attempts": base + ":attempts", "running": base + ":running"}
 
@@ -68,97 +66,6 @@ def run_token(db: str, run: dict) -> str:
     """Names one run's keys in Redis: several offices (stores) may share one Redis."""
     ident = f"{os.path.abspath(db)}|{run['id']}|{run['started']}|{socket.gethostname()}"
     return hashlib.sha1(ident.encode()).hexdigest()[:16]   # noqa: S324 - a name, not a secret
-
-
-# -- the worker side ---------------------------------------------------------------------------------
-_client = None   # the worker process's Redis client (set by serve)
-
-
-def _crawl_site_job(job: dict) -> None:
-    """One site: count the attempt, crawl it into a private store, push its rows as one batch."""
-    from crawler.crawl import crawl
-    keys, site = _keys(job["token"]), job["site"]
-    sid = site["id"]
-    attempt = _client.hincrby(keys["attempts"], sid, 1)
-    if attempt > job["attempts"]:
-        _push(keys, {"site_id": sid, "state": sitejobs.GIVEN_UP, "attempt": attempt - 1,
-                     "error": f"工作进程在抓取该网站时{attempt - 1}次意外退出，已放弃"})
-        return
-    worker = f"{socket.gethostname()}:{os.getpid()}"
-    _client.hset(keys["running"], sid, worker)
-    workdir = Path(tempfile.mkdtemp(prefix=f"govwatch-{sid}-"))
-    try:
-        db = str(workdir / "site.db")
-        store = Store(db)
-        try:   # the run row the crawl's rows refer to, under the coordinator's run id
-            store.db["runs"].insert({"id": job["run_id"], "mode": job["mode"], "started": now_iso(),
-                                     "complete": 0, "as_of": job["as_of"]})
-        finally:
-            store.close()
-        code = crawl(db, job["run_id"], [site], date.fromisoformat(job["as_of"]), job["mode"],
-                     progress=False, settings=job["settings"], memory=tuple(job["memory"]),
-                     timeout=job.get("hard_timeout"), die_with_parent=True)
-        store = Store(db)
-        try:
-            done = bool(sitejobs.finished(store, job["run_id"], [sid]))
-            batch = read_site(store, job["run_id"], sid)
-        finally:
-            store.close()
-        result = {"site_id": sid, "attempt": attempt, "code": code, "worker": worker, "batch": batch,
-                  "state": sitejobs.DONE if done else sitejobs.PENDING,
-                  "error": None if done else f"抓取进程退出码 {code}（第{attempt}次）"}
-        if not done and attempt < job["attempts"]:
-            _client.hdel(keys["running"], sid)
-            _requeue(job)   # the crawl died but the worker lives: try again, counted
-            return
-        if not done:
-            result["state"] = sitejobs.GIVEN_UP
-        _push(keys, result)
-    finally:
-        _client.hdel(keys["running"], sid)
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-_actor = None
-
-
-def _requeue(job: dict) -> None:
-    _actor.send(job)
-
-
-def _push(keys: dict, result: dict) -> None:
-    _client.rpush(keys["results"], encode(result))
-
-
-def _heartbeat(broker, stop: threading.Event) -> None:
-    """Keep this worker alive in the broker's eyes while its one thread crawls (see module doc)."""
-    beats = f"{broker.namespace}:__heartbeats__"
-    while not stop.wait(heartbeat_timeout() / 4):
-        try:
-            broker.client.zadd(beats, {broker.broker_id: int(time.time() * 1000)})
-        except Exception:  # noqa: BLE001 - Redis away for a moment: the next beat tries again
-            log.warning("无法向 Redis 发送心跳", exc_info=True)
-
-
-def serve(url: str) -> int:
-    """`govwatch worker`: take site jobs until SIGTERM/SIGINT; one site at a time."""
-    global _client, _actor
-    from dramatiq import Worker
-    broker, _actor = make_broker(url)
-    _client = broker.client
-    broker.client.ping()
-    worker = Worker(broker, queues={QUEUE}, worker_threads=1, worker_timeout=1000)
-    worker.queue_prefetch = 1   # a busy worker holds no second job another worker could be doing
-    stop = threading.Event()
-    threading.Thread(target=_heartbeat, args=(broker, stop), daemon=True).start()
-    signal.signal(signal.SIGTERM, lambda *a: stop.set())
-    signal.signal(signal.SIGINT, lambda *a: stop.set())
-    worker.start()
-    print(f"govwatch 工作节点已启动（{socket.gethostname()}:{os.getpid()}），等待网站抓取任务……", flush=True)
-    stop.wait()
-    worker.stop()
-    broker.close()
-    return 0
 
 
 # -- the coordinator side ------------------------------------------------------------------------------
@@ -220,7 +127,7 @@ class Coordinator:
         store = Store(self.db)
         try:
             token = run_token(self.db, store.run(self.run_id))
-            keys = _keys(token)
+            keys = keys_of(token)
             sitejobs.plan(store, self.run_id, list(self.sites))
             todo = [sid for sid in sitejobs.left(store, self.run_id) if sid in self.sites]
             for job in self._jobs(store, token, todo):
