@@ -8,21 +8,32 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from reports import forked
 from reports.csv_out import write_csv
 from reports.digest import digest_markdown, print_digest, write_digest_md
+from reports.fleet import is_fleet
 from reports.html import render_html, write_html
 from reports.json_out import write_json
 from reports.model import build_model
 from reports.registry import report_formats
-from reports.terminal import print_summary
+from reports.split import write_split
+from reports.terminal import print_split, print_summary
 from reports.xlsx import write_xlsx
 
 log = logging.getLogger(__name__)
+
+PAGES = "html"   # the format that takes longest for a province run: written alongside the rest
 
 
 def write_all(store, run_id: int, out_dir: Path, formats=None) -> dict[str, Path]:
     """Write the chosen reports (default: every registered format) for one run into out_dir;
     returns {format: path}."""
+    return write_model(build_model(store, run_id), out_dir, formats)
+
+
+def write_model(model: dict, out_dir: Path, formats=None) -> dict[str, Path]:
+    """`write_all` from a model already built (the CLI also prints and notifies from it). A
+    province run's pages are written by a forked child meanwhile (reports/forked.py)."""
     available = report_formats()
     formats = tuple(available) if formats is None else tuple(formats)
     unknown = [f for f in formats if f not in available]
@@ -30,14 +41,26 @@ def write_all(store, run_id: int, out_dir: Path, formats=None) -> dict[str, Path
         raise ValueError(f"未知的报告格式：{', '.join(unknown)}（可选：{', '.join(available)}）")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    model = build_model(store, run_id)
+    child = None
+    if is_fleet(model) and forked.CAN_FORK and PAGES in formats and len(formats) > 1:
+        pages = available[PAGES]
+        child = forked.Child(lambda: pages.write(model, out_dir / pages.file), out_dir / pages.file)
     written = {}
-    for fmt in formats:
-        written[fmt] = available[fmt].write(model, out_dir / available[fmt].file)
-        log.info("wrote %s", written[fmt])
-    return written
+    try:
+        for fmt in formats:
+            if child is None or fmt != PAGES:
+                written[fmt] = available[fmt].write(model, out_dir / available[fmt].file)
+                log.info("wrote %s", written[fmt])
+    except BaseException:
+        if child is not None:
+            child.stop()
+        raise
+    if child is not None:
+        written[PAGES] = child.wait()
+        log.info("wrote %s", written[PAGES])
+    return {fmt: written[fmt] for fmt in formats}
 
 
-__all__ = ["build_model", "digest_markdown", "print_digest", "print_summary", "render_html",
+__all__ = ["build_model", "digest_markdown", "print_digest", "print_split", "print_summary", "render_html",
            "report_formats", "write_all", "write_csv", "write_digest_md", "write_html", "write_json",
-           "write_xlsx"]
+           "write_model", "write_split", "write_xlsx"]

@@ -93,29 +93,29 @@ def tree_rows(columns: list[dict], classify: Callable[[str], object | None]) -> 
     """The column tree in display order: each column followed by its children (from parent_key),
     siblings by level then URL; a column whose parent was not stored is at the top (depth 0).
     `classify(name)` gives the profile's category (an object with .title/.code) or None."""
-    cols = sorted(_one_per_key(columns), key=_order)
-    idents = {_ident(c) for c in cols}
-    children: dict[str, list[dict]] = {}
+    cols = [(_ident(c), c) for c in sorted(_one_per_key(columns), key=_order)]
+    idents = {ident for ident, _ in cols}
+    children: dict[str, list[tuple[str, dict]]] = {}
     roots = []
-    for c in cols:
+    for ident, c in cols:
         parent = c.get("parent_key")
-        if parent and parent in idents and parent != _ident(c):
-            children.setdefault(parent, []).append(c)
+        if parent and parent in idents and parent != ident:
+            children.setdefault(parent, []).append((ident, c))
         else:
-            roots.append(c)
+            roots.append((ident, c))
     rows: list[dict] = []
     placed: set[str] = set()
 
-    def place(c: dict, depth: int) -> None:
-        placed.add(_ident(c))
+    def place(ident: str, c: dict, depth: int) -> None:
+        placed.add(ident)
         rows.append(_row(c, depth, classify))
-        for child in children.get(_ident(c), []):
-            if _ident(child) not in placed:
-                place(child, depth + 1)
+        for child_ident, child in children.get(ident, []):
+            if child_ident not in placed:
+                place(child_ident, child, depth + 1)
 
-    for c in roots + cols:   # then what a parent_key cycle keeps from any root: at the top
-        if _ident(c) not in placed:
-            place(c, 0)
+    for ident, c in roots + cols:   # then what a parent_key cycle keeps from any root: at the top
+        if ident not in placed:
+            place(ident, c, 0)
     return rows
 
 

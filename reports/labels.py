@@ -20,6 +20,8 @@ INCOMPLETE_BANNER = "本次巡检未完成，结果不完整"
 # Offices read Beijing time; the store keeps UTC (crawler/store.py) and findings.json keeps ISO.
 BEIJING = ZoneInfo("Asia/Shanghai")
 TIME_NOTE = "（北京时间）"
+# 网站类型 (sites.kind), as checks/docs.py names them
+KIND_LABELS = {"portal": "政府门户网站", "department": "部门网站", "township": "乡镇（街道）网站"}
 MODE_LABELS = {"sweep": "全面巡检", "daily": "日常监测", "crawl": "采集", "check": "检查",
                "run": "巡检", "demo": "演示"}
 
@@ -46,6 +48,10 @@ def started_phrase(started: str | None, lead: str = "") -> str:
 
 def severity_label(code: str | None) -> str:
     return SEVERITY_LABELS.get(code or "", code or "")
+
+
+def kind_label(kind: str | None) -> str:
+    return KIND_LABELS.get(kind or "", kind or "")
 
 
 def status_label(code: str | None) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -20,14 +21,17 @@ from reports.labels import (
     STATUS_ORDER,
     add_days,
     beijing_time,
+    kind_label,
     rule_texts,
     severity_label,
     status_label,
 )
+from reports.rows import RunRows, monthly_counts, trends
 
 log = logging.getLogger(__name__)
 
 TREND_RUNS = 12          # past runs shown in the open-findings trend
+RECENT_MONTHS = 12       # months shown column by column in report.html
 AVAILABILITY_DAYS = 7    # probes window (the 普查 "one week" availability rule)
 # the checks store the week's probe figures in site_results.details["availability"]
 NO_PROBES = {"count": 0, "failed": 0, "ratio": None, "days": AVAILABILITY_DAYS}
@@ -104,19 +108,16 @@ def _stale_keys(findings: list[dict]) -> set[str]:
             for k in (f["evidence"].get("column_key"), f["column"], f["url"]) if k}
 
 
-def _columns(db, crawl_run: int | None, site_id: str, as_of: str, findings: list[dict],
+def _columns(stored: list[dict], as_of: str, findings: list[dict],
              details: SiteDetails | dict) -> list[dict]:
     """Every column the crawl stored, with the figures the checks derived: days since the newest
     item and stale from `details["columns"]` (list columns), otherwise from the same functions
     (checks/figures.py) and the findings (a run judged before the summaries were stored)."""
-    if crawl_run is None:
-        return []
     summaries = _column_summaries(details)
     limits = _column_limits(findings, summaries)
     stale = _stale_keys(findings)
     out = []
-    for c in db["columns"].rows_where("run_id = ? and site_id = ?", [crawl_run, site_id],
-                                      order_by="id"):
+    for c in stored:
         names = [k for k in (c["key"], c["name"], c["url"]) if k]
         limit = next((limits[k] for k in names if k in limits), None)
         summary = summaries.get(c["key"])
@@ -133,48 +134,35 @@ def _columns(db, crawl_run: int | None, site_id: str, as_of: str, findings: list
     return out
 
 
-def _boards(db, run_id: int, site_id: str) -> list[dict]:
-    return [dict(r, stats=_loads(r["stats"])) for r in db["board_stats"].rows_where(
-        "run_id = ? and site_id = ?", [run_id, site_id], order_by="board_key")]
-
-
-def _trend(db, run_id: int, site_id: str | None) -> list[tuple[int, str, int]]:
-    placeholders = ",".join("?" for _ in ACTIVE_STATUSES)
-    site_sql = " and f.site_id = ?" if site_id else ""
-    args = [*ACTIVE_STATUSES, *([site_id] if site_id else []), run_id, TREND_RUNS]
-    rows = db.execute(
-        "select r.id, r.as_of, (select count(*) from findings f where f.run_id = r.id and "  # noqa: S608 - fixed SQL, values bound
-        f"f.status in ({placeholders}){site_sql}) from runs r "
-        "where r.id <= ? and exists (select 1 from findings g where g.run_id = r.id) "
-        "order by r.id desc limit ?", args).fetchall()
-    return [(r[0], r[1] or "", r[2]) for r in reversed(rows)]
-
-
-def _monthly(db, crawl_run: int | None, site_id: str, columns: list[dict]) -> dict:
-    """Items per column per month and year: the figures an office copies into its 年度报告."""
-    if crawl_run is None:
+def _monthly(rows: list[tuple[str, str, int]] | None, columns: list[dict]) -> dict:
+    """Items per column per month and year (`rows.monthly_counts`): the figures an office copies
+    into its 年度报告."""
+    if rows is None:
         return {"months": [], "years": [], "columns": []}
-    rows = db.execute(
-        "select column_key, substr(date, 1, 7) as month, count(distinct coalesce(url, title || date)) "
-        "from items where run_id = ? and site_id = ? and date is not null and date != '' "
-        "and column_key != '__home__' "   # the homepage repeats items of its columns
-        "group by column_key, month", [crawl_run, site_id]).fetchall()
     names = {c["key"]: c["name"] for c in columns}
     by_col: dict[str, dict] = {}
     for key, month, n in rows:
         if not month or len(month) < 7:
             continue
-        col = by_col.setdefault(key, {"key": key, "name": names.get(key) or key or "",
-                                      "months": {}, "years": {}, "total": 0})
-        col["months"][month] = col["months"].get(month, 0) + n
-        col["years"][month[:4]] = col["years"].get(month[:4], 0) + n
+        col = by_col.get(key)
+        if col is None:
+            col = by_col[key] = {"key": key, "name": names.get(key) or key or "",
+                                 "months": {}, "years": {}, "total": 0}
+        months, years, year = col["months"], col["years"], month[:4]
+        months[month] = months.get(month, 0) + n
+        years[year] = years.get(year, 0) + n
         col["total"] += n
     months = sorted({m for c in by_col.values() for m in c["months"]})
     years = sorted({y for c in by_col.values() for y in c["years"]})
     order = {c["key"]: i for i, c in enumerate(columns)}
     cols = sorted(by_col.values(), key=lambda c: (order.get(c["key"], 1 << 30), c["name"]))
     year_totals = {y: sum(c["years"].get(y, 0) for c in cols) for y in years}
-    return {"months": months, "years": years, "columns": cols, "year_totals": year_totals}
+    recent = months[-RECENT_MONTHS:]
+    for c in cols:   # the counts in the order the tables show them
+        c["by_year"] = [c["years"].get(y, 0) for y in years]
+        c["by_recent_month"] = [c["months"].get(m, 0) for m in recent]
+    return {"months": months, "years": years, "columns": cols, "year_totals": year_totals,
+            "recent_months": recent}
 
 
 @lru_cache(maxsize=8)
@@ -188,27 +176,45 @@ def _profile(name: str):
         return load_profile("gb2019")
 
 
+@lru_cache(maxsize=64)
+def _overridden(profile_name: str, overrides: str):
+    """The profile's `classify` under one set of sites-file overrides (JSON), remembering each
+    name: a province's sites mostly share their overrides (none) and their column names. None
+    when the overrides cannot be read."""
+    try:
+        profile = _profile(profile_name).with_overrides({"overrides": json.loads(overrides)})
+    except ValueError:
+        return None
+    return lru_cache(maxsize=16384)(profile.classify)
+
+
 def _classifier(profile_name: str, site: dict):
     """The profile's naming of a column, with the site's sites-file overrides (as the checks do)."""
-    profile = _profile(profile_name)
-    try:
-        profile = profile.with_overrides(_loads(site.get("config")))
-    except ValueError:
+    config = _loads(site.get("config"))
+    overrides = config.get("overrides") if isinstance(config, dict) else None
+    classify = _overridden(profile_name, json.dumps(overrides, ensure_ascii=False, sort_keys=True))
+    if classify is None:
         log.warning("网站 %s 的覆盖项无法读取，栏目类别不含覆盖项", site.get("id"))
-    return profile.classify
+        return _overridden(profile_name, "null")
+    return classify
+
+
+def _seen(run_id: int | None, walk: dict | None, columns: list[dict], entrances: list[dict],
+          classify) -> dict:
+    return {"run_id": run_id, "columns": tree_rows(columns, classify),
+            "walk": walk, "coverage": coverage_text(walk), "failed_pages": failed_pages(walk),
+            "entrances": entrance_rows(entrances), "entrances_absent": entrances_absent(walk)}
 
 
 def seen_view(store, crawl_run: dict | None, site: dict) -> dict:
     """What one run's walk saw on a site: the column tree rows, the coverage line, the pages it
     could not read, the off-site entrances. `site` is a sites row; no run, nothing seen."""
     run_id, site_id = (crawl_run or {}).get("id"), site["id"]
-    walk = store.walk(run_id, site_id) if crawl_run else None
-    columns = store.judged_columns(run_id, site_id) if crawl_run else []
     classify = _classifier((crawl_run or {}).get("profile") or "gb2019", site)
-    return {"run_id": run_id, "columns": tree_rows(columns, classify),
-            "walk": walk, "coverage": coverage_text(walk), "failed_pages": failed_pages(walk),
-            "entrances": entrance_rows(store.entrances(run_id, site_id)) if crawl_run else [],
-            "entrances_absent": entrances_absent(walk)}
+    if not crawl_run:
+        return _seen(None, None, [], [], classify)
+    return _seen(run_id, store.walk(run_id, site_id), store.judged_columns(run_id, site_id),
+                 store.entrances(run_id, site_id), classify)
 
 
 def _verdict_reason(details: SiteDetails | dict) -> str:
@@ -228,6 +234,60 @@ def _counts(findings: list[dict]) -> dict:
     }
 
 
+def _unverified(details: SiteDetails | dict, findings: list[dict]) -> int:
+    """无法核实: the columns the verdict counted as unread (checks/verdict.py), else the open
+    EXTRACTION_FAILED findings of a run judged before the verdict kept its counts."""
+    verdict = details.get("verdict")
+    counted = verdict.get("counts", {}).get("unverified") if isinstance(verdict, dict) else None
+    if isinstance(counted, int):
+        return counted
+    return sum(f["code"] == "EXTRACTION_FAILED" and f["status"] in ACTIVE_STATUSES for f in findings)
+
+
+def totals(sites: list[dict]) -> dict:
+    """The run's totals over `sites` (all of them, or one owner's for a split report)."""
+    verdicts: dict[str, int] = {}
+    for s in sites:
+        verdicts[s["verdict"] or "未评定"] = verdicts.get(s["verdict"] or "未评定", 0) + 1
+    all_findings = [f for s in sites for f in s["findings"]]
+    return dict(_counts(all_findings), sites=len(sites), verdicts=verdicts,
+                findings=len(all_findings))
+
+
+def _site(s: dict, rows: RunRows, crawled: dict | None, as_of: str,
+          trend: list[tuple[int, str, int]]) -> dict:
+    """A site of the model, all but its `monthly` (counted on a thread meanwhile)."""
+    sid = s["id"]
+    result = rows.result(sid) or {}
+    details: SiteDetails | dict = result.get("details") if isinstance(result.get("details"), dict) else {}
+    findings = [_finding(r) for r in rows.findings(sid)]
+    stored = rows.columns(sid)
+    columns = _columns(stored, as_of, findings, details)
+    classify = _classifier((crawled or {}).get("profile") or "gb2019", s)
+    seen = _seen(crawled["id"], rows.walk(sid), rows.judged_columns(sid, stored),
+                 rows.entrances(sid), classify) if crawled else _seen(None, None, [], [], classify)
+    kind = s.get("kind") or ""
+    return {
+        "id": sid, "name": s.get("name") or sid, "url": s.get("url") or "",
+        "kind": kind, "kind_label": kind_label(kind), "owner": s.get("owner") or "",
+        "region": s.get("region") or "", "code": s.get("code") or "",
+        "verdict": result.get("verdict") or "", "score": result.get("score"),
+        "verdict_reason": _verdict_reason(details),
+        "rubric": result.get("rubric") or "", "profile": result.get("profile") or "",
+        # details less its column summaries: `columns` carries them (60,000 dicts a province)
+        "scorecard": details.get("scorecard"),
+        "details": {k: v for k, v in details.items() if k != "columns"},
+        "findings": findings, "counts": _counts(findings),
+        "unverified": _unverified(details, findings),
+        "columns": columns,
+        "boards": [dict(r, stats=_loads(r["stats"])) for r in rows.boards(sid)],
+        "availability": details.get("availability") or NO_PROBES,
+        "trend": trend,
+        "monthly": None,
+        "seen": seen,
+    }
+
+
 def build_model(store, run_id: int) -> dict:
     """Everything every renderer needs for one run, as plain dicts and lists."""
     db = store.db
@@ -241,34 +301,24 @@ def build_model(store, run_id: int) -> dict:
     wanted = _run_ids_with_data(db, run_id)
     site_ids = [sid for sid in known if sid in wanted] + sorted(wanted - set(known))
 
-    sites = []
-    for sid in site_ids:
-        s = known.get(sid) or {"id": sid, "name": sid, "url": "", "kind": "", "owner": "",
-                               "code": ""}
-        result = store.site_result(run_id, sid) or {}
-        details: SiteDetails | dict = result.get("details") if isinstance(result.get("details"), dict) else {}
-        findings = [_finding(r) for r in store.findings(run_id, sid)]
-        columns = _columns(db, crawl_run, sid, as_of, findings, details)
-        sites.append({
-            "id": sid, "name": s.get("name") or sid, "url": s.get("url") or "",
-            "kind": s.get("kind") or "", "owner": s.get("owner") or "", "code": s.get("code") or "",
-            "verdict": result.get("verdict") or "", "score": result.get("score"),
-            "verdict_reason": _verdict_reason(details),
-            "rubric": result.get("rubric") or "", "profile": result.get("profile") or "",
-            "scorecard": details.get("scorecard"), "details": details,
-            "findings": findings, "counts": _counts(findings),
-            "columns": columns, "boards": _boards(db, run_id, sid),
-            "availability": details.get("availability") or NO_PROBES,
-            "trend": _trend(db, run_id, sid),
-            "monthly": _monthly(db, crawl_run, sid, columns),
-            "seen": seen_view(store, crawled, s),
-        })
-
-    verdicts: dict[str, int] = {}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        counting = pool.submit(monthly_counts, store.path, crawl_run)
+        rows = RunRows(db, run_id, crawl_run)
+        trend_runs, trend_counts = trends(db, run_id, TREND_RUNS)
+        sites = []
+        for sid in site_ids:
+            s = known.get(sid) or {"id": sid, "name": sid, "url": "", "kind": "", "owner": "",
+                                   "code": ""}
+            trend = [(r, day, trend_counts.get((r, sid), 0)) for r, day in trend_runs]
+            sites.append(_site(s, rows, crawled, as_of, trend))
+        monthly = counting.result()
     for s in sites:
-        verdicts[s["verdict"] or "未评定"] = verdicts.get(s["verdict"] or "未评定", 0) + 1
-    all_findings = [f for s in sites for f in s["findings"]]
+        s["monthly"] = _monthly(None if crawl_run is None else monthly.get(s["id"], []),
+                                s["columns"])
+
     generated_at = datetime.now(UTC).astimezone().isoformat(timespec="seconds")
+    run_trend = [(r, day, sum(n for (rid, _), n in trend_counts.items() if rid == r))
+                 for r, day in trend_runs]
     return {
         # *_at and started/finished: ISO as stored; *_text: Beijing time, for people
         "run": {"id": run["id"], "as_of": as_of, "mode": run.get("mode") or "",
@@ -281,7 +331,6 @@ def build_model(store, run_id: int) -> dict:
         "generated_at": generated_at,
         "generated_text": beijing_time(generated_at),
         "sites": sites,
-        "trend": _trend(db, run_id, None),
-        "totals": dict(_counts(all_findings), sites=len(sites), verdicts=verdicts,
-                       findings=len(all_findings)),
+        "trend": run_trend,
+        "totals": totals(sites),
     }

@@ -2,11 +2,14 @@
 and the column tree of `govwatch columns`."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from reports.fleet import FLEET_SITES, is_fleet, worst_first
 from reports.labels import INCOMPLETE_BANNER, SEVERITY_LABELS, SEVERITY_ORDER, started_phrase
 
 VERDICT_STYLES = {"合格": "green", "不合格": "bold red", "无法判定": "yellow"}
@@ -16,12 +19,18 @@ UNWRAPPED_WIDTH = 1_000_000
 
 
 def print_summary(model: dict, console: Console | None = None) -> None:
-    """Per site: verdict, score, open findings by severity, new and resolved since last run."""
+    """Per site: verdict, score, open findings by severity, new and resolved since last run. A
+    province run (reports/fleet.py) shows its worst sites only: the rest are in report.html."""
     console = console or Console()
     run, t = model["run"], model["totals"]
     if not run["complete"]:
         console.print(Text(f" {INCOMPLETE_BANNER} ", style="bold white on red"))
-    table = Table(title=f"政务公开巡检结果（截至 {run['as_of']}，批次 {run['id']}）")
+    title = f"政务公开巡检结果（截至 {run['as_of']}，批次 {run['id']}）"
+    sites = model["sites"]
+    if is_fleet(model):
+        sites = worst_first(sites)[:FLEET_SITES]
+        title += f"：最差的 {len(sites)} 个网站，全部 {t['sites']} 个见 report.html"
+    table = Table(title=title)
     table.add_column("网站")
     table.add_column("结论")
     table.add_column("得分", justify="right")
@@ -29,7 +38,7 @@ def print_summary(model: dict, console: Console | None = None) -> None:
         table.add_column(SEVERITY_LABELS[k], justify="right")
     for head in ("新发现", "已整改"):
         table.add_column(head, justify="right")
-    for s in model["sites"]:
+    for s in sites:
         c = s["counts"]
         verdict = s["verdict"] or "未评定"
         table.add_row(Text(s["name"]), Text(verdict, style=VERDICT_STYLES.get(verdict, "")),
@@ -44,6 +53,18 @@ def print_summary(model: dict, console: Console | None = None) -> None:
     console.print(Text(f"共 {t['sites']} 个网站，待整改问题 {t['active']} 个；"
                        + (f"对比上次完整批次 {prev}。" if prev else "无上次完整批次可对比。")
                        + started_phrase(run["started"], "本批次")))
+
+
+def print_split(written: list[tuple[Path, str, list[dict]]], by: str,
+                console: Console | None = None) -> None:
+    """Each per-group 整改清单 `reports.split.write_split` wrote: file, group, sites, findings."""
+    console = console or Console()
+    what = "主办单位" if by == "owner" else "所属地区"
+    folder = written[0][0].parent if written else ""
+    console.print(Text(f"按{what}拆分的整改清单（{len(written)} 个文件，{folder}）：", style="bold"))
+    for path, _, sites in written:
+        findings = sum(len(s["findings"]) for s in sites)
+        console.print(Text(f"  {path.name}：{len(sites)} 个网站，{findings} 条问题"))
 
 
 def columns_console() -> Console:

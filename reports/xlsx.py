@@ -10,6 +10,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from reports.fleet import is_fleet
 from reports.labels import INCOMPLETE_BANNER, SEVERITY_ORDER, TIME_NOTE
 from reports.registry import report_format
 from reports.safe import http_url
@@ -380,7 +381,11 @@ def _scores(w: _Writer, model: dict) -> None:
 
 @report_format("xlsx", file="rectification.xlsx", label="整改清单", order=400)
 def write_xlsx(model: dict, path: str | Path) -> Path:
+    """A sheet per site; past `FLEET_SITES` sites, one 整改清单 sheet (reports/xlsx_fleet.py)."""
     path = Path(path)
+    if is_fleet(model):
+        from reports.xlsx_fleet import write_fleet_xlsx  # it builds on this module's sheets
+        return write_fleet_xlsx(model, path)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
                                          "strings_to_urls": False, "strings_to_numbers": False})
     try:
