@@ -155,6 +155,27 @@ def _m0008(db: sqlite_utils.Database) -> None:
     }, pk=("run_id", "site_id"), foreign_keys=[("run_id", "runs", "id")])
 
 
+@MIGRATIONS(name="0009_links")
+def _m0009(db: sqlite_utils.Database) -> None:
+    # 链接可用性 (crawler/linkcheck): one row per distinct URL a site's walked pages carry, however
+    # many pages carry it (a footer link on 500 pages is one row: `pages` counts them, `found_on`
+    # names the first few, `on_home` says whether the homepage is one); result ok | broken |
+    # unverified | unchecked, with the reason code, status and error of the last attempt
+    db["links"].create({
+        "id": int, "run_id": int, "site_id": str, "url": str, "kind": str, "external": int,
+        "on_home": int, "pages": int, "found_on": str, "text": str, "result": str, "reason": str,
+        "status": int, "error": str, "final_url": str, "method": str, "attempts": int,
+        "checked_at": str,
+    }, pk="id", foreign_keys=[("run_id", "runs", "id")])
+    db["links"].create_index(["run_id", "site_id"])
+    # one row per site whose links this run checked (a finding is resolved only by a run that did)
+    db["link_runs"].create({
+        "run_id": int, "site_id": str, "internal": int, "external": int, "links": int,
+        "checked": int, "broken": int, "unverified": int, "requests": int, "seconds": float,
+        "shape": str, "note": str,
+    }, pk=("run_id", "site_id"), foreign_keys=[("run_id", "runs", "id")])
+
+
 class Store:
     """Thin wrapper over one SQLite file; everything else goes through sqlite-utils tables."""
 
