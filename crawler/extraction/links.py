@@ -71,6 +71,12 @@ def _written_html(script: str) -> list[str]:
     return [_evaluate(script, m.end(), env)[0] for m in WRITE_RE.finditer(script)]
 
 
+def written_html(script: str) -> list[str]:
+    """The markup a script block writes with document.write (crawler/content/hidden.py asks
+    whether it is hidden)."""
+    return _written_html(script[:MAX_SCRIPT_CHARS])
+
+
 def _anchors(fragment: str, url: str, source: str) -> list[Link]:
     out = []
     for m in ANCHOR_RE.finditer(fragment):
