@@ -176,6 +176,31 @@ def _m0009(db: sqlite_utils.Database) -> None:
     }, pk=("run_id", "site_id"), foreign_keys=[("run_id", "runs", "id")])
 
 
+@MIGRATIONS(name="0010_content")
+def _m0010(db: sqlite_utils.Database) -> None:
+    # Content checks (issue 16). One row per text a run read: the homepage, an information page, an
+    # article (kind article, its column's key) or an attachment (parent_url: the article). The text
+    # is stored masked (no full personal number ever reaches the store: crawler/content) and
+    # compressed, once per site: a row whose text an earlier row of the site holds has body NULL and
+    # the same digest. `found` lists the personal numbers that were masked (kind, position, masked
+    # form); `error` says why a page or attachment has no text. `govwatch check` re-judges these
+    # rows with an edited dictionary without crawling again.
+    db["page_texts"].create({
+        "id": int, "run_id": int, "site_id": str, "url": str, "kind": str, "column_key": str,
+        "title": str, "published": str, "parent_url": str, "digest": str, "chars": int, "found": str,
+        "body": bytes, "error": str,
+    }, pk="id", foreign_keys=[("run_id", "runs", "id")])
+    db["page_texts"].create_index(["run_id", "site_id"])
+    db["page_texts"].create_index(["site_id", "digest"])
+    # Links to other sites hidden from a visitor (crawler/content/hidden.py), one row per site, URL
+    # and trick, with the first page showing it and the markup that hides it; judged by HIDDEN_LINK
+    db["hidden_links"].create({
+        "id": int, "run_id": int, "site_id": str, "page_url": str, "url": str, "text": str, "how": str,
+        "excerpt": str,
+    }, pk="id", foreign_keys=[("run_id", "runs", "id")])
+    db["hidden_links"].create_index(["run_id", "site_id"])
+
+
 class Store:
     """Thin wrapper over one SQLite file; everything else goes through sqlite-utils tables."""
 

@@ -10,7 +10,7 @@ from crawler.store import MIGRATIONS, Store
 
 NAMES = ["0001_initial", "0002_marks_and_site_results", "0003_board_class",
          "0004_walk_and_entrances", "0005_failed_pages", "0006_site_region", "0008_site_jobs",
-         "0009_links"]
+         "0009_links", "0010_content"]
 
 
 def _applied(db) -> list[tuple[str, str]]:
