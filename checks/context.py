@@ -187,6 +187,9 @@ class SiteContext:
             return False
         if needs == "walk":
             return self.walked
+        if needs == "links":   # the links were checked this run (checks/rules_links.py)
+            from checks.rules_links import links_checked
+            return links_checked(self, bool(evidence.get("external")))
         key = evidence.get("column_key")
         rows = [c for c in self.columns if c["key"] == (key or HOME_KEY)]
         if needs == "fetched":

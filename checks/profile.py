@@ -60,6 +60,9 @@ THRESHOLDS: dict[str, tuple[float, str]] = {
     "should_update_warn": (0, "应更新未更新预警（个，写入结论说明；0=不预警）"),
     "blank_warn": (0, "空白栏目预警（个，写入结论说明；0=不预警）"),
     "low_volume_per_month": (0, "动态类栏目每月最少条数（0=不检查）"),
+    "links_home_deduct": (1, "首页不可用链接：达到该数（个）时每个记为扣分，不足时只提示（0=只提示）"),
+    "links_inner_deduct": (1, "其他页面不可用链接：达到该数（个）时每个记为扣分，不足时只提示（0=只提示）"),
+    "links_external_deduct": (0, "站外不可用链接：达到该数（个）时每个记为扣分，不足时只提示（0=只提示）"),
 }
 
 

@@ -22,6 +22,7 @@ NEEDS = {
     "all_pages": "本次巡检读取了该栏目的全部分页",
     "letter": "本次巡检读到了该留言，或读取了留言板的全部分页",
     "walk": "本次巡检为完整遍历全站的全面巡检",
+    "links": "本次巡检检查了该网站的链接（全面巡检且未关闭链接检查；站外链接需开启站外链接检查）",
 }
 
 
@@ -62,5 +63,5 @@ def get(code: str) -> Rule | None:
 
 def load_builtin_rules() -> dict[str, Rule]:
     """Import the modules whose decorators fill RULES."""
-    from checks import rules_columns, rules_enquiries, rules_site  # noqa: F401
+    from checks import rules_columns, rules_enquiries, rules_links, rules_site  # noqa: F401
     return RULES

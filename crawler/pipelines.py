@@ -98,6 +98,12 @@ class StorePipeline:
                     "url": (sites.get(site_id) or {}).get("url"), "status": None,
                     "error": f"页面预算已用尽，{n}个页面未抓取 (page budget exhausted)",
                     "elapsed": None, "bytes": None, "kind": "budget", "fetched_at": now_iso()})
+            # the link checks (crawler/linkcheck): stored before the walks, which say a site is done
+            checker = getattr(spider, "links", None)
+            if checker is not None:
+                links, runs = checker.rows()
+                db["links"].insert_all([dict(r, run_id=self.run_id) for r in links])
+                db["link_runs"].insert_all([dict(r, run_id=self.run_id) for r in runs], replace=True)
             # how much of each site the walk saw: absences are asserted only on a complete walk
             records = getattr(spider, "walk_records", None)
             for row in (records() if records is not None else []):

@@ -88,3 +88,9 @@ GOVWATCH_MAX_URL_LENGTH = 1024
 GOVWATCH_MAX_SEGMENT_REPEAT = 3
 GOVWATCH_CALENDAR_FUTURE_YEARS = 1
 GOVWATCH_SITE_TIMEOUT = 0    # seconds a site may take from its homepage; 0: no limit (crawler/fleet.py)
+# 链接可用性 (crawler/linkcheck/checker.py, where the other link settings and their defaults are): a
+# sweep checks every link of the pages it walks (daily runs never); a failed link is tried again this
+# many seconds later (tests, which crawl their own servers, shorten it through the environment)
+GOVWATCH_LINKS = True
+GOVWATCH_EXTERNAL_LINKS = False
+GOVWATCH_LINK_RETRY_AFTER = float(os.environ.get("GOVWATCH_LINK_RETRY_AFTER", 30))

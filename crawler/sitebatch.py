@@ -10,7 +10,7 @@ import json
 import zlib
 
 # every table the crawl writes, in the order rows go back in (columns before the items naming them)
-CRAWL_TABLES = ("columns", "items", "enquiries", "entrances", "fetches", "walks")
+CRAWL_TABLES = ("columns", "items", "enquiries", "entrances", "fetches", "links", "link_runs", "walks")
 FORMAT = 1
 
 

@@ -33,6 +33,7 @@ from crawler.items import (
     fetch_values,
     row_shape,
 )
+from crawler.linkcheck import checker as linkcheck
 from crawler.pagereader import FAILED_REASON, PageReader, read_continuation, rows_read
 from crawler.urls import allowed, column_key, host_of
 from crawler.walk import DEFAULT_MAX_DEPTH, Frontier
@@ -74,6 +75,7 @@ class SiteSpider(scrapy.Spider):
         self.entrance_seen: set[tuple[str, str, str | None]] = set()
         # a sweep's later list pages go to the page reader process (crawler/pagereader.py)
         self.reader = reader
+        self.links: linkcheck.LinkChecker | None = None   # sweeps: every link checked (crawler/linkcheck)
         if reader is not None:
             reader.configure(as_of, future_margin_days)
             reader.on_done = self._page_read
@@ -83,6 +85,8 @@ class SiteSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._opened, signal=signals.spider_opened)
+        if linkcheck.enabled(crawler.settings, spider.mode):
+            spider.links = linkcheck.LinkChecker(crawler, spider)
         if spider.reader is not None:
             crawler.signals.connect(spider._idle, signal=signals.spider_idle)
         return spider
@@ -108,6 +112,8 @@ class SiteSpider(scrapy.Spider):
     def _fetch(self, response, kind: str) -> FetchItem:
         cut = response.meta.get("govwatch_truncated_from")   # set by ResponseGuardMiddleware
         note = f"正文{cut}字节超过上限，已截断至{len(response.body)}字节" if cut else None
+        if self.links is not None:
+            self.links.crawled(response)   # a link to this page needs no request of its own
         return FetchItem(site_id=response.meta["site_id"], url=response.url,
                          status=response.status, error=note,
                          elapsed=response.meta.get("download_latency"),
@@ -118,6 +124,8 @@ class SiteSpider(scrapy.Spider):
         request = failure.request
         response = getattr(failure.value, "response", None)
         error = neterrors.describe(failure.value)
+        if self.links is not None:
+            self.links.crawl_failed(failure)
         return FetchItem(site_id=request.meta["site_id"], url=request.url,
                          status=response.status if response is not None else None,
                          error=error, elapsed=None, bytes=None, kind=request.meta.get("page_kind"))
@@ -134,7 +142,8 @@ class SiteSpider(scrapy.Spider):
         return extract_page(response.body, response.url, as_of=self.as_of,
                             header_encoding=self._encoding(response),
                             margin_days=self.future_margin_days,
-                            request_formdata=response.meta.get("formdata"), **light)
+                            request_formdata=response.meta.get("formdata"),
+                            with_links=self.links is not None, **light)
 
     @staticmethod
     def _http_error(response) -> str | None:
@@ -191,6 +200,8 @@ class SiteSpider(scrapy.Spider):
             yield ColumnItem(site_id=sid, key=HOME_KEY, name="首页", url=response.url, role="home",
                              status="failed", error=f"解析失败: {e}", level=0, source="home")
             return
+        if self.links is not None:
+            self.links.page(sid, response.url, page.links, home=True)
         if page.redirect and not page.blocks and allowed(page.redirect, site) \
                 and column_key(page.redirect, site["url"]) != column_key(response.url, site["url"]):
             # a homepage that only forwards (index.html -> /portal/index.shtml): read it there
@@ -335,6 +346,8 @@ class SiteSpider(scrapy.Spider):
         except Exception as e:  # noqa: BLE001
             yield from self._unreadable(meta, response.url, f"解析失败: {e}")
             return
+        if self.links is not None:
+            self.links.page(sid, response.url, page.links)
         if page.kind == "article":
             return  # an article is not a column; its links were already known
         yield from self._entrances(sid, page, response.url)

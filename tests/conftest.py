@@ -14,6 +14,8 @@ import pytest
 # before any crawl process starts, which inherits it; tests of politeness itself set their own)
 os.environ.setdefault("GOVWATCH_DOWNLOAD_DELAY", "0")
 os.environ.setdefault("GOVWATCH_CONCURRENT_PER_HOST", "4")
+# a failed link is tried again a while later (crawler/linkcheck): a moment here, not 30 s
+os.environ.setdefault("GOVWATCH_LINK_RETRY_AFTER", "0.3")
 
 ROOT = Path(__file__).resolve().parents[1]
 for _path in (ROOT, ROOT / "tests", ROOT / "bench"):

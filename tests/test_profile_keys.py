@@ -133,6 +133,32 @@ def entrance(kind: str) -> Callable[[Site], None]:
         "found_on": "http://127.0.0.1:9/", "how": "link"}])
 
 
+def broken_links(home: int = 0, inner: int = 0, external: int = 0) -> Callable[[Site], None]:
+    """This run checked the site's links (those to other hosts too) and found so many broken."""
+    def setup(s: Site):
+        s.store.insert_batch("link_runs", [{"run_id": s.run, "site_id": "s", "internal": 1, "external": 1,
+                                            "links": 50, "checked": 50, "broken": home + inner + external}])
+        rows = []
+        for scope, n in (("home", home), ("inner", inner), ("external", external)):
+            for i in range(n):
+                host = "http://other.example.gov.cn" if scope == "external" else "http://127.0.0.1:9"
+                rows.append({"run_id": s.run, "site_id": "s", "url": f"{host}/{scope}{i}.html", "kind": "page",
+                             "external": int(scope == "external"), "on_home": int(scope == "home"), "pages": 3,
+                             "found_on": '["http://127.0.0.1:9/"]', "result": "broken", "reason": "http_404",
+                             "status": 404, "error": "页面不存在（HTTP 404）", "attempts": 2})
+        s.store.insert_batch("links", rows)
+    return setup
+
+
+def link_severity(scope: str, old: str, new: str):
+    """Every LINK_BROKEN finding of that scope has severity `old` with gb2019 and `new` with the change."""
+    def check(before: Outcome, after: Outcome):
+        for outcome, want in ((before, old), (after, new)):
+            found = [f for f in outcome.findings if f["code"] == "LINK_BROKEN" and f["evidence"]["scope"] == scope]
+            assert found and {f["severity"] for f in found} == {want}, (want, found)
+    return check
+
+
 def both(*setups) -> Callable[[Site], None]:
     def setup(s: Site):
         for one in setups:
@@ -287,6 +313,12 @@ CASES: dict[str, Case] = {
     "thresholds.low_volume_per_month": Case(
         "thresholds:\n  low_volume_per_month: 1\n", present_then_gone("COLUMN_LOW_VOLUME", "工作动态"),
         lambda s: s.column("/gzdt/", "工作动态", dates=[date(2026, 10, 15), AS_OF - timedelta(days=2)])),
+    "thresholds.links_home_deduct": Case("thresholds:\n  links_home_deduct: 3\n", link_severity("home", "deduct", "warn"),
+                                         broken_links(home=2)),
+    "thresholds.links_inner_deduct": Case("thresholds:\n  links_inner_deduct: 0\n",
+                                          link_severity("inner", "deduct", "warn"), broken_links(inner=2)),
+    "thresholds.links_external_deduct": Case("thresholds:\n  links_external_deduct: 1\n",
+                                             link_severity("external", "warn", "deduct"), broken_links(external=1)),
     # column categories
     "categories.*.title": Case("categories:\n  dynamic:\n    title: 工作要闻\n",
                                evidence_changes("COLUMN_STALE", "工作动态0", "category_title", "动态要闻", "工作要闻"),

@@ -108,6 +108,7 @@ class PageResult:
     entrances: list = field(default_factory=list)   # extraction.entrances.Entrance
     board_links: list[Link] = field(default_factory=list)   # links naming a board; source = its class
     named_by: str | None = None      # where column_name came from: meta | breadcrumb | sidebar | heading | title
+    links: list = field(default_factory=list)   # (url, kind, text) of every link carried, when asked (outlinks)
 
     def to_json(self) -> dict:
         return {

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from crawler.extraction import article, entrances, info, links, navigation
+from crawler.extraction import article, entrances, info, links, navigation, outlinks
 from crawler.extraction.dates import DateWindow, normalise
 from crawler.extraction.encoding import decode_body
 from crawler.extraction.html import (
@@ -195,10 +195,11 @@ def _decode(body: bytes | str, header_encoding: str | None) -> tuple[str, str]:
 
 def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding: str | None = None,
                  margin_days: int = DEFAULT_MARGIN_DAYS, request_formdata: dict | None = None,
-                 continuation: bool = False, locator: str | None = None) -> PageResult:
+                 continuation: bool = False, locator: str | None = None, with_links: bool = False) -> PageResult:
     """Read one page. `request_formdata` is the form of a Hanweb dataproxy POST whose response this is.
     `continuation`: a later page of a list already read (only its main list and pager counts are read,
-    see `extract_continuation`); `locator`: where page 1's main list sat (its Block.locator)."""
+    see `extract_continuation`); `locator`: where page 1's main list sat (its Block.locator); `with_links`:
+    also every link the page carries (`PageResult.links`, for the link check; a page read whole only)."""
     raw, encoding = _decode(body, header_encoding)
     window = DateWindow(as_of, margin_days)
     reader = registry.data_response_reader(raw)
@@ -206,7 +207,7 @@ def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding
         return extract_data_response(reader, raw, url, window, encoding, request_formdata)
     if continuation:
         return extract_continuation(raw, url, window, encoding, request_formdata, locator)
-    return extract_first_page(raw, url, window, encoding, request_formdata)
+    return extract_first_page(raw, url, window, encoding, request_formdata, with_links=with_links)
 
 
 @dataclass
@@ -272,7 +273,7 @@ def _exempt_note(text: str, kind: str, blocks: list[Block]) -> str | None:
 
 
 def extract_first_page(raw: str, url: str, window: DateWindow, encoding: str,
-                       request_formdata: dict | None) -> PageResult:
+                       request_formdata: dict | None, with_links: bool = False) -> PageResult:
     """A page read whole: its lists, kind, names, dates, links, and the notes a blank column may carry."""
     doc = parse_html(raw)
     meta = meta_map(doc)
@@ -281,6 +282,7 @@ def extract_first_page(raw: str, url: str, window: DateWindow, encoding: str,
     # what scripts and the head say is read before they are stripped for text reading
     moved_to, script_links = links.read_scripts(doc, url)
     offered = entrances.entrances(doc, url)
+    carried = outlinks.page_links(doc, url, script_links) if with_links else []
     strip_invisible(doc)
     lists = _read_lists(doc, raw, url, window, request_formdata)
     blocks, pagination, texts = lists.blocks, lists.pagination, lists.texts
@@ -320,4 +322,4 @@ def extract_first_page(raw: str, url: str, window: DateWindow, encoding: str,
         redirect=moved_to, entrances=offered, named_by=named_by,
         board_links=navigation.board_links(doc, url, texts, blocks),
         exempt_note=exempt, encoding=encoding, rejected_dates=window.rejected, url=url,
-        child_columns=children, shown_dates=shown_dates)
+        child_columns=children, shown_dates=shown_dates, links=carried)

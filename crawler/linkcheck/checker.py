@@ -1,0 +1,333 @@
+"""The link checks, inside the sweep's own Scrapy crawl.
+
+Why inside the crawl and not a pass after it: every check is a Scrapy request, so it goes through
+the very slots the walk uses — the same per-host concurrency and delay (a government WAF sees one
+polite visitor, not two), the same kept connections, robots.txt and WAF guard — and a link the
+walk fetched anyway (a column, a later list page) needs no request at all: the walk's answer is its
+first attempt. Checks have a lower priority than the walk's pages, so they fill a host's slot when
+the walk has nothing queued for it.
+
+How a link is checked:
+1. Per host, one random URL first (`shape.py`): the site's own 404. Until it answers, that host's
+   links wait.
+2. A link the walk may still fetch (an internal page that is not an article) waits for the walk's
+   end, then uses the walk's answer when there is one. Others are checked as they are found.
+3. HEAD, or a ranged GET (Range: bytes=0-1023) where HEAD is refused or lies (`classify.
+   head_needs_get`); a host that refused HEAD once gets GETs from then on; on a site whose missing
+   pages answer 200 (a soft-404 site), a page is read with a GET of its first 64 KB, to compare.
+4. A link that is not ok is tried again `GOVWATCH_LINK_RETRY_AFTER` seconds later (a GET); only
+   what fails twice is broken, a moment's failure is not reported.
+5. Links to other hosts (`--external-links`) have their own, tighter gate: at most
+   `GOVWATCH_EXTERNAL_PER_HOST` at a time per host, `GOVWATCH_EXTERNAL_DELAY` seconds apart.
+"""
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter, deque
+from dataclasses import dataclass, field, replace
+
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, StopDownload
+from scrapy.http import Request
+
+from crawler.extraction.lists.common import looks_like_article_url
+from crawler.linkcheck.answers import Answer, from_failure, from_response
+from crawler.linkcheck.book import LinkRecord, SiteLinks
+from crawler.linkcheck.classify import head_needs_get, judge
+from crawler.linkcheck.shape import Shape, probe_url
+from crawler.urls import host_of
+
+PRIORITY = -10            # below every page of the walk (0) and the homepage (100)
+PROBE_PRIORITY = 50       # a host's links wait for it
+RANGE = "bytes=0-1023"
+RANGED_CAP = 4096         # bytes read when a server ignores the Range header
+PAGE_CAP = 65536          # bytes of a page read to compare it with the site's "not found" page
+PAGE_KINDS = ("page", "frame")
+DEFAULTS = {
+    "GOVWATCH_LINKS": True,                # sweeps check their links (daily runs never do)
+    "GOVWATCH_EXTERNAL_LINKS": False,
+    "GOVWATCH_LINK_RETRY_AFTER": 30.0,     # seconds before a failed link is tried again
+    "GOVWATCH_LINK_TIMEOUT": 10.0,
+    "GOVWATCH_LINK_MAX": 5000,             # distinct URLs checked per site
+    "GOVWATCH_EXTERNAL_PER_HOST": 1,
+    "GOVWATCH_EXTERNAL_DELAY": 1.0,
+}
+
+
+def enabled(settings, mode: str) -> bool:
+    return mode == "sweep" and settings.getbool("GOVWATCH_LINKS", DEFAULTS["GOVWATCH_LINKS"])
+
+
+@dataclass
+class _Host:
+    """One origin of a site: its learned 404 (None until the probe answers) and the links waiting for it."""
+    shape: Shape | None = None
+    waiting: list = field(default_factory=list)
+
+
+class LinkChecker:
+    def __init__(self, crawler, spider):
+        s = crawler.settings
+
+        def opt(name, get):
+            return get(name, DEFAULTS[name])
+        self.crawler, self.spider = crawler, spider
+        self.external = opt("GOVWATCH_EXTERNAL_LINKS", s.getbool)
+        self.retry_after = opt("GOVWATCH_LINK_RETRY_AFTER", s.getfloat)
+        self.timeout = opt("GOVWATCH_LINK_TIMEOUT", s.getfloat)
+        self.max_links = opt("GOVWATCH_LINK_MAX", s.getint)
+        self.ext_per_host = max(1, opt("GOVWATCH_EXTERNAL_PER_HOST", s.getint))
+        self.ext_delay = opt("GOVWATCH_EXTERNAL_DELAY", s.getfloat)
+        self.books: dict[str, SiteLinks] = {}
+        self.hosts: dict[tuple[str, str], _Host] = {}
+        self.head_refused: set[str] = set()
+        self.flying: dict[int, dict] = {}           # request id -> its meta, until it lands
+        self.timers: set = set()
+        self.ext_queue: dict[str, deque] = {}
+        self.ext_busy: Counter = Counter()
+        self.walk_over = False
+        self.closed = False
+        self.clock: dict[str, list[float]] = {}    # site -> [first request, last answer]
+        self._ids = 0
+        crawler.signals.connect(self.idle, signal=signals.spider_idle)
+        crawler.signals.connect(self._bytes, signal=signals.bytes_received)
+        crawler.signals.connect(self._close, signal=signals.spider_closed)
+
+    # -- what the walk hands over ---------------------------------------------------------------
+    def page(self, sid: str, page_url: str, links, home: bool = False) -> None:
+        """A page of the site was parsed: its links (`PageResult.links`)."""
+        book = self.books.get(sid)
+        if book is None:
+            book = self.books[sid] = SiteLinks(self.spider.sites[sid], self.max_links, self.external)
+        for rec in book.add_page(page_url, links, home):
+            if rec.external:
+                self._start(sid, rec)
+                continue
+            host = self._host(sid, rec.origin)
+            if host.shape is None:
+                rec.state = "waiting"
+                host.waiting.append(rec)
+            else:
+                self._start(sid, rec)
+
+    def crawled(self, response) -> None:
+        """The walk fetched a page: if a link names it, that answer is the link's first attempt."""
+        asked = (response.meta.get("redirect_urls") or [response.url])[0]
+        self._crawl_answer(response.meta, asked, lambda: from_response(response, "crawl"))
+
+    def crawl_failed(self, failure) -> None:
+        request = failure.request
+        asked = (request.meta.get("redirect_urls") or [request.url])[0]
+        self._crawl_answer(request.meta, asked, lambda: from_failure(failure, "crawl"))
+
+    def _crawl_answer(self, meta: dict, asked: str, make) -> None:
+        book = self.books.get(meta.get("site_id"))
+        rec = book.get(asked) if book is not None else None
+        if rec is None or rec.attempts or rec.crawl_answer is not None or rec.state not in ("waiting", "deferred"):
+            return
+        answer = make()
+        if answer.body is not None and len(answer.body) > PAGE_CAP:
+            answer = replace(answer, body=answer.body[:PAGE_CAP], complete=False)
+        rec.crawl_answer = answer
+        if rec.state == "deferred":
+            self._start(meta["site_id"], rec)
+
+    # -- starting a link --------------------------------------------------------------------------
+    def _host(self, sid: str, origin: str) -> _Host:
+        host = self.hosts.get((sid, origin))
+        if host is None:
+            host = self.hosts[(sid, origin)] = _Host()
+            self._send(sid, probe_url(origin), "probe", None, origin=origin, cap=PAGE_CAP,
+                       priority=PROBE_PRIORITY)
+        return host
+
+    def _shape(self, sid: str, rec: LinkRecord) -> Shape | None:
+        host = self.hosts.get((sid, rec.origin))
+        return host.shape if host is not None and not rec.external else None
+
+    def _may_be_walked(self, rec: LinkRecord) -> bool:
+        return not rec.external and rec.kind in PAGE_KINDS and not looks_like_article_url(rec.url)
+
+    def _start(self, sid: str, rec: LinkRecord) -> None:
+        if rec.crawl_answer is not None:
+            rec.state = "checking"
+            self._attempted(sid, rec, rec.crawl_answer)
+            return
+        if not self.walk_over and self._may_be_walked(rec):
+            rec.state = "deferred"   # the walk may fetch it: its answer will do
+            return
+        rec.state = "checking"
+        shape = self._shape(sid, rec)
+        if rec.kind in PAGE_KINDS and shape is not None and shape.kind == "soft":
+            self._ask(sid, rec, "get", cap=PAGE_CAP)
+        elif rec.host in self.head_refused:
+            self._ask(sid, rec, "get", ranged=True)
+        else:
+            self._ask(sid, rec, "head")
+
+    # -- requests ---------------------------------------------------------------------------------
+    def _ask(self, sid: str, rec: LinkRecord, step: str, ranged: bool = False, cap: int | None = None,
+             first: bool = False) -> None:
+        frontier = getattr(self.spider, "frontier", None)
+        if frontier is not None and frontier.over_time(sid):
+            rec.state, rec.note = "unchecked", "超过单站时限，未检查"
+            return
+        if ranged:
+            cap = RANGED_CAP
+        if rec.external:
+            queue = self.ext_queue.setdefault(rec.host, deque())
+            (queue.appendleft if first else queue.append)((sid, rec, step, ranged, cap))
+            self._pump(rec.host)
+            return
+        self._send(sid, rec.url, step, rec, ranged=ranged, cap=cap)
+
+    def _send(self, sid: str, url: str, step: str, rec: LinkRecord | None, *, origin: str | None = None,
+              ranged: bool = False, cap: int | None = None, priority: int = PRIORITY) -> None:
+        if self.closed:
+            return
+        self._ids += 1
+        meta = {"link_site": sid, "link_key": rec.url if rec is not None else None, "link_step": step,
+                "link_origin": origin, "link_ranged": ranged, "link_cap": cap, "link_id": self._ids,
+                "dont_retry": True, "download_timeout": self.timeout}
+        self.flying[self._ids] = meta
+        self.clock.setdefault(sid, [time.monotonic(), time.monotonic()])
+        request = Request(url, method="HEAD" if step == "head" else "GET",
+                          headers={"Range": RANGE} if ranged else None, callback=self._answered,
+                          errback=self._failed, meta=meta, priority=priority, dont_filter=True)
+        self.crawler.engine.crawl(request)
+
+    def _pump(self, host: str) -> None:
+        queue = self.ext_queue.get(host)
+        while queue and self.ext_busy[host] < self.ext_per_host:
+            sid, rec, step, ranged, cap = queue.popleft()
+            self.ext_busy[host] += 1
+            self._send(sid, rec.url, step, rec, ranged=ranged, cap=cap)
+
+    def _later(self, delay: float, fn, *args) -> None:
+        from twisted.internet import reactor
+        holder: list = []
+
+        def fire():
+            self.timers.discard(holder[0])
+            if not self.closed:
+                fn(*args)
+        holder.append(reactor.callLater(max(delay, 0.0), fire))
+        self.timers.add(holder[0])
+
+    def _bytes(self, data: bytes, request, spider=None) -> None:
+        """Stop reading a check's body past its cap (a ranged GET a server answered whole)."""
+        cap = request.meta.get("link_cap")
+        if not cap:
+            return
+        got = request.meta["link_got"] = request.meta.get("link_got", 0) + len(data)
+        if got >= cap:
+            raise StopDownload(fail=False)
+
+    # -- answers ----------------------------------------------------------------------------------
+    def _answered(self, response):
+        step = response.meta["link_step"]
+        self._landed(response.meta, from_response(response, "HEAD" if step == "head" else "GET"))
+
+    def _failed(self, failure):
+        step = failure.request.meta["link_step"]
+        self._landed(failure.request.meta, from_failure(failure, "HEAD" if step == "head" else "GET"))
+
+    def _landed(self, meta: dict, answer: Answer) -> None:
+        if self.flying.pop(meta["link_id"], None) is None:
+            return   # already given up as lost
+        sid = meta["link_site"]
+        book = self.books[sid]
+        book.requests += 1
+        self.clock[sid][1] = time.monotonic()
+        if meta["link_step"] == "probe":
+            self._learned(sid, meta["link_origin"], answer)
+            return
+        rec = book.get(meta["link_key"])
+        if rec.external:
+            self.ext_busy[rec.host] -= 1
+            self._later(self.ext_delay, self._pump, rec.host)
+        rec.requests += 1
+        if meta["link_step"] == "head" and head_needs_get(answer, rec.kind):
+            if answer.status in (405, 501):
+                self.head_refused.add(rec.host)   # this server refuses HEAD: GETs from now on
+            self._ask(sid, rec, "get", ranged=True, first=True)
+            return
+        if answer.status == 416 and meta["link_ranged"] and rec.kind != "attachment":
+            self._ask(sid, rec, "get", cap=PAGE_CAP, first=True)   # a range it cannot serve: read the page
+            return
+        self._attempted(sid, rec, answer)
+
+    def _learned(self, sid: str, origin: str, answer: Answer) -> None:
+        host = self.hosts[(sid, origin)]
+        host.shape = Shape.learn(host_of(origin), answer)
+        waiting, host.waiting = host.waiting, []
+        for rec in waiting:
+            self._start(sid, rec)
+
+    def _attempted(self, sid: str, rec: LinkRecord, answer: Answer) -> None:
+        verdict = judge(answer, rec.kind, self._shape(sid, rec))
+        rec.attempts.append((replace(answer, body=None), verdict))
+        rec.crawl_answer = None
+        if verdict.ok or len(rec.attempts) >= 2:
+            rec.state = "done"
+            return
+        rec.state = "retry"   # broken only if it fails again a while later
+        self._later(self.retry_after, self._retry, sid, rec)
+
+    def _retry(self, sid: str, rec: LinkRecord) -> None:
+        if rec.kind in PAGE_KINDS:
+            self._ask(sid, rec, "get", cap=PAGE_CAP)
+        else:
+            self._ask(sid, rec, "get", ranged=True)
+
+    # -- the end of the crawl ---------------------------------------------------------------------
+    def idle(self, spider=None) -> None:
+        """The walk is over: check the links it did not fetch; keep the spider open while checks,
+        retries or gated links to other hosts are pending."""
+        if self.closed:
+            return
+        if not self.walk_over:
+            self.walk_over = True
+            for sid, book in self.books.items():
+                for rec in list(book.links.values()):
+                    if rec.state == "deferred":
+                        self._start(sid, rec)
+        if self.flying and not self.timers and not any(self.ext_queue.values()):
+            self._give_up_lost()
+        if self.flying or self.timers or any(self.ext_queue.values()):
+            raise DontCloseSpider
+
+    def _give_up_lost(self) -> None:
+        """Requests the engine no longer holds (it is idle): their links are 无法核实."""
+        for meta in list(self.flying.values()):
+            self._landed(meta, Answer(meta["link_step"], meta.get("link_key") or "",
+                                      error="检查请求未完成（请求被丢弃）"))
+
+    def _close(self, spider=None, reason=None) -> None:
+        self.closed = True
+        for timer in list(self.timers):
+            if timer.active():
+                timer.cancel()
+        self.timers.clear()
+
+    def rows(self) -> tuple[list[dict], list[dict]]:
+        """(`links` rows, `link_runs` rows) of every site whose pages were read."""
+        links, runs = [], []
+        for sid, book in self.books.items():
+            for rec in book.links.values():
+                if rec.state not in ("done", "unchecked"):
+                    rec.state, rec.note = "unchecked", rec.note or "抓取结束时尚未检查"
+            links += [dict(r, site_id=sid) for r in book.rows()]
+            counts = book.counts()
+            shapes = [h.shape.to_json() for (s, _), h in self.hosts.items() if s == sid and h.shape]
+            first, last = self.clock.get(sid, [0.0, 0.0])
+            note = [f"超过每站{self.max_links}个链接的上限，另有{book.over_budget}个链接未检查"] \
+                if book.over_budget else []
+            unchecked = sum(r.state == "unchecked" for r in book.links.values())
+            if unchecked:
+                note.append(f"{unchecked}个链接未检查")
+            runs.append(dict(counts, site_id=sid, internal=1, external=int(self.external),
+                             seconds=round(last - first, 3), shape=json.dumps(shapes, ensure_ascii=False),
+                             note="；".join(note) or None))
+        return links, runs
