@@ -132,6 +132,9 @@ def _run_job(job_path: str) -> int:
     settings.set("GOVWATCH_PROGRESS", bool(job.get("progress")))
     for k, v in (job.get("settings") or {}).items():
         settings.set(k, v)
+    from crawler.fleet import download_slots
+    if slots := download_slots(job["sites"]):   # sites with their own politeness (sites file)
+        settings.set("DOWNLOAD_SLOTS", dict(settings.getdict("DOWNLOAD_SLOTS"), **slots))
     # Everything imported so far lives as long as the process: keep it out of the cyclic GC's
     # full collections, here and in the forked reader; and collect the young generation less
     # often: Scrapy allocates a few hundred objects a request, nearly all freed by reference

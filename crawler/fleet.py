@@ -76,6 +76,21 @@ def chunks(sites: list[dict], size: int) -> list[list[dict]]:
     return [c for c in out if c]
 
 
+def download_slots(sites: list[dict]) -> dict[str, dict]:
+    """Scrapy's per-host slots for the sites whose file sets their own `delay` / `concurrency`
+    (a site whose WAF wants slower, or an office's own server that takes faster), on every host
+    of the site."""
+    slots = {}
+    for s in sites:
+        own = {k: v for k, v in (("delay", s.get("delay")), ("concurrency", s.get("concurrency")))
+               if v is not None}
+        if own:
+            for host in [host_of(s["url"]), *(s.get("allow_hosts") or [])]:
+                if host:
+                    slots[host] = dict(own)
+    return slots
+
+
 def reopen(store, sites_file: str) -> dict | None:
     """The last interrupted run of this sites file, open again, or None. Interrupted: not complete,
     and some of its sites neither crawled to the end nor given up."""
