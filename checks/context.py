@@ -187,6 +187,9 @@ class SiteContext:
             return False
         if needs == "walk":
             return self.walked
+        if needs == "page":   # content findings (checks/rules_content.py)
+            from checks.rules_content import page_reread
+            return page_reread(self, evidence)
         if needs == "links":   # the links were checked this run (checks/rules_links.py)
             from checks.rules_links import links_checked
             return links_checked(self, bool(evidence.get("external")))

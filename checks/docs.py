@@ -31,6 +31,13 @@ def describe(text: str, profile: Profile) -> str:
 
 def option_value(profile: Profile, key: str):
     """A rule option's current value: a profile attribute, or `thresholds.<name>` / a bare threshold name."""
+    if key.startswith("content."):   # the content rules' block (checks/contentconf.py)
+        from checks.contentconf import settings
+        from checks.registry import SEVERITY_LABELS
+        value = settings(profile)
+        for part in key.split(".")[1:]:
+            value = value.get(part) if isinstance(value, dict) else None
+        return SEVERITY_LABELS.get(value, value) if isinstance(value, str) else ("是" if value is True else value)
     name = key.removeprefix("thresholds.")
     if name in profile.thresholds:
         return profile.thresholds[name]

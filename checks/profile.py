@@ -32,7 +32,7 @@ DATE_MMDD = re.compile(r"^(\d{2})-(\d{2})$")
 TOP_KEYS = {
     "name", "title", "basis", "extends", "home_window_days", "enquiry_deadline_workdays",
     "enquiry_veto_months", "enquiry_lookback_years", "board_deadline_workdays", "thresholds",
-    "annual_report", "categories", "mandatory",
+    "annual_report", "categories", "mandatory", "content",
 }
 INT_KEYS = ("home_window_days", "enquiry_deadline_workdays", "enquiry_veto_months",
             "enquiry_lookback_years", "board_deadline_workdays")
@@ -166,6 +166,7 @@ class Profile:
         self.thresholds: dict = {key: default for key, (default, _) in THRESHOLDS.items()}
         self.thresholds.update(data.get("thresholds") or {})
         self.annual_report: dict = dict(data.get("annual_report") or {})
+        self.content: dict = copy.deepcopy(data.get("content") or {})   # content checks (checks/contentconf.py)
         self.categories: dict[str, Category] = {}
         for code, spec in (data.get("categories") or {}).items():
             spec = spec or {}
@@ -406,6 +407,8 @@ def _validate_layer(doc: LocatedYaml, base: dict):
     _validate_annual_report(doc, data.get("annual_report", {}))
     merged_cats = _validate_categories(doc, data.get("categories", {}), base.get("categories") or {})
     _validate_mandatory(doc, data.get("mandatory", {}), merged_cats)
+    from checks.contentconf import validate as validate_content
+    validate_content(doc, data.get("content", {}))
 
 
 def _validate_thresholds(doc: LocatedYaml, thresholds):

@@ -22,6 +22,7 @@ NEEDS = {
     "all_pages": "本次巡检读取了该栏目的全部分页",
     "letter": "本次巡检读到了该留言，或读取了留言板的全部分页",
     "walk": "本次巡检为完整遍历全站的全面巡检",
+    "page": "本次巡检重新读取了该页面（首页、文章或附件；信息标题：该栏目的全部分页）",
     "links": "本次巡检检查了该网站的链接（全面巡检且未关闭链接检查；站外链接需开启站外链接检查）",
 }
 
@@ -63,5 +64,6 @@ def get(code: str) -> Rule | None:
 
 def load_builtin_rules() -> dict[str, Rule]:
     """Import the modules whose decorators fill RULES."""
+    import checks.rules_content  # noqa: F401 - issue 16, apart from the line other rule modules share
     from checks import rules_columns, rules_enquiries, rules_links, rules_site  # noqa: F401
     return RULES

@@ -33,8 +33,22 @@ def known_columns(store: Store, site_ids: list[str], before_run: int) -> dict[st
             continue
         cols = store.rows("columns", "run_id = ? and site_id = ? and role in ('list','board','static','section') "
                           "and key != '__home__'", [row[0], sid], "id")
-        out[sid] = [{k: c[k] for k in ("key", "name", "url", "parent_key", "level", "role")}
-                    for c in cols]
+        read = read_articles(store, sid)
+        out[sid] = [dict({k: c[k] for k in ("key", "name", "url", "parent_key", "level", "role")},
+                         articles=read.get(c["key"], [])) for c in cols]
+    return out
+
+
+def read_articles(store: Store, site_id: str) -> dict[str, list[str]]:
+    """Articles some earlier run read for the content checks, per column: a daily run reads only
+    the others (crawler/content/pages.py)."""
+    out: dict[str, list[str]] = {}
+    if "page_texts" not in store.db.table_names():
+        return out
+    for key, url in store.db.execute(
+            "select distinct column_key, url from page_texts where site_id = ? and kind = 'article' "
+            "and error is null and column_key is not null", [site_id]):
+        out.setdefault(key, []).append(url)
     return out
 
 

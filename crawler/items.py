@@ -125,3 +125,32 @@ class EnquiryItem:
     unit: str | None
     table = "enquiries"
 
+
+
+@dataclass
+class PageTextItem:
+    """A text read for the content checks (crawler/content): masked, compressed, once per site."""
+    site_id: str
+    url: str
+    kind: str                    # home | page | article | attachment
+    column_key: str | None
+    title: str | None
+    published: str | None        # the list's date of the article, else the page's own
+    parent_url: str | None       # an attachment's article
+    digest: str | None
+    chars: int | None
+    found: str | None            # JSON: the personal numbers that were masked
+    body: bytes | None           # None: an earlier row of the site holds this text (same digest)
+    error: str | None = None     # why there is no text
+    table = "page_texts"
+
+
+@dataclass
+class HiddenLinkItem:
+    site_id: str
+    page_url: str
+    url: str
+    text: str
+    how: str
+    excerpt: str
+    table = "hidden_links"

@@ -19,6 +19,7 @@ from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.http import FormRequest, Request
 from w3lib.encoding import http_content_type_encoding
 
+from crawler.content import pages as content_pages
 from crawler.extraction import extract_page
 from crawler.extraction.lists.common import looks_like_article_url
 from crawler.extraction.model import Link
@@ -75,6 +76,7 @@ class SiteSpider(scrapy.Spider):
         self.entrance_seen: set[tuple[str, str, str | None]] = set()
         # a sweep's later list pages go to the page reader process (crawler/pagereader.py)
         self.reader = reader
+        self.content: content_pages.ContentPages | None = None   # texts for the content checks (crawler/content)
         self.links: linkcheck.LinkChecker | None = None   # sweeps: every link checked (crawler/linkcheck)
         if reader is not None:
             reader.configure(as_of, future_margin_days)
@@ -85,6 +87,8 @@ class SiteSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._opened, signal=signals.spider_opened)
+        if content_pages.enabled(crawler.settings, spider.mode):
+            spider.content = content_pages.ContentPages(crawler, spider)
         if linkcheck.enabled(crawler.settings, spider.mode):
             spider.links = linkcheck.LinkChecker(crawler, spider)
         if spider.reader is not None:
@@ -216,6 +220,8 @@ class SiteSpider(scrapy.Spider):
         self.column_pages[(sid, HOME_KEY)] += 1
         yield from self._entries(sid, HOME_KEY, entries, response.url)
         yield from self._entrances(sid, page, response.url)
+        if self.content is not None:
+            yield from self.content.home(response, sid)
         known = self.known.get(sid)
         if self.mode == "daily" and known:
             yield from self._daily_requests(response, page, known)
@@ -378,6 +384,8 @@ class SiteSpider(scrapy.Spider):
                              pages_total=pag.total_pages, note=page.exempt_note, named_by=named_by)
             self.column_pages[(sid, key)] += 1
             yield from self._entries(sid, key, items, response.url)
+            if self.content is not None:
+                yield from self.content.column(response, sid, key, role, items)
             if role == "list" and self.mode == "sweep" and not meta.get("fixed"):
                 yield from self._pages(response, page, key)
         if meta.get("fixed"):

@@ -177,10 +177,58 @@ def test_entrances_on_other_hosts_and_the_widget_count(demo_runs):
     try:
         run = store.latest_run()
         got = {(e["kind"], e["how"]) for e in store.entrances(run["id"], "qingxi-county")}
-        fetched = {f["url"] for f in store.fetches(run["id"], "qingxi-county")}
+        # the walk's pages: articles and attachments read for the content checks are not walked
+        fetched = {f["url"] for f in store.fetches(run["id"], "qingxi-county")
+                   if f["kind"] not in ("article", "attachment")}
         walk = store.walk(run["id"], "qingxi-county")
     finally:
         store.close()
     assert {("correction", "widget"), ("service", "image"), ("mailbox", "image")} <= got
     assert not [u for u in fetched if "zjzwfw" in u or "xinxiang.qingxi" in u]
     assert walk["complete"] == 1 and walk["pages"] == len(fetched)
+
+
+def test_no_full_personal_number_in_any_output(demo_runs):
+    """The planted ID number is reported masked, and neither it nor any other full number the
+    pages carry is in any file the runs wrote: reports, the database (texts decompressed too)."""
+    import zlib
+    from pathlib import Path
+
+    from crawler.content.personal import find
+    from crawler.demo.content import leaked_id
+
+    db, outs = demo_runs
+    number = leaked_id()
+    _, findings = _json_findings(outs[0] / "findings.json")
+    (leak,) = [f for f in findings if f["code"] == "PRIVACY_LEAK"]
+    assert number[:3] + "*" * 11 + number[-4:] in leak["message"]
+    files = [p for out in outs for p in Path(out).rglob("*") if p.is_file()]
+    files += [Path(db + suffix) for suffix in ("", "-wal") if Path(db + suffix).exists()]
+    assert any(p.name == "rectification.xlsx" for p in files) and any(p.suffix == ".db" for p in files)
+    for path in files:
+        data = path.read_bytes()
+        assert number.encode() not in data, path
+        if path.suffix == ".xlsx":   # zipped XML: read each part
+            import zipfile
+            with zipfile.ZipFile(path) as z:
+                assert not any(number.encode() in z.read(n) for n in z.namelist()), path
+    store = Store(db)
+    try:
+        bodies = [zlib.decompress(b).decode("utf-8") for (b,) in
+                  store.db.execute("select body from page_texts where body is not null")]
+    finally:
+        store.close()
+    assert bodies and not any(number in text or find(text) for text in bodies)
+
+
+def test_content_findings_say_where_and_what(demo_runs):
+    _, outs = demo_runs
+    _, findings = _json_findings(outs[0] / "findings.json")
+    by_code = {f["code"]: f for f in findings if f["site"] == "qingxi-county"}
+    wording = by_code["CONTENT_WORDING"]
+    assert wording["message"].startswith("疑似") and "国土资源局" in wording["message"]
+    assert wording["evidence"]["position"]["paragraph"] >= 1 and "国土资源局" in wording["evidence"]["excerpt"]
+    assert by_code["HIDDEN_LINK"]["severity"] == "veto" and "left:-9999px" in by_code["HIDDEN_LINK"]["evidence"]["excerpt"]
+    # the historical mention in the next article, the masked and the invalid numbers are not reported
+    assert sum(f["code"] == "CONTENT_WORDING" for f in findings) == 1
+    assert by_code["PRIVACY_LEAK"]["evidence"]["count"] == 1

@@ -263,6 +263,18 @@ MANDATORY = "mandatory:\n  portal:\n    - {%s}\n"
 MISSING_OVERVIEW = "name: 概况信息, categories: [overview], basis: 国办发〔2017〕47号"
 PENDING_3_WORKDAYS = letter(date(2026, 11, 24))     # Tue: 25, 26, 27 are 3 working days by Friday the 27th
 
+def typo_in_a_title(s: Site):
+    """A news item whose title carries a serious typo (CONTENT_WORDING reads item titles too)."""
+    s.column("/kzwyw/", "政务要闻", dates=[AS_OF - timedelta(days=1)])
+    s.items[-1]["title"] = "坚持中国共产觉的全面领导"
+
+
+def severity_of(code: str, before: str, after: str) -> Callable[[Outcome, Outcome], None]:
+    def check(b: Outcome, a: Outcome):
+        assert b.find(code)["severity"] == before and a.find(code)["severity"] == after
+    return check
+
+
 CASES: dict[str, Case] = {
     # descriptive keys: what the rules page and the stored result say
     "name": Case("name: 本地细则\n", on_the_page("规则配置：本地细则", "本地细则")),
@@ -353,6 +365,9 @@ CASES: dict[str, Case] = {
                              present_then_gone("COLUMN_MISSING", "概况信息")),
     "mandatory.*.offsite": Case(MANDATORY % (MISSING_OVERVIEW + ", offsite: [service]"),
                                 present_then_gone("COLUMN_MISSING", "概况信息"), entrance("service")),
+    # the content rules' block (checks/contentconf.py; its keys: tests/test_content_rules.py)
+    "content": Case("content:\n  severity:\n    typo: warn\n", severity_of("CONTENT_WORDING", "veto", "warn"),
+                    typo_in_a_title),
     "mandatory.*.basis": Case(MANDATORY % MISSING_OVERVIEW.replace("国办发〔2017〕47号", "本省考评细则第三条"),
                               evidence_changes("COLUMN_MISSING", "概况信息", "basis", "国办发〔2017〕47号",
                                                "本省考评细则第三条")),

@@ -333,8 +333,41 @@ def build_model(as_of: date, variant: int = 0) -> SiteModel:
                paragraphs=STATIC_TEXT["jiucuo"]))
     add(Column("xzxx", "县长信箱", "/hdjl/xzxx/index.html", "board", section="hdjl", column_type="互动交流"))
 
+    plant_content(cols, variant)
     return SiteModel(as_of=as_of, variant=variant, columns=cols, letters=build_letters(as_of, variant),
                      home_cutoff=as_of - timedelta(days=20))
+
+
+# Content problems (issue 16), in the newest articles a sweep reads (crawler/content/pages.py):
+# a renamed institution in 部门动态's newest article (published after the 2019 reform on any as-of
+# day), a historical mention of it in the next one (not a problem), and a 公示 in 通知公告 listing a
+# full ID number (a problem) beside a masked one and one with a wrong check digit (not problems).
+# Variant 1: the office masked the leaked number. The ID number is built, not anyone's.
+LEAKED_ID_FIRST17 = "33012719850214123"
+RENAMED_TEXT = "县国土资源局、县农业农村局联合开展耕地保护专项督查，对发现的问题立即整改。"
+HISTORICAL_TEXT = "原县国土资源局办公楼已完成改造，现作为县档案馆对外开放。"
+
+
+def leaked_id() -> str:
+    from crawler.content.personal import id_check_digit
+    return LEAKED_ID_FIRST17 + id_check_digit(LEAKED_ID_FIRST17)
+
+
+def plant_content(cols: list[Column], variant: int) -> None:
+    by_key = {c.key: c for c in cols}
+    news = by_key["bmdt"].items
+    news[0].body = news[0].body[:2] + [RENAMED_TEXT] + news[0].body[2:]
+    news[1].body = news[1].body + [HISTORICAL_TEXT]
+    number = leaked_id()
+    wrong_check = number[:17] + ("0" if number[17] != "0" else "1")
+    shown = number if variant == 0 else number[:3] + "*" * 11 + number[-4:]
+    notice = by_key["tzgg"].items[0]
+    notice.body = notice.body[:1] + [
+        "经个人申请、村（社区）审核，现将拟救助对象名单公示如下：",
+        f"1. 张某某，青溪镇，身份证号{shown}，救助金额1200元。",
+        f"2. 李某某，石门镇，身份证号{number[:3]}{'*' * 11}{number[-4:]}，救助金额800元。",
+        f"3. 王某某，白沙镇，证件编号{wrong_check}，救助金额600元。",
+        "公示期5个工作日，如有异议请向县民政局反映。"]
 
 
 # Letters: (days before as-of submitted, calendar days to reply or None if pending).
