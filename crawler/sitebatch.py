@@ -6,11 +6,13 @@ re-delivered job *replaces* what an earlier attempt left, so nothing is lost or 
 """
 from __future__ import annotations
 
+import base64
 import json
 import zlib
 
 # every table the crawl writes, in the order rows go back in (columns before the items naming them)
-CRAWL_TABLES = ("columns", "items", "enquiries", "entrances", "fetches", "links", "link_runs", "walks")
+CRAWL_TABLES = ("columns", "items", "enquiries", "entrances", "fetches", "links", "link_runs", "page_texts",
+                "hidden_links", "walks")
 FORMAT = 1
 
 
@@ -30,8 +32,17 @@ def read_site(store, run_id: int, site_id: str) -> dict:
         cols = ", ".join(f"[{n}]" for n in names)
         rows = store.db.execute(f"select {cols} from [{table}] where run_id = ? and site_id = ? "  # noqa: S608 - names from the schema
                                 "order by rowid", [run_id, site_id]).fetchall()
-        tables[table] = {"columns": names, "rows": [list(r) for r in rows]}
+        tables[table] = {"columns": names, "rows": [[_plain(v) for v in r] for r in rows]}
     return {"format": FORMAT, "site_id": site_id, "tables": tables}
+
+
+def _plain(value):
+    """A BLOB (page_texts.body: compressed text) as JSON can carry it."""
+    return {"b64": base64.b64encode(value).decode("ascii")} if isinstance(value, bytes) else value
+
+
+def _stored(value):
+    return base64.b64decode(value["b64"]) if isinstance(value, dict) and "b64" in value else value
 
 
 def forget_site(db, run_id: int, site_id: str) -> None:
@@ -60,7 +71,7 @@ def write_site(store, run_id: int, batch: dict) -> int:
             cols = ", ".join(f"[{n}]" for n in part["columns"])
             marks = ", ".join("?" for _ in part["columns"])
             db.conn.executemany(f"insert into [{table}] ({cols}, [run_id]) values ({marks}, {int(run_id)})",  # noqa: S608
-                                part["rows"])
+                                [[_stored(v) for v in r] for r in part["rows"]])
             written += len(part["rows"])
     return written
 

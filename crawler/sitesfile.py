@@ -19,7 +19,7 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 REQUIRED = ("id", "name", "url", "kind")
 # owner 主办单位 and region 所属地区 are what a province splits its reports by (reports --split-by)
 OPTIONAL = ("owner", "code", "region", "boards", "allow_hosts", "allow_private", "overrides",
-            "max_pages", "max_depth", "columns", "delay", "concurrency")
+            "max_pages", "max_depth", "columns", "delay", "concurrency", "leaders")
 TOP_KEYS = ("sites", "defaults")
 # entries of `boards` / `columns`: a URL, or a mapping with these keys (spiders/site.py)
 ENTRY_KEYS = {"boards": ("url", "name", "deadline_workdays"), "columns": ("url", "name")}
@@ -97,6 +97,8 @@ def load_sites(path: str | Path, profile=None) -> list[dict]:
         _check_site(doc, raw, at, seen, problem)
         _check_entries(raw, at, problem)
         site = dict(defaults, **raw)
+        if "leaders" in raw:   # the site's leaders (CONTENT_WORDING), inlined from a file if named
+            site["leaders"] = _leaders(doc, raw["leaders"], (*at, "leaders"), path.parent, problem)
         if profile is not None:
             _check_overrides(site, at if "overrides" in raw else ("defaults",), profile, problem)
         site["line"] = line
@@ -175,6 +177,22 @@ def _check_entries(raw: dict, at: tuple, problem) -> None:
                 problem((*where, "deadline_workdays"), f"{field}.deadline_workdays",
                         f"答复时限必须是不小于1的整数（工作日），实际为 {entry['deadline_workdays']!r} "
                         "(must be an integer >= 1)")
+
+
+def _leaders(doc: LocatedYaml, value, at: tuple, base: Path, problem) -> list[dict]:
+    """A list of {name, title, since?}, or the path of a YAML file holding one (relative to the
+    sites file); stored inline so `govwatch check` judges without the file."""
+    from checks.dictionary import DictionaryError, check_leaders, load_leaders
+    if not isinstance(value, str):
+        leaders = check_leaders(doc, at, value)   # a mistake raises with this file's line and field
+    else:
+        try:
+            leaders = load_leaders(Path(value) if Path(value).is_absolute() else base / value)
+        except DictionaryError as exc:   # names the leaders file, its line and field
+            problem(at, "leaders", str(exc))
+            return []
+    return [{"name": lead.name, "title": list(lead.titles), "since": lead.since.isoformat() if lead.since else None}
+            for lead in leaders]
 
 
 def _check_overrides(site: dict, at: tuple, profile, problem) -> None:
