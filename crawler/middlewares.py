@@ -112,7 +112,9 @@ class ResponseGuardMiddleware(_Base):
     def _body(self, request, response, body: bytes, ctype: str):
         """Bodies over the cap are cut and counted; binary data served as text is a failure."""
         textual = not ctype or any(t in ctype for t in ("html", "text/", "xml", "json"))
-        if textual and looks_binary(body, ctype):
+        # an attachment is binary on purpose (.xlsx is "…spreadsheetml…": xml in its type); its
+        # reader sniffs the format itself (crawler/content/attachments.py)
+        if textual and looks_binary(body, ctype) and request.meta.get("page_kind") != "attachment":
             self._count("binary_body", request)
             raise NotTextBody(f"内容不是网页文本（{ctype or '未声明类型'}，疑似二进制数据 {len(body)} 字节），页面无法核实")
         if self.cap and len(body) > self.cap:

@@ -7,7 +7,8 @@ articles; reading all of them would multiply a sweep's requests. So, per site:
   - in a sweep, the newest GOVWATCH_ARTICLES_PER_COLUMN articles (default 5) of every list column,
     at most GOVWATCH_MAX_ARTICLES a site (default 300): what an inspector opens first, and what a
     site publishes between two weekly sweeps;
-  - in a daily run, only articles of the columns' first pages that no earlier run read;
+  - in a daily run, of the same newest articles of each column's first page, only those no earlier
+    run read (nothing older is reached for: only what is new since);
   - attachments of those articles (and list rows that are files), at most GOVWATCH_MAX_ATTACHMENTS a
     site (default 30), each at most GOVWATCH_ATTACHMENT_MAX_BYTES (default 5 MiB).
 Article and attachment requests never count against the walk's page budget and never make a walk
@@ -31,7 +32,7 @@ from crawler.content.reader import read_article, stored_text
 from crawler.extraction.encoding import decode_body
 from crawler.extraction.html import parse_html, strip_invisible
 from crawler.items import HiddenLinkItem, PageTextItem
-from crawler.urls import allowed
+from crawler.urls import allowed, column_key
 
 PRIORITY = -10   # after every page of the walk
 
@@ -75,8 +76,9 @@ class ContentPages:
         self.hidden_seen: set[tuple[str, str, str]] = set()
         self.stored = known_digests(s.get("GOVWATCH_DB"), list(spider.sites))
         # daily runs: articles earlier runs read, per (site, column) (crawler/crawl.py known_columns)
-        self.read_before = {(sid, c["key"]): set(c.get("articles") or ()) for sid, cols in spider.known.items()
-                            for c in cols}
+        # (by their key on the site: a site that moved to https or another port keeps them)
+        self.read_before = {(sid, c["key"]): {column_key(u, spider.sites[sid]["url"]) for u in c.get("articles") or ()}
+                            for sid, cols in spider.known.items() if sid in spider.sites for c in cols}
 
     # -- items ------------------------------------------------------------------------------------
     def _text(self, sid: str, url: str, kind: str, text: str | None, *, key: str | None = None,
@@ -123,13 +125,11 @@ class ContentPages:
         dated = sorted((e for e in entries if e.url and allowed(e.url, site)),
                        key=lambda e: (e.date is not None, e.date or date.min), reverse=True)
         read_before = self.read_before.get((sid, key), set()) if self.spider.mode == "daily" else set()
-        taken = 0
-        for e in dated:
-            if taken >= self.per_column:
-                break
-            if e.url in read_before:
+        # the column's newest articles; a daily run skips those an earlier run read (it does not
+        # reach back for older ones: only what is new since then)
+        for e in dated[:self.per_column]:
+            if read_before and column_key(e.url, site["url"]) in read_before:
                 continue
-            taken += 1
             if attachments.is_attachment(e.url):
                 yield from self._attachment(sid, e.url, e.title, page_url, key, e.date)
                 continue
