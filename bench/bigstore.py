@@ -6,7 +6,8 @@ writes (the demo store's shapes: roles home/list/board/static/section, the CMS m
 them carry a pager count, pages_total/pages_read, fetch kinds, a walk per site, entrances), with
 column names drawn from the profile `checks/profiles/gb2019.yaml` so categories, windows and
 mandatory columns come out as they would, and item dates drawn so that a realistic share of columns
-is stale, blank, unreadable, exempt or fine. Seeded: the same arguments give the same rows.
+is stale, blank, unreadable, exempt or fine; one title in 500 holds an old office name, an outdated
+phrase or a typo for the content checks. Seeded: the same arguments give the same rows.
 
 With `runs=2` the first run is the day before, as a daily run would be: items dated after it are
 left out of it (they did not exist yet), a few stale columns got an item on the later day, a few
@@ -26,6 +27,7 @@ import json
 import random
 import sys
 import time
+import zlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -47,6 +49,12 @@ TOPICS = ["优化营商环境", "乡村振兴", "创建全国文明城市", "安
 WORDS = ["召开", "部署", "推进", "开展", "调研", "督导", "举办", "启动"]
 SUBJECTS = ["安全生产", "防汛抗旱", "乡村振兴", "营商环境", "河湖长制", "耕地保护", "就业帮扶",
             "数字政府建设", "老旧小区改造", "消防安全", "食品安全", "秋冬季农业生产"]
+# titles the content checks (CONTENT_WORDING) have something to say about, one item in WORDING_EVERY
+# (the last two are history: an office's old name, said as such)
+WORDING = ["国土资源局召开耕地保护工作会议", "环保局开展大气污染防治专项检查", "扎实做好建档立卡贫困户帮扶工作",
+           "新冠肺炎疫情防控工作部署会召开", "开展“不忘出心、牢记使命”主题教育", "扶贫办召开乡村振兴推进会",
+           "原国土资源局档案移交工作完成", "关于原环保局办公用房处置的公示"]
+WORDING_EVERY = 499
 LETTER_SUBJECTS = ["小区路灯长期不亮", "城乡居民医保报销比例", "菜市场占道经营", "养老保险转移接续",
                    "农村道路破损", "学校周边交通安全", "噪音扰民", "自来水水压不足"]
 METHODS = [("generic-dom", 60), ("trs-pager", 15), ("hanweb-datastore", 10), ("jiyuehua-json", 10),
@@ -335,6 +343,9 @@ def _add_items(run: _Run, site: Site, key: str, dates: list, page_url: str) -> i
             continue
         subject = SUBJECTS[(i + len(key)) % len(SUBJECTS)]
         title = f"{site.place}{WORDS[(i * 7 + n_words) % len(WORDS)]}{subject}工作" + ("专题会议" if i % 3 == 0 else "")
+        mark = zlib.crc32(f"{site.id}{key}{i}".encode())
+        if mark % WORDING_EVERY == 0:      # an old name, an outdated phrase, a typo (or history)
+            title = f"{site.place}{WORDING[mark // WORDING_EVERY % len(WORDING)]}"
         ymd = d.strftime("%Y%m%d") if d else "20260101"
         run.rows["items"].append((run.run_id, site.id, key, title,
                                   f"{base}{key if key != HOME else '/xwzx/'}{ymd[:6]}/t{ymd}_{i + 1000}.html",

@@ -6,7 +6,7 @@ import sqlite3
 from collections import Counter
 from datetime import date
 
-from bigstore import build_store  # bench/, on sys.path (conftest)
+from bigstore import WORDING, build_store  # bench/, on sys.path (conftest)
 
 from checks.profile import load_profile
 
@@ -54,6 +54,8 @@ def test_shapes_and_a_share_of_everything(tmp_path):
     assert conn.execute("select count(*) from walks where run_id = ? and complete = 1", [run]).fetchone()[0]
     letters = Counter(e["status"] for e in conn.execute("select status from enquiries where run_id = ?", [run]))
     assert {"answered", "pending"} <= set(letters)
+    titles = [r[0] for r in conn.execute("select title from items where run_id = ?", [run])]
+    assert 0 < sum(any(w in t for w in WORDING) for t in titles) < len(titles) / 100   # for the content checks
     first = conn.execute("select max(date) from items where run_id = ? and date <= '2026-11-27'",
                          [info["runs"][0]]).fetchone()[0]
     assert date.fromisoformat(first) <= date(2026, 11, 26)      # the day before had nothing from the day after
