@@ -41,6 +41,9 @@ SIZE_RE = re.compile(r"(?:^|;)(?:height|width|max-height|max-width)\s*:\s*([01])
 FONT_ZERO_RE = re.compile(r"(?:^|;)font-size\s*:\s*0(?:\.0+)?(?:px|em|pt|%)?\s*(?:;|$|!)")
 OPACITY_ZERO_RE = re.compile(r"(?:^|;)opacity\s*:\s*0(?:\.0+)?\s*(?:;|$|!)")
 ABSOLUTE_HREF_RE = re.compile(r"^\s*(?:https?:)?//", re.I)
+MAX_STYLE_CHARS = 20_000   # an injected hiding rule sits in a small <style> beside its block
+MAX_PAGE_STYLE_CHARS = 60_000
+SEMICOLON_RE = re.compile(r"\s*;\s*")
 OFFSCREEN_PX = 500   # a layout nudge is tens of pixels; an injected block is moved thousands away
 
 
@@ -56,8 +59,12 @@ def style_reason(style: str) -> str | None:
     """Why a CSS declaration block hides what it applies to (None: it does not)."""
     if not style:
         return None
-    s = style.lower().replace("\n", "").replace("\r", "")
-    s = ";".join(part.strip() for part in s.split(";"))
+    s = style.lower()
+    # most declaration blocks hide nothing: plain substring tests before any pattern (a site's
+    # stylesheet has thousands of blocks)
+    if not ("none" in s or "hidden" in s or "-" in s or "font-size" in s or "opacity" in s):
+        return None
+    s = SEMICOLON_RE.sub(";", s.strip())
     if re.search(r"(?:^|;)display\s*:\s*none", s):
         return "display-none"
     if re.search(r"(?:^|;)visibility\s*:\s*hidden", s):
@@ -79,10 +86,14 @@ def css_rules(doc) -> dict[str, str]:
     """`.class` / `#id` → why it hides, from the page's `<style>` blocks (last simple selector of
     each selector; pseudo-classes such as `:hover` are state, not hiding, and are skipped)."""
     out: dict[str, str] = {}
+    budget = MAX_PAGE_STYLE_CHARS
     for style in doc.iter("style"):
         text = style.text or ""
-        if "{" not in text:
-            continue
+        if "{" not in text or len(text) > MAX_STYLE_CHARS:
+            continue   # a site's whole stylesheet pasted inline is design, not an injected block
+        budget -= len(text)
+        if budget < 0:
+            break      # pages that inline hundreds of KB of CSS (seen in the corpus): the rest unread
         for m in RULE_RE.finditer(text):
             reason = style_reason(m.group(2))
             if reason is None:
@@ -133,18 +144,38 @@ def _own_reason(el, rules: dict[str, str]) -> str | None:
     return None
 
 
-def _hiding(el, rules: dict[str, str], memo: dict) -> tuple[str, object] | None:
+def hiding_elements(doc, rules: dict[str, str]) -> dict:
+    """Every element that hides what it holds, with why: one pass over the elements that carry a
+    style, the hidden attribute, a marquee, or (when the page's <style> hides by class or id) a
+    class or an id. A link is then hidden when one of its ancestors is among them."""
+    out: dict = {}
+    for el in doc.xpath("//*[@style or @hidden] | //marquee"):
+        reason = _own_reason(el, {})
+        if reason:
+            out[el] = reason
+    if rules:
+        for el in doc.xpath("//*[@class or @id]"):
+            if el not in out:
+                reason = _own_reason(el, rules)
+                if reason:
+                    out[el] = reason
+    return out
+
+
+def _hiding(el, hiders: dict, memo: dict) -> tuple[str, object] | None:
     """(why, the element that hides) for `el` or its nearest hiding ancestor."""
+    if not hiders:
+        return None
     chain = []
     node, found = el, None
     for _ in range(MAX_ANCESTORS):
-        if node is None or node.tag in ("body", "html"):
+        if node is None:
             break
         if node in memo:
             found = memo[node]
             break
         chain.append(node)
-        reason = _own_reason(node, rules)
+        reason = hiders.get(node)
         if reason:
             found = (reason, node)
             break
@@ -171,14 +202,16 @@ def _offsite(href: str | None, url: str) -> str | None:
     return None if same_site(target, url) else target
 
 
-def _anchors(root, url: str, rules: dict, memo: dict, prefix: str, out: dict) -> None:
+def _anchors(root, url: str, hiders: dict, memo: dict, prefix: str, out: dict) -> None:
+    if not hiders and not prefix:
+        return   # nothing on the page hides anything
     for a in root.iter("a"):
         if len(out) >= MAX_PER_PAGE:
             return
         target = _offsite(a.get("href"), url)
         if target is None:
             continue
-        hidden = _hiding(a, rules, memo)
+        hidden = _hiding(a, hiders, memo)
         if hidden is None and not prefix:
             continue
         how = "+".join(filter(None, (prefix, hidden[0] if hidden else None)))
@@ -191,14 +224,15 @@ def _anchors(root, url: str, rules: dict, memo: dict, prefix: str, out: dict) ->
 def hidden_links(doc, url: str) -> list[HiddenLink]:
     """Hidden links to other sites in a parsed page (call before scripts and styles are stripped)."""
     rules = css_rules(doc)
+    hiders = hiding_elements(doc, rules)
     memo: dict = {}
     out: dict = {}
-    _anchors(doc, url, rules, memo, "", out)
+    _anchors(doc, url, hiders, memo, "", out)
     for script in doc.iter("script"):
         text = script.text or ""
         if "document.write" not in text or len(out) >= MAX_PER_PAGE:
             continue
-        around = _hiding(script, rules, memo)
+        around = _hiding(script, hiders, memo)
         prefix = "script" if around is None else f"script+{around[0]}"
         for html in written_html(text):
             if "<a" not in html.lower():
@@ -208,7 +242,7 @@ def hidden_links(doc, url: str) -> list[HiddenLink]:
             except (etree.ParserError, etree.XMLSyntaxError, ValueError):
                 continue
             if frag is not None:
-                _anchors(frag, url, rules, {}, prefix, out)
+                _anchors(frag, url, hiding_elements(frag, rules), {}, prefix, out)
     return list(out.values())
 
 

@@ -167,12 +167,12 @@ class ContentPages:
         try:
             art = read_article(response.body, response.url, as_of=self.spider.as_of,
                                header_encoding=self.spider._encoding(response),
-                               margin_days=self.spider.future_margin_days)
+                               margin_days=self.spider.future_margin_days, listed_date=meta.get("list_date"))
         except Exception as e:  # noqa: BLE001 - an unreadable article is recorded, never a crash
             yield self._text(sid, response.url, "article", None, key=meta.get("key"), title=meta.get("title"),
                              published=meta.get("list_date"), error=f"解析失败: {e}")
             return
-        published = meta.get("list_date") or art.date
+        published = art.date
         yield self._text(sid, response.url, "article", art.text, key=meta.get("key"),
                          title=art.title or meta.get("title"), published=published)
         yield from self._hidden(sid, response.url, art.hidden)

@@ -47,7 +47,9 @@ def attachment_links(doc, url: str) -> list[tuple[str, str]]:
 
 
 def read_article(body: bytes | str, url: str, *, as_of: dt.date, header_encoding: str | None = None,
-                 margin_days: int = 2) -> ArticleContent:
+                 margin_days: int = 2, listed_date: dt.date | None = None) -> ArticleContent:
+    """`listed_date`: the date the column's list shows for it, which is the publication date the
+    checks use; the page's own date cascade is then not run."""
     raw, _ = decode_body(body, header_encoding) if isinstance(body, bytes) else (body, "unicode")
     doc = parse_html(raw)
     meta = meta_map(doc)
@@ -58,10 +60,11 @@ def read_article(body: bytes | str, url: str, *, as_of: dt.date, header_encoding
         h1 = doc.find(".//h1")
         el = h1 if h1 is not None else doc.find(".//title")
         title = clean_text(el.xpath("string()")) if el is not None else None
-    window = DateWindow(as_of, margin_days)
-    found = article.page_date(doc, raw, url, meta, window, use_dateparser=False)
+    if listed_date is None:
+        found = article.page_date(doc, raw, url, meta, DateWindow(as_of, margin_days), use_dateparser=False)
+        listed_date = found.value if found else None
     return ArticleContent(title=title or None, text=bodytext.page_text(doc),
-                          date=found.value if found else None, attachments=attachment_links(doc, url),
+                          date=listed_date, attachments=attachment_links(doc, url),
                           hidden=hidden_found)
 
 
