@@ -47,11 +47,13 @@ def scope(row: dict) -> str:
 
 
 def _message(row: dict, where: str) -> str:
+    """<where>不可用链接：<why, in Chinese, with the technical detail>；<the link>，<pages carrying it>."""
     what = f"“{row['text']}”" if row.get("text") else KIND_LABELS.get(row["kind"], "链接")
     carried = f"共{row['pages']}个页面含此链接" if row["pages"] > 1 else "1个页面含此链接"
     if row["on_home"] and row["pages"] > 1:
         carried += "（含首页）"
-    return f"{where}链接不可用：{what} {row['url']}，{row.get('error') or REASONS.get(row['reason'], '')}；{carried}"
+    why = row.get("error") or REASONS.get(row["reason"], "")
+    return f"{where}不可用链接：{why}；链接{what} {row['url']}，{carried}"
 
 
 @rule("LINK_BROKEN", title="链接不可用", severity="deduct", needs="links",

@@ -256,30 +256,57 @@ def columns_command(db: str, *, run_id: int | None = None, site_id: str | None =
     from reports.model import seen_view
     from reports.terminal import print_columns
 
-    if not Path(db).is_file():
-        raise UsageError(f"数据库文件不存在：{db}")
-    store = _store(db)
+    store = _crawled_store(db)
     try:
-        if store.latest_run(complete_only=False) is None:
-            raise UsageError(f"数据库中没有巡检批次：{db}")
-        run = store.latest_crawled_run() if run_id is None else \
-            store.latest_crawled_run(before=run_id + 1)
-        if run is None or (run_id is not None and run["id"] != run_id):
-            raise UsageError(f"批次 {run_id} 不存在或没有抓取数据" if run_id is not None
-                             else "数据库中没有抓取到数据的批次")
-        known = {s["id"]: s for s in store.sites()}
-        if site_id is not None and site_id not in known:
-            raise UsageError(f"数据库中没有标识为“{site_id}”的网站 (no site with id {site_id})")
-        crawled = store.crawled_sites(run["id"])
-        ids = [sid for sid in known if sid in crawled and site_id in (None, sid)]
-        if not ids:
-            raise UsageError(f"批次 {run['id']} 没有巡检网站“{site_id}”" if site_id
-                             else f"批次 {run['id']} 没有网站的抓取记录")
+        run, known, ids = _crawled_sites(store, run_id, site_id)
         print_columns(run, [(known[sid], seen_view(store, run, known[sid])) for sid in ids],
                       console)
     finally:
         store.close()
     return 0
+
+
+def links_command(db: str, *, run_id: int | None = None, site_id: str | None = None,
+                  everything: bool = False, console=None) -> int:
+    """`govwatch links`: the links each site's sweep found broken or could not verify (`everything`:
+    also those that worked only when tried again)."""
+    from reports.links_listing import print_links, stored_links
+
+    store = _crawled_store(db)
+    try:
+        run, known, ids = _crawled_sites(store, run_id, site_id)
+        print_links(run, [(known[sid], *stored_links(store, run["id"], sid, everything)) for sid in ids],
+                    console)
+    finally:
+        store.close()
+    return 0
+
+
+def _crawled_store(db: str):
+    if not Path(db).is_file():
+        raise UsageError(f"数据库文件不存在：{db}")
+    return _store(db)
+
+
+def _crawled_sites(store, run_id: int | None, site_id: str | None) -> tuple[dict, dict, list[str]]:
+    """The crawl run asked for (default: the latest), the sites known, the ids of those it crawled
+    (only `site_id` when given); UsageError when there is none."""
+    if store.latest_run(complete_only=False) is None:
+        raise UsageError(f"数据库中没有巡检批次：{store.path}")
+    run = store.latest_crawled_run() if run_id is None else \
+        store.latest_crawled_run(before=run_id + 1)
+    if run is None or (run_id is not None and run["id"] != run_id):
+        raise UsageError(f"批次 {run_id} 不存在或没有抓取数据" if run_id is not None
+                         else "数据库中没有抓取到数据的批次")
+    known = {s["id"]: s for s in store.sites()}
+    if site_id is not None and site_id not in known:
+        raise UsageError(f"数据库中没有标识为“{site_id}”的网站 (no site with id {site_id})")
+    crawled = store.crawled_sites(run["id"])
+    ids = [sid for sid in known if sid in crawled and site_id in (None, sid)]
+    if not ids:
+        raise UsageError(f"批次 {run['id']} 没有巡检网站“{site_id}”" if site_id
+                         else f"批次 {run['id']} 没有网站的抓取记录")
+    return run, known, ids
 
 
 # -- rules ------------------------------------------------------------------------------------------
@@ -351,6 +378,10 @@ def _crawl_arguments(sp) -> None:
                     help="sweep 全量巡检（默认）；daily 日常巡检，只读各栏目第一页")
     sp.add_argument("--site", help="只巡检该标识的网站")
     sp.add_argument("--no-progress", action="store_true", help="不显示进度")
+    sp.add_argument("--links", action=argparse.BooleanOptionalAction, default=None,
+                    help="全面巡检时检查所巡页面上的全部链接（默认开启；--no-links 关闭）")
+    sp.add_argument("--external-links", action="store_true",
+                    help="同时检查指向其他网站的链接（每个网站最多1个请求、间隔1秒）")
     _fleet_arguments(sp)
 
 
@@ -372,6 +403,14 @@ def _fleet_settings(args) -> dict:
     for name, value in chosen.items():
         if value is not None and value < (0 if name == "DOWNLOAD_DELAY" else 1):
             raise UsageError(f"参数取值无效：{name} = {value}")
+    return {k: v for k, v in chosen.items() if v is not None}
+
+
+def _link_settings(args) -> dict:
+    """链接可用性 (crawler/linkcheck): on in sweeps unless --no-links; daily runs never check links."""
+    if args.links and args.mode != "sweep":
+        raise UsageError("链接检查只在全面巡检（--mode sweep）中进行")
+    chosen = {"GOVWATCH_LINKS": args.links, "GOVWATCH_EXTERNAL_LINKS": args.external_links or None}
     return {k: v for k, v in chosen.items() if v is not None}
 
 
@@ -424,12 +463,19 @@ def _stage_commands(sub) -> None:
 
 
 def _tool_commands(sub) -> None:
-    """columns, demo, extract, rules, mark, probe."""
+    """columns, links, demo, extract, rules, mark, probe."""
     sp = sub.add_parser("columns", help="查看巡检发现的栏目（栏目树、抓取范围、站外入口）")
     sp.set_defaults(command_function=_columns_command)
     sp.add_argument("--db", required=True, help="SQLite 数据库文件")
     sp.add_argument("--site", help="只显示该标识的网站")
     sp.add_argument("--run", type=int, help="批次号（默认最近一次抓取）")
+
+    sp = sub.add_parser("links", help="查看全面巡检检查出的不可用链接和无法核实的链接")
+    sp.set_defaults(command_function=_links_command)
+    sp.add_argument("--db", required=True, help="SQLite 数据库文件")
+    sp.add_argument("--site", help="只显示该标识的网站")
+    sp.add_argument("--run", type=int, help="批次号（默认最近一次抓取）")
+    sp.add_argument("--all", action="store_true", help="也列出首次检查失败、复查正常的链接")
 
     sp = sub.add_parser("demo", help="在内置示例网站上运行完整巡检")
     sp.set_defaults(command_function=_demo_command)
@@ -538,7 +584,8 @@ def _run_command(args) -> int:
     run_id = run_job(args.sites, args.db, args.out, as_of=_as_of(args.as_of), mode=args.mode,
                      site_id=args.site, profile=args.profile, rubric=args.rubric,
                      holidays=args.holidays, notify=args.notify, progress=not args.no_progress,
-                     settings=_fleet_settings(args), resume=args.resume, redis=_redis_url(args))
+                     settings=_fleet_settings(args) | _link_settings(args), resume=args.resume,
+                     redis=_redis_url(args))
     return run_status(args.db, run_id)
 
 
@@ -546,7 +593,8 @@ def _run_command(args) -> int:
 def _crawl_command(args) -> int:
     sites = _select(load_sites(args.sites), args.site)
     run_id, code = crawl_only(args.db, sites, args.sites, as_of=_as_of(args.as_of), mode=args.mode,
-                              progress=not args.no_progress, settings=_fleet_settings(args))
+                              progress=not args.no_progress,
+                              settings=_fleet_settings(args) | _link_settings(args))
     if code != 0:
         print(f"抓取不完整，批次 {run_id}（抓取进程退出码 {code}）", file=sys.stderr)
         return INCOMPLETE
@@ -576,6 +624,10 @@ def _report_command(args) -> int:
 
 def _columns_command(args) -> int:
     return columns_command(args.db, run_id=args.run, site_id=args.site)
+
+
+def _links_command(args) -> int:
+    return links_command(args.db, run_id=args.run, site_id=args.site, everything=args.all)
 
 
 def _demo_command(args) -> int:

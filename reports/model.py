@@ -26,6 +26,7 @@ from reports.labels import (
     severity_label,
     status_label,
 )
+from reports.links import link_runs, link_view
 from reports.rows import RunRows, monthly_counts, trends
 
 log = logging.getLogger(__name__)
@@ -312,9 +313,11 @@ def build_model(store, run_id: int) -> dict:
             trend = [(r, day, trend_counts.get((r, sid), 0)) for r, day in trend_runs]
             sites.append(_site(s, rows, crawled, as_of, trend))
         monthly = counting.result()
+    checked_links = link_runs(db, crawl_run)
     for s in sites:
         s["monthly"] = _monthly(None if crawl_run is None else monthly.get(s["id"], []),
                                 s["columns"])
+        s["links"] = link_view(s["findings"], checked_links.get(s["id"]))   # 链接可用性 (reports/links.py)
 
     generated_at = datetime.now(UTC).astimezone().isoformat(timespec="seconds")
     run_trend = [(r, day, sum(n for (rid, _), n in trend_counts.items() if rid == r))

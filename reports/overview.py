@@ -33,6 +33,7 @@ def overview_view(model: dict) -> dict:
             "score": s["score"], "severity": [counts["by_severity"][k] for k in SEVERITY_ORDER],
             "unverified": s["unverified"], "active": counts["active"], "new": counts["new"],
             "resolved": counts["resolved"],
+            "links": s["links"]["broken"] if s["links"]["checked"] else "未检查",
         })
     return {
         "rows": rows, "pages": pages,
@@ -41,4 +42,5 @@ def overview_view(model: dict) -> dict:
         "kinds": _options([s["kind_label"] for s in sites]),
         "verdicts": sorted({r["verdict"] for r in rows}),
         "unverified": sum(s["unverified"] for s in sites),
+        "links": sum(s["links"]["broken"] for s in sites),
     }

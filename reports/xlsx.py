@@ -20,7 +20,7 @@ SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 MAX_SHEET_NAME = 31
 MAX_CELL = 32767
 MAX_URL = 2079
-RESERVED_SHEETS = ("汇总", "栏目清单", "公开统计", "留言办理", "评分")
+RESERVED_SHEETS = ("汇总", "栏目清单", "链接可用性", "公开统计", "留言办理", "评分")
 
 SITE_COLUMNS = (  # header, width
     ("序号", 6), ("网站名称", 18), ("网站标识码", 14), ("主办单位", 16), ("问题类型", 16),
@@ -32,6 +32,7 @@ SUMMARY_COLUMNS = (
     ("序号", 6), ("网站名称", 22), ("网站标识码", 14), ("主办单位", 18), ("网址", 30),
     ("结论", 10), ("得分", 8), ("单项否决", 9), ("扣分", 7), ("提示", 7), ("待整改合计", 10),
     ("本次新发现", 10), ("本次已整改", 10), ("近7天访问失败率", 14), ("结论说明", 40),
+    ("首页不可用链接", 9), ("其他不可用链接", 9),
 )
 
 
@@ -135,7 +136,8 @@ def _summary(w: _Writer, model: dict) -> None:
         w.url(ws, row, 4, s["url"])
         rest = [s["verdict"], s["score"], *[cnt["by_severity"][k] for k in SEVERITY_ORDER],
                 cnt["active"], cnt["new"], cnt["resolved"],
-                percent(av["ratio"]) if av["count"] else "无探测记录", s["verdict_reason"]]
+                percent(av["ratio"]) if av["count"] else "无探测记录", s["verdict_reason"],
+                *link_counts(s)]
         for c, v in enumerate(rest, 5):
             w.cell(ws, row, c, v)
     t = model["totals"]
@@ -146,6 +148,14 @@ def _summary(w: _Writer, model: dict) -> None:
         w.cell(ws, row, c, v, w.bold)
     ws.autofilter(head, 0, max(head, row - 1), len(SUMMARY_COLUMNS) - 1)
     _page_setup(ws, head, len(SUMMARY_COLUMNS))
+
+
+def link_counts(s: dict) -> tuple:
+    """首页 and other (站外 included) broken links of a site; "未检查" when its links were not checked."""
+    links = s["links"]
+    if not links["checked"]:
+        return "未检查", "未检查"
+    return links["home"], links["inner"] + links["external"]
 
 
 def _site_sheet(w: _Writer, model: dict, s: dict, name: str) -> None:
@@ -394,6 +404,8 @@ def write_xlsx(model: dict, path: str | Path) -> Path:
         for s, name in zip(model["sites"], sheet_names([s["name"] for s in model["sites"]]), strict=False):
             _site_sheet(w, model, s, name)
         _seen(w, model)
+        from reports.xlsx_links import links_sheet  # it builds on this module's writer
+        links_sheet(w, model, model["sites"])
         _disclosure(w, model)
         _boards(w, model)
         _scores(w, model)

@@ -17,7 +17,8 @@ import xlsxwriter
 from reports.fleet import worst_first
 from reports.labels import EVIDENCE_LABELS, INCOMPLETE_BANNER, SEVERITY_ORDER, TIME_NOTE
 from reports.tables import percent
-from reports.xlsx import _boards, _page_setup, _title, _Writer
+from reports.xlsx import _boards, _page_setup, _title, _Writer, link_counts
+from reports.xlsx_links import links_sheet
 
 FINDING_COLUMNS = (  # header, width
     ("序号", 7), ("网站名称", 20), ("网站标识码", 13), ("主办单位", 18), ("所属地区", 12),
@@ -30,7 +31,7 @@ SUMMARY_COLUMNS = (
     ("序号", 6), ("网站名称", 22), ("网站标识码", 14), ("主办单位", 18), ("所属地区", 12),
     ("网站类型", 12), ("网址", 30), ("结论", 10), ("得分", 8), ("单项否决", 9), ("扣分", 7),
     ("提示", 7), ("无法核实", 9), ("待整改合计", 10), ("本次新发现", 10), ("本次已整改", 10),
-    ("近7天访问失败率", 14), ("结论说明", 40),
+    ("近7天访问失败率", 14), ("结论说明", 40), ("首页不可用链接", 9), ("其他不可用链接", 9),
 )
 SITE_COLUMNS = (("网站名称", 22), ("主办单位", 18), ("所属地区", 12))
 MAX_EVIDENCE = 500   # characters of the 证据 cell: the figures, not a dump
@@ -75,7 +76,7 @@ def _summary(w: _Writer, model: dict, sites: list[dict]) -> None:
         w.url(ws, row, 6, s["url"])
         rest = (s["verdict"], s["score"], *[cnt["by_severity"][k] for k in SEVERITY_ORDER],
                 s["unverified"], cnt["active"], cnt["new"], cnt["resolved"],
-                percent(av["ratio"]) if av["count"] else "无探测记录", s["verdict_reason"])
+                percent(av["ratio"]) if av["count"] else "无探测记录", s["verdict_reason"], *link_counts(s))
         for c, v in enumerate(rest, 7):
             w.cell(ws, row, c, v)
     t = model["totals"]
@@ -209,7 +210,7 @@ def _workbook(path: Path) -> xlsxwriter.Workbook:
 
 
 def write_fleet_xlsx(model: dict, path: str | Path) -> Path:
-    """The province workbook: 汇总, 整改清单, 评分, 公开统计, 留言办理, 抓取范围."""
+    """The province workbook: 汇总, 整改清单, 链接可用性, 评分, 公开统计, 留言办理, 抓取范围."""
     path = Path(path)
     sites = worst_first(model["sites"])
     wb = _workbook(path)
@@ -217,6 +218,7 @@ def write_fleet_xlsx(model: dict, path: str | Path) -> Path:
         w = _Writer(wb)
         _summary(w, model, sites)
         _findings(w, model, sites)
+        links_sheet(w, model, sites, fleet=True)
         _scores(w, model, sites)
         _disclosure(w, model, sites)
         _boards(w, model)

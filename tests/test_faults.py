@@ -1,6 +1,9 @@
 """The fault matrix: every fault in tests/faultserver.py through a real crawl (`run_job`), with the
 exact outcome each must produce. A column we could not read is 无法核实 (EXTRACTION_FAILED) and
-nothing else; a homepage we could not read is SITE_UNREACHABLE and nothing else; content that is
+nothing else about the column; the link to it is a broken link (LINK_BROKEN) only when the link
+check, a while later, meets what a visitor meets too (a timeout, a 5xx, a reset or refused
+connection, a redirect loop) — never for a WAF challenge, robots.txt, an off-site redirect or odd
+content. A homepage we could not read is SITE_UNREACHABLE and nothing else; content that is
 merely odd (charset, size, traps, absurd dates) is read correctly or bounded, never misjudged.
 
 The faults run as one site each in two crawls (network faults with a 2 s timeout, heavy content
@@ -23,6 +26,7 @@ AS_OF = date(2026, 11, 27)
 BUDGET = 40
 BODY_CAP = 2 * 1024 * 1024
 EF = "EXTRACTION_FAILED"
+LB = ("LINK_BROKEN", None)   # the homepage's link to the failing column (crawler/linkcheck)
 NEVER_FOR_FAILED = ("COLUMN_STALE", "COLUMN_BLANK", "COLUMN_MISSING")
 NO_MANDATORY_PROFILE = ("extends: gb2019\nname: faults\n"
                         "mandatory:\n  common: []\n  portal: []\n  department: []\n  township: []\n")
@@ -34,18 +38,18 @@ NETWORK = [f for f in FAULTS if f not in CONTENT]
 # A stored error is Chinese first, the technical text in parentheses (crawler/neterrors.py).
 EXPECT: dict[str, tuple[set, str | None]] = {
     "control": (set(), None),
-    "timeout": ({(EF, FAULTY)}, r"^网页响应超时（DownloadTimeoutError.*took longer than 2"),
-    "slow": ({(EF, FAULTY)}, r"^网页响应超时（DownloadTimeoutError.*took longer than 2"),
-    "slow_drip": ({(EF, FAULTY)}, r"^网页响应超时（DownloadTimeoutError.*took longer than 2"),
-    "http_503": ({(EF, FAULTY)}, r"^服务暂时不可用（HTTP 503）$"),
-    "conn_reset": ({(EF, FAULTY)}, r"^(?:服务器未响应，)?连接中断（.*(?:ConnectionLost|Connection.*(?:reset|lost|closed)"
+    "timeout": ({(EF, FAULTY), LB}, r"^网页响应超时（DownloadTimeoutError.*took longer than 2"),
+    "slow": ({(EF, FAULTY), LB}, r"^网页响应超时（DownloadTimeoutError.*took longer than 2"),
+    "slow_drip": ({(EF, FAULTY), LB}, r"^网页响应超时（DownloadTimeoutError.*took longer than 2"),
+    "http_503": ({(EF, FAULTY), LB}, r"^服务暂时不可用（HTTP 503）$"),
+    "conn_reset": ({(EF, FAULTY), LB}, r"^(?:服务器未响应，)?连接中断（.*(?:ConnectionLost|Connection.*(?:reset|lost|closed)"
                                    r"|ResponseFailed)"),
-    "refused": ({(EF, FAULTY)}, r"^连接被拒绝（.*ConnectionRefused"),
+    "refused": ({(EF, FAULTY), LB}, r"^连接被拒绝（.*ConnectionRefused"),
     "waf_412": ({(EF, FAULTY)}, r"^网站防护设备拦截（WAF质询），页面无法核实（WafChallenge: HTTP 412 JS 质询"),
     "waf_521": ({(EF, FAULTY)}, r"^网站防护设备拦截（WAF质询），页面无法核实（WafChallenge: HTTP 521 "),
     "waf_200": ({(EF, FAULTY)}, r"^网站防护设备拦截（WAF质询），页面无法核实（WafChallenge: HTTP 200 云锁"),
     "waf_403": ({(EF, FAULTY)}, r"^网站防护设备拦截（WAF质询），页面无法核实（WafChallenge: HTTP 403 拦截页"),
-    "redirect_loop": ({(EF, FAULTY)}, r"^重定向次数过多，疑似重定向循环（IgnoreRequest: max redirections reached）$"),
+    "redirect_loop": ({(EF, FAULTY), LB}, r"^重定向次数过多，疑似重定向循环（IgnoreRequest: max redirections reached）$"),
     "redirect_offsite": ({(EF, FAULTY)}, r"^重定向到站外网址 http://127\.0\.0\.2:.*页面无法核实（OffsiteRedirect）$"),
     "robots": ({(EF, FAULTY)}, r"^网站 robots\.txt 禁止抓取该页面（IgnoreRequest: Forbidden by robots\.txt）$"),
     "binary": ({(EF, FAULTY)}, r"^内容不是网页文本.*（NotTextBody）$"),
@@ -197,6 +201,10 @@ def test_calendar_trap_engaged_and_bounded(matrix):
     """The endless pager really was followed (the budget, not luck, stopped it)."""
     site = _site(matrix, "calendar_trap")
     served = sum(n for p, n in matrix["hits"].items() if p.startswith("/s/calendar_trap/"))
+    # the link checks of the pages read are bounded apart (GOVWATCH_LINK_MAX per site): counted out
+    (checked,) = matrix["store"].rows("link_runs", "run_id = ? and site_id = ?",
+                                      [matrix["runs"]["calendar_trap"], _sid("calendar_trap")])
+    served -= checked["requests"]
     assert len(site["fetches"]) >= BUDGET - 5
     # what the budget left unread is recorded, not silently dropped
     (note,) = [f for f in site["fetches"] if f["kind"] == "budget"]

@@ -407,8 +407,8 @@ def test_empty_unfinished_run_still_writes_every_report(tmp_path):
     data = json.loads(paths["json"].read_text(encoding="utf-8"))
     assert data["complete"] is False and data["sites"] == []
     assert "本次巡检未完成，结果不完整" in paths["html"].read_text(encoding="utf-8")
-    assert openpyxl.load_workbook(paths["xlsx"]).sheetnames == ["汇总", "栏目清单", "公开统计", "留言办理",
-                                                                 "评分"]
+    assert openpyxl.load_workbook(paths["xlsx"]).sheetnames == ["汇总", "栏目清单", "链接可用性", "公开统计",
+                                                                 "留言办理", "评分"]
     assert paths["csv"].read_text(encoding="utf-8-sig").count("\n") == 1   # header only
     store.close()
 

@@ -75,7 +75,8 @@ class LinkChecker:
         self.crawler, self.spider = crawler, spider
         self.external = opt("GOVWATCH_EXTERNAL_LINKS", s.getbool)
         self.retry_after = opt("GOVWATCH_LINK_RETRY_AFTER", s.getfloat)
-        self.timeout = opt("GOVWATCH_LINK_TIMEOUT", s.getfloat)
+        # never longer than the crawl waits for a page
+        self.timeout = min(opt("GOVWATCH_LINK_TIMEOUT", s.getfloat), s.getfloat("DOWNLOAD_TIMEOUT", 180))
         self.max_links = opt("GOVWATCH_LINK_MAX", s.getint)
         self.ext_per_host = max(1, opt("GOVWATCH_EXTERNAL_PER_HOST", s.getint))
         self.ext_delay = opt("GOVWATCH_EXTERNAL_DELAY", s.getfloat)

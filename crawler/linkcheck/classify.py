@@ -57,12 +57,16 @@ ACCESS_STATUSES = (401, 403, 407, 451)   # someone with access may open it: not 
 # an empty file — the GET tells which)
 HEAD_REFUSED = (400, 403, 405, 501)
 
-# what a page says when it is not there (title, or the text of a short page)
-NOT_FOUND_RE = re.compile(
-    r"页面不存在|您访问的页面不存在|页面未找到|页面找不到|找不到(?:该|此|您要的|您访问的|所需的)?(?:页面|网页)|"
-    r"(?:网页|信息|文章|内容|栏目)不存在|(?:页面|网页|信息|文章|内容)已(?:被)?删除|访问的页面已不存在|"
-    r"(?<!\d)404(?!\d)|not\s+found|page\s+(?:not\s+found|does\s+not\s+exist)|出错了|错误页面", re.I)
-SHORT_TEXT = 1500        # characters of visible text: a longer page saying "页面不存在" is judged by its title
+# What a page says when it is not there. The strong wordings are read in the title or anywhere in a
+# page of modest length (a soft-404 page in the site's template, menus included); the weak ones
+# (信息不存在, 已删除, 404 …) also occur in ordinary prose, so only in the title or a page of a few lines.
+STRONG_NOT_FOUND_RE = re.compile(
+    r"您访问的页面不存在|页面不存在|页面未找到|页面找不到|访问的页面已不存在|找不到(?:该|此|您要的|您访问的|所需的)?(?:页面|网页)|"
+    r"404\s*not\s*found|page\s+(?:not\s+found|does\s+not\s+exist)", re.I)
+WEAK_NOT_FOUND_RE = re.compile(r"(?:网页|信息|文章|内容|栏目)不存在|(?:页面|网页|信息|文章|内容)已(?:被)?删除|"
+                               r"(?<!\d)404(?!\d)|not\s+found|出错了|错误页面", re.I)
+MODEST_TEXT = 1000       # characters of visible text
+FEW_LINES = 200
 TITLE_RE = re.compile(rb"<title[^>]*>(.*?)</title", re.I | re.S)
 SCRIPT_STYLE_RE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
 TAG_RE = re.compile(r"<[^>]+>")
@@ -112,9 +116,11 @@ def says_not_found(answer: Answer) -> str | None:
     if not answer.body or "html" not in (answer.content_type or "text/html"):
         return None
     title, visible = page_text(answer)
-    m = NOT_FOUND_RE.search(title)
-    if m is None and len(visible) <= SHORT_TEXT:
-        m = NOT_FOUND_RE.search(visible)
+    m = STRONG_NOT_FOUND_RE.search(title) or WEAK_NOT_FOUND_RE.search(title)
+    if m is None and len(visible) <= MODEST_TEXT:
+        m = STRONG_NOT_FOUND_RE.search(visible)
+    if m is None and len(visible) <= FEW_LINES:
+        m = WEAK_NOT_FOUND_RE.search(visible)
     return m.group(0) if m else None
 
 

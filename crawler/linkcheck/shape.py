@@ -21,7 +21,9 @@ from crawler.linkcheck.classify import page_text
 from crawler.urls import column_key
 
 MAX_TEXT = 5000           # characters of normalised text kept and compared
-SAME_TEXT = 0.95          # similarity from which a page reads as the site's "not found" page
+# characters two normalised texts may differ by and still be the site's "not found" page: a template's
+# menus and footer are most of its text, so a share (95 % alike) would take a short article for it
+SAME_CHARS = 20
 DIGITS_RE = re.compile(r"\d+")
 SPACE_RE = re.compile(r"\s+")
 
@@ -77,11 +79,13 @@ class Shape:
         text = normalise(page_text(answer)[1], answer.url)
         if text == self.text:
             return "与本网站“页面不存在”时的页面内容相同"
-        if abs(len(text) - len(self.text)) <= 0.1 * max(len(text), len(self.text)):
-            matcher = difflib.SequenceMatcher(None, text, self.text, autojunk=False)
-            if matcher.real_quick_ratio() >= SAME_TEXT and matcher.quick_ratio() >= SAME_TEXT \
-                    and matcher.ratio() >= SAME_TEXT:
-                return "与本网站“页面不存在”时的页面内容基本相同"
+        if abs(len(text) - len(self.text)) > SAME_CHARS:
+            return None
+        # characters the two do not share, T·(1 − ratio): bounded cheaply first, then counted
+        total = len(text) + len(self.text)
+        matcher = difflib.SequenceMatcher(None, text, self.text, autojunk=False)
+        if total * (1 - matcher.quick_ratio()) <= SAME_CHARS and total * (1 - matcher.ratio()) <= SAME_CHARS:
+            return "与本网站“页面不存在”时的页面内容基本相同"
         return None
 
     def describe(self) -> str:
