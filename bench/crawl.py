@@ -314,6 +314,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", action="store_true", help="also run the sweep under cProfile and print the top")
     ap.add_argument("--skip-bare", action="store_true")
     ap.add_argument("--repeat", type=int, default=1, help="alternate sweep/bare runs N times, keep the best")
+    ap.add_argument("--content", choices=("off", "on", "both"), default="both",
+                    help="content checks (issue 16) in the compared sweep: off (GOVWATCH_CONTENT=False) is the "
+                         "sweep compared with bare Scrapy; both also times a sweep with them on, once per repetition")
     args = ap.parse_args(argv)
     if args.pages < 100 or not 1 <= args.sites <= 50:
         ap.error("--pages must be ≥ 100 and --sites between 1 and 50")
@@ -334,7 +337,8 @@ def main(argv: list[str] | None = None) -> int:
     db = str(workdir / "bench.db")
     for suffix in ("", "-wal", "-shm"):
         Path(db + suffix).unlink(missing_ok=True)
-    settings = {"GOVWATCH_MAX_PAGES": len(site.expected) * 2 + 100, "GOVWATCH_PROGRESS": False}
+    settings = {"GOVWATCH_MAX_PAGES": len(site.expected) * 2 + 100, "GOVWATCH_PROGRESS": False,
+                "GOVWATCH_CONTENT": args.content == "on"}
     rows: list[tuple] = []
     notes: list[str] = []
 
@@ -353,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         best: dict[str, tuple] = {}
 
         pairs: list[tuple[float, float, float]] = []   # per repetition: govwatch/bare wall, steady, CPU
+        content_pairs: list[tuple] = []   # per repetition: content-off wall, content-on requests, wall, CPU
 
         def keep(name: str, ph: Phase, res: dict) -> tuple:
             wall = res["out"].get("crawl_seconds", res["wall"])
@@ -395,7 +400,30 @@ def main(argv: list[str] | None = None) -> int:
             with Phase(server) as ph2p:
                 bp = _run_child("bare", {"bases": server.base_urls, "graph": graph, "parse": True})
             keep("bare + lxml parse", ph2p, bp)
-        rows += [best[n] for n in ("govwatch sweep", "bare Scrapy", "bare + lxml parse") if n in best]
+            if args.content == "both":
+                # the same sweep with the content checks on: articles and attachments are extra requests
+                store = Store(db)
+                content_id = store.start_run("sweep", as_of.isoformat(), "bench-content")
+                store.close()
+                with Phase(server) as phc:
+                    gc_on = _run_child("govwatch", dict(job, run_id=content_id,
+                                                        settings=dict(settings, GOVWATCH_CONTENT=True)))
+                keep("sweep + content", phc, gc_on)
+                content_pairs.append((gw_row[2], phc.requests, gc_on["out"].get("crawl_seconds", gc_on["wall"]),
+                                      gc_on["cpu"]))
+        rows += [best[n] for n in ("govwatch sweep", "sweep + content", "bare Scrapy", "bare + lxml parse")
+                 if n in best]
+        if content_pairs:
+            store = Store(db)
+            texts = dict(store.db.execute("select kind, count(*) from page_texts where run_id = ? group by kind",
+                                          [content_id]).fetchall())
+            store.close()
+            off_wall = statistics.median(p[0] for p in content_pairs)
+            on_wall = statistics.median(p[2] for p in content_pairs)
+            extra = content_pairs[-1][1] - len(site.expected) * len(hosts)
+            notes.append(f"content checks on (median of {len(content_pairs)}): {on_wall:.1f}s against {off_wall:.1f}s "
+                         f"off = {on_wall / off_wall:.2f}×, {extra} extra requests (texts stored: "
+                         f"{', '.join(f'{k} {v}' for k, v in sorted(texts.items()))})")
         counts = _store_counts(db, sweep_id)
         missing, extra, examples = _diff(site, ph1.served, hosts)
         notes.append(f"govwatch sweep: {counts['fetches']} fetches stored, {counts['items']} items "
