@@ -305,6 +305,24 @@ def _profile_report(path: str, top: int = 25) -> str:
     return "\n".join(lines) + "\n" + out.getvalue()
 
 
+def _link_cost(db: str, run_id: int, pairs: list[tuple], sweep_requests: int) -> str:
+    """The extra cost of the link checks: each repetition's links-on sweep against the links-off
+    sweep just before it (wall time and CPU), and what the checks did (link_runs)."""
+    from crawler.store import Store
+    store = Store(db)
+    links, sent, broken, unverified = store.db.execute(
+        "select sum(links), sum(requests), sum(broken), sum(unverified) from link_runs where run_id = ?",
+        [run_id]).fetchone()
+    store.close()
+    walls = [on / off for off, _, _, on, _ in pairs]
+    cpus = [on_cpu / off_cpu for _, off_cpu, _, _, on_cpu in pairs]
+    spread = f" ({min(walls):.2f}–{max(walls):.2f})" if len(pairs) > 1 else ""
+    return (f"link checks on (median of {len(pairs)} back-to-back pair(s)): "
+            f"{statistics.median(walls):.2f}×{spread} the sweep's wall time, {statistics.median(cpus):.2f}× its CPU; "
+            f"{pairs[-1][2] - sweep_requests} extra requests for {links} distinct links ({sent} checks sent, "
+            f"the rest answered by the walk's own fetches; broken {broken}, unverified {unverified})")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pages", type=int, default=5000, help="requests a full sweep of one site makes")
@@ -314,6 +332,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", action="store_true", help="also run the sweep under cProfile and print the top")
     ap.add_argument("--skip-bare", action="store_true")
     ap.add_argument("--repeat", type=int, default=1, help="alternate sweep/bare runs N times, keep the best")
+    ap.add_argument("--links", choices=("off", "on", "both"), default="both",
+                    help="link checks (issue 15) in the compared sweep: off (GOVWATCH_LINKS=False) is the sweep "
+                         "compared with bare Scrapy; both also times a sweep with them on, back to back, per repetition")
     ap.add_argument("--content", choices=("off", "on", "both"), default="both",
                     help="content checks (issue 16) in the compared sweep: off (GOVWATCH_CONTENT=False) is the "
                          "sweep compared with bare Scrapy; both also times a sweep with them on, once per repetition")
@@ -339,6 +360,7 @@ def main(argv: list[str] | None = None) -> int:
         Path(db + suffix).unlink(missing_ok=True)
     settings = {"GOVWATCH_MAX_PAGES": len(site.expected) * 2 + 100, "GOVWATCH_PROGRESS": False,
                 "GOVWATCH_CONTENT": args.content == "on"}
+    settings["GOVWATCH_LINKS"] = args.links == "on"
     rows: list[tuple] = []
     notes: list[str] = []
 
@@ -371,6 +393,7 @@ def main(argv: list[str] | None = None) -> int:
         store.upsert_sites(sites)
         store.close()
         bare = None
+        link_pairs: list[tuple] = []   # per repetition: links-off wall and CPU, links-on requests, wall, CPU
         for rep in range(args.repeat):
             store = Store(db)
             sweep_id = store.start_run("sweep", as_of.isoformat(), "bench")
@@ -400,6 +423,17 @@ def main(argv: list[str] | None = None) -> int:
             with Phase(server) as ph2p:
                 bp = _run_child("bare", {"bases": server.base_urls, "graph": graph, "parse": True})
             keep("bare + lxml parse", ph2p, bp)
+            if args.links == "both":
+                # the same sweep with its link checks on (crawler/linkcheck), right after the one without
+                store = Store(db)
+                links_id = store.start_run("sweep", as_of.isoformat(), "bench-links")
+                store.close()
+                with Phase(server) as phl:
+                    gl_on = _run_child("govwatch", dict(job, run_id=links_id,
+                                                        settings=dict(settings, GOVWATCH_LINKS=True)))
+                keep("sweep + links", phl, gl_on)
+                link_pairs.append((gw_row[2], gw_row[6], phl.requests,
+                                   gl_on["out"].get("crawl_seconds", gl_on["wall"]), gl_on["cpu"]))
             if args.content == "both":
                 # the same sweep with the content checks on: articles and attachments are extra requests
                 store = Store(db)
@@ -424,6 +458,9 @@ def main(argv: list[str] | None = None) -> int:
             notes.append(f"content checks on (median of {len(content_pairs)}): {on_wall:.1f}s against {off_wall:.1f}s "
                          f"off = {on_wall / off_wall:.2f}×, {extra} extra requests (texts stored: "
                          f"{', '.join(f'{k} {v}' for k, v in sorted(texts.items()))})")
+        if link_pairs:
+            notes.append(_link_cost(db, links_id, link_pairs, len(site.expected) * len(hosts)))
+            rows.append(best["sweep + links"])
         counts = _store_counts(db, sweep_id)
         missing, extra, examples = _diff(site, ph1.served, hosts)
         notes.append(f"govwatch sweep: {counts['fetches']} fetches stored, {counts['items']} items "

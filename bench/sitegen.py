@@ -51,6 +51,9 @@ HTML_UTF8 = "text/html; charset=utf-8"
 XML_UTF8 = "text/xml; charset=utf-8"
 ARTICLE_PATH_RE = re.compile(r"/t(\d{8})_(\d+)\.html$")
 ROBOTS = b"User-agent: *\nAllow: /\n"
+# the stylesheet, script and logo every page loads: served, as a real site serves them
+ASSETS = {"/images/common.css": "text/css", "/script/jquery.min.js": "application/javascript",
+          "/images/logo.png": "image/png"}
 
 DEPTS = ["市发展和改革委员会", "市教育局", "市卫生健康委员会", "市农业农村局", "市自然资源和规划局",
          "市住房和城乡建设局", "市交通运输局", "市水务局", "市民政局", "市人力资源和社会保障局",
@@ -151,7 +154,12 @@ class GenSite:
     graph: dict[str, list[Req]] = field(default_factory=dict)
 
     def handle(self, method: str, path: str, query: dict | str, form: dict | None) -> Response:
-        """`LoopbackServer`-compatible handler (query/form may be parse_qs dicts of lists)."""
+        """`LoopbackServer`-compatible handler (query/form may be parse_qs dicts of lists). A HEAD is
+        answered as its GET (the server sends no body), /index.html as the homepage: link checks ask so."""
+        if method.upper() == "HEAD":
+            method = "GET"
+        if path == "/index.html":
+            path = "/"
         key = request_key(method, path, query, form)
         hit = self.pages.get(key)
         if hit is not None:
@@ -159,6 +167,8 @@ class GenSite:
         m = ARTICLE_PATH_RE.search(path)
         if m and method.upper() in ("GET", "HEAD"):
             return _article(path, m)
+        if path in ASSETS and method.upper() in ("GET", "HEAD"):
+            return 200, {"Content-Type": ASSETS[path]}, b"/* asset */"   # what every page loads (link checks)
         return 404, {"Content-Type": HTML_UTF8}, "<html><body><p>您访问的页面不存在。</p></body></html>".encode()
 
     @property

@@ -8,8 +8,8 @@ first attempt. Checks have a lower priority than the walk's pages, so they fill 
 the walk has nothing queued for it.
 
 How a link is checked:
-1. Per host, one random URL first (`shape.py`): the site's own 404. Until it answers, that host's
-   links wait.
+1. Per origin the site's pages come from, one random URL first (`shape.py`): the site's own 404.
+   Until it answers, the links to that origin wait.
 2. A link the walk may still fetch (an internal page that is not an article) waits for the walk's
    end, then uses the walk's answer when there is one. Others are checked as they are found.
 3. HEAD, or a ranged GET (Range: bytes=0-1023) where HEAD is refused or lies (`classify.
@@ -26,6 +26,7 @@ import json
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, StopDownload
@@ -57,6 +58,11 @@ DEFAULTS = {
 
 def enabled(settings, mode: str) -> bool:
     return mode == "sweep" and settings.getbool("GOVWATCH_LINKS", DEFAULTS["GOVWATCH_LINKS"])
+
+
+def _origin(url: str) -> str:
+    p = urlsplit(url)
+    return f"{p.scheme}://{p.netloc}"
 
 
 @dataclass
@@ -97,15 +103,18 @@ class LinkChecker:
 
     # -- what the walk hands over ---------------------------------------------------------------
     def page(self, sid: str, page_url: str, links, home: bool = False) -> None:
-        """A page of the site was parsed: its links (`PageResult.links`)."""
+        """A page of the site was parsed: its links (`PageResult.links`). The origin the page came
+        from is one of the site's own: its 404 is learned (links to other ports or schemes of the
+        same host get none: a probe there would mostly fail like the links themselves)."""
         book = self.books.get(sid)
         if book is None:
             book = self.books[sid] = SiteLinks(self.spider.sites[sid], self.max_links, self.external)
+        self._host(sid, _origin(page_url))
         for rec in book.add_page(page_url, links, home):
-            if rec.external:
+            host = self.hosts.get((sid, rec.origin))
+            if rec.external or host is None:
                 self._start(sid, rec)
                 continue
-            host = self._host(sid, rec.origin)
             if host.shape is None:
                 rec.state = "waiting"
                 host.waiting.append(rec)

@@ -206,16 +206,18 @@ def judge(answer: Answer, kind: str, shape=None) -> Verdict:
 
 
 def head_needs_get(answer: Answer, kind: str) -> bool:
-    """Whether a HEAD's answer must be confirmed by a ranged GET: HEAD refused (405/501/400/403)
-    or failing (a GET says whether the link itself fails; a server that drops the connection on a
-    HEAD may answer a GET), "200 with no body" (a server that lies, or an empty file), or an
-    attachment announced as a web page. A failure no GET would change (no such domain, refused,
-    timeout, TLS) is not asked twice."""
+    """Whether a HEAD's answer must be confirmed by a ranged GET at once: HEAD refused (405/501/400/
+    403), dropped (a server that closes the connection on a HEAD may answer a GET), "200 with no
+    body" (a server that lies, or an empty file), or an attachment announced as a web page. Any
+    other failure (404, 5xx, 429, no such domain, refused, timeout, TLS) is asked again by the retry
+    a while later, which is a GET: a HEAD that lies about a missing page is caught there."""
     if answer.error is not None:
         return PHRASE_REASONS.get(answer.phrase or "") in ("reset", None)
     status = answer.status or 0
-    if status >= 300 or status in HEAD_REFUSED:
+    if status in HEAD_REFUSED:
         return True
+    if status >= 300:
+        return False
     if answer.length == 0:
         return True
     return kind == "attachment" and "html" in answer.content_type
