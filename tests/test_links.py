@@ -368,3 +368,51 @@ def test_a_run_that_did_not_check_links_keeps_the_finding_open(tmp_path):
     (gone,) = [f for f in store.findings(fixed) if f["code"] == "LINK_BROKEN"]
     assert gone["status"] == "resolved"
     store.close()
+
+
+# -- the province layout -------------------------------------------------------------------------------
+def test_the_province_workbook_has_the_sheet_too(tmp_path):
+    """Past FLEET_SITES sites the workbook is one 整改清单; its 链接可用性 sheet names each broken link
+    once with the site's 主办单位 and 所属地区, and 汇总 counts them (未检查 where links were not)."""
+    from fleetstore import fleet_store, site_row
+
+    from reports.fleet import FLEET_SITES
+    store, run = fleet_store(tmp_path / "g.db", sites=FLEET_SITES + 1, judge=False)
+    planted = {"site-0001": [("home", "http://site1.example.gov.cn/gone.html", 12)],
+               "site-0002": [("inner", "http://site2.example.gov.cn/files/a.pdf", 1),
+                             ("inner", "http://site2.example.gov.cn/old/", 3)]}
+    for sid in ("site-0001", "site-0002", "site-0003"):
+        rows = planted.get(sid, [])
+        store.insert_batch("link_runs", [{"run_id": run, "site_id": sid, "internal": 1, "external": 0,
+                                          "links": 40, "checked": 40, "broken": len(rows)}])
+        store.insert_batch("links", [{"run_id": run, "site_id": sid, "url": url, "kind": "page", "external": 0,
+                                      "on_home": int(scope == "home"), "pages": pages, "result": "broken",
+                                      "found_on": json.dumps([f"http://{sid}.example/p{i}.html" for i in range(min(pages, 5))]),
+                                      "reason": "http_404", "status": 404, "error": "页面不存在（HTTP 404）", "attempts": 2}
+                                     for scope, url, pages in rows])
+    judge_run(store, run, as_of=AS_OF)
+    store.close()
+    out = tmp_path / "out"
+    assert main(["report", "--db", str(tmp_path / "g.db"), "--out", str(out)]) == 0
+    wb = openpyxl.load_workbook(out / "rectification.xlsx")
+    assert "整改清单" in wb.sheetnames and "链接可用性" in wb.sheetnames
+    rows = list(wb["链接可用性"].iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r and r[0] == "网站名称")
+    table = [row for row in (dict(zip(rows[head], r, strict=True)) for r in rows[head + 1:])
+             if row["位置"] in ("首页", "其他页面")]
+    want = {url: (sid, scope, pages) for sid, links in planted.items() for scope, url, pages in links}
+    assert sorted(r["链接地址"] for r in table) == sorted(want)
+    for r in table:
+        sid, scope, pages = want[r["链接地址"]]
+        site = site_row(int(sid.split("-")[1]))
+        assert (r["网站名称"], r["主办单位"], r["所属地区"]) == (site["name"], site["owner"], site["region"])
+        assert r["位置"] == {"home": "首页", "inner": "其他页面"}[scope] and r["含此链接的页面数"] == pages
+    summary = list(wb["汇总"].iter_rows(values_only=True))
+    shead = next(r for r in summary if r and r[0] == "序号")
+    by_name = {r[1]: dict(zip(shead, r, strict=True)) for r in summary if r and isinstance(r[0], int)}
+    counts = {sid: (by_name[site_row(int(sid.split("-")[1]))["name"]]["首页不可用链接"],
+                    by_name[site_row(int(sid.split("-")[1]))["name"]]["其他不可用链接"])
+              for sid in ("site-0001", "site-0002", "site-0003", "site-0004")}
+    assert counts == {"site-0001": (1, 0), "site-0002": (0, 2), "site-0003": (0, 0), "site-0004": ("未检查", "未检查")}
+    overview = (out / "report.html").read_text(encoding="utf-8")
+    assert '<b id="links-total">3</b>' in overview
