@@ -65,9 +65,10 @@ def unlabelled(evidence: dict) -> list[tuple]:
                   key=lambda kv: kv[0].lower() if isinstance(kv[0], str) else kv[0])
 
 
-def count_cells(counts: list[int]) -> Markup:
-    """A row's item counts as number cells, in one call (a province's pages have 900,000)."""
-    return Markup("".join(f'<td class="num">{int(n)}</td>' for n in counts))  # noqa: S704 - integers only
+def count_cells(counts: dict[str, int], keys: list[str]) -> Markup:
+    """A row's item counts (by year or month) as number cells, 0 where none, in one call: a
+    province's pages have 900,000 of them."""
+    return Markup("".join(f'<td class="num">{int(counts.get(k, 0))}</td>' for k in keys))  # noqa: S704 - integers only
 
 
 @lru_cache(maxsize=1)

@@ -32,7 +32,6 @@ from reports.rows import RunRows, monthly_counts, trends
 log = logging.getLogger(__name__)
 
 TREND_RUNS = 12          # past runs shown in the open-findings trend
-RECENT_MONTHS = 12       # months shown column by column in report.html
 AVAILABILITY_DAYS = 7    # probes window (the 普查 "one week" availability rule)
 # the checks store the week's probe figures in site_results.details["availability"]
 NO_PROBES = {"count": 0, "failed": 0, "ratio": None, "days": AVAILABILITY_DAYS}
@@ -158,12 +157,7 @@ def _monthly(rows: list[tuple[str, str, int]] | None, columns: list[dict]) -> di
     order = {c["key"]: i for i, c in enumerate(columns)}
     cols = sorted(by_col.values(), key=lambda c: (order.get(c["key"], 1 << 30), c["name"]))
     year_totals = {y: sum(c["years"].get(y, 0) for c in cols) for y in years}
-    recent = months[-RECENT_MONTHS:]
-    for c in cols:   # the counts in the order the tables show them
-        c["by_year"] = [c["years"].get(y, 0) for y in years]
-        c["by_recent_month"] = [c["months"].get(m, 0) for m in recent]
-    return {"months": months, "years": years, "columns": cols, "year_totals": year_totals,
-            "recent_months": recent}
+    return {"months": months, "years": years, "columns": cols, "year_totals": year_totals}
 
 
 @lru_cache(maxsize=8)

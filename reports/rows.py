@@ -43,13 +43,17 @@ class RunRows:
         self.db, self.run_id, self.crawl_run = db, run_id, crawl_run
         self.results = self._results(run_id)
         self.crawl_results = self.results if crawl_run in (None, run_id) else self._results(crawl_run)
-        self._findings = _by_site(db, "select * from findings where run_id = ? order by id", [run_id])
+        # by site then id: the (run_id, site_id) index gives that order without a sort
+        self._findings = _by_site(db, "select * from findings where run_id = ? "
+                                      "order by site_id, id", [run_id])
         self._boards = _by_site(db, "select * from board_stats where run_id = ? "
                                     "order by site_id, board_key", [run_id])
         crawl = [crawl_run]
-        self._columns = _by_site(db, "select * from columns where run_id = ? order by id", crawl)
+        self._columns = _by_site(db, "select * from columns where run_id = ? "
+                                     "order by site_id, id", crawl)
         self._walks = _by_site(db, "select * from walks where run_id = ?", crawl)
-        self._entrances = _by_site(db, "select * from entrances where run_id = ? order by id", crawl)
+        self._entrances = _by_site(db, "select * from entrances where run_id = ? "
+                                       "order by site_id, id", crawl)
 
     def _results(self, run_id: int) -> dict[str, dict]:
         out = {}
