@@ -297,20 +297,20 @@ class LinkChecker:
         retries or gated links to other hosts are pending."""
         if self.closed:
             return
+        # the engine is idle: a check it was given before this call and has not answered is lost
+        self._give_up_lost(list(self.flying.values()))
         if not self.walk_over:
             self.walk_over = True
             for sid, book in self.books.items():
                 for rec in list(book.links.values()):
                     if rec.state == "deferred":
                         self._start(sid, rec)
-        if self.flying and not self.timers and not any(self.ext_queue.values()):
-            self._give_up_lost()
         if self.flying or self.timers or any(self.ext_queue.values()):
             raise DontCloseSpider
 
-    def _give_up_lost(self) -> None:
+    def _give_up_lost(self, lost: list[dict]) -> None:
         """Requests the engine no longer holds (it is idle): their links are 无法核实."""
-        for meta in list(self.flying.values()):
+        for meta in lost:
             self._landed(meta, Answer(meta["link_step"], meta.get("link_key") or "",
                                       error="检查请求未完成（请求被丢弃）"))
 
