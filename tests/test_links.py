@@ -371,6 +371,7 @@ def test_a_run_that_did_not_check_links_keeps_the_finding_open(tmp_path):
 
 
 # -- the province layout -------------------------------------------------------------------------------
+@pytest.mark.slow   # a 21-site store judged and reported (≈2 s)
 def test_the_province_workbook_has_the_sheet_too(tmp_path):
     """Past FLEET_SITES sites the workbook is one 整改清单; its 链接可用性 sheet names each broken link
     once with the site's 主办单位 and 所属地区, and 汇总 counts them (未检查 where links were not)."""
@@ -416,3 +417,14 @@ def test_the_province_workbook_has_the_sheet_too(tmp_path):
     assert counts == {"site-0001": (1, 0), "site-0002": (0, 2), "site-0003": (0, 0), "site-0004": ("未检查", "未检查")}
     overview = (out / "report.html").read_text(encoding="utf-8")
     assert '<b id="links-total">3</b>' in overview
+
+
+def test_links_are_for_sweeps(tmp_path, capsys):
+    """Daily runs never check links: asking for it is a usage error (exit 2), before anything runs."""
+    sites = tmp_path / "sites.yaml"
+    sites.write_text("sites:\n  - id: s\n    name: 测试站\n    url: http://127.0.0.1:9/\n    kind: department\n",
+                     encoding="utf-8")
+    assert main(["run", str(sites), "--db", str(tmp_path / "g.db"), "--out", str(tmp_path / "out"),
+                 "--mode", "daily", "--links"]) == 2
+    assert "链接检查只在全面巡检" in capsys.readouterr().err
+    assert not (tmp_path / "g.db").exists()
