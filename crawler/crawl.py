@@ -40,14 +40,14 @@ def known_columns(store: Store, site_ids: list[str], before_run: int) -> dict[st
 
 
 def read_articles(store: Store, site_id: str) -> dict[str, list[str]]:
-    """Articles some earlier run read for the content checks, per column: a daily run reads only
-    the others (crawler/content/pages.py)."""
+    """Articles some earlier run requested for the content checks (read, or failed to read), per
+    column: a daily run reads only the others, the new ones (crawler/content/pages.py)."""
     out: dict[str, list[str]] = {}
     if "page_texts" not in store.db.table_names():
         return out
     for key, url in store.db.execute(
             "select distinct column_key, url from page_texts where site_id = ? and kind = 'article' "
-            "and error is null and column_key is not null", [site_id]):
+            "and column_key is not null", [site_id]):
         out.setdefault(key, []).append(url)
     return out
 
