@@ -7,7 +7,7 @@ from functools import cached_property
 
 from dateutil.relativedelta import relativedelta
 
-from checks import figures
+from checks import figures, runrows
 
 HOME_KEY = "__home__"
 
@@ -32,26 +32,59 @@ class SiteContext:
     profile: object
     calendar: object
     options: dict = field(default_factory=dict)
+    rows: runrows.SiteRows | None = None   # the site's rows, when the engine read its batch already
+    memo: dict = field(default_factory=dict, repr=False)   # what several rules ask for, kept per site
+
+    @cached_property
+    def _rows(self) -> runrows.SiteRows:
+        if self.rows is not None:
+            return self.rows
+        return runrows.load(self.store, self.run["id"], [self.site["id"]])[self.site["id"]]
 
     @cached_property
     def columns(self) -> list[dict]:
-        return self.store.columns(self.run["id"], self.site["id"])
+        return self._rows.columns
 
     @cached_property
     def items_by_column(self) -> dict[str, list[dict]]:
+        """Every item row of the site by column, in the order stored (one query when first asked;
+        the built-in rules read `item_dates` and, for what a finding shows, `column_items`)."""
         out: dict[str, list[dict]] = {}
         for it in self.store.items(self.run["id"], self.site["id"]):
             out.setdefault(it["column_key"], []).append(it)
         return out
 
+    def item_dates(self, column_key: str) -> list:
+        """A column's item dates as stored (None where an item has none), in the order stored;
+        read-only."""
+        return self._rows.dates_by_column.get(column_key, [])
+
+    def item_count(self, column_key: str) -> int:
+        """How many items this run stored for the column."""
+        return len(self._rows.dates_by_column.get(column_key, ()))
+
+    def column_items(self, column_key: str) -> list[dict]:
+        """A column's item rows, in the order stored (as `item_dates`), read when asked."""
+        key = ("items", column_key)
+        if key not in self.memo:
+            self.memo[key] = runrows.column_items(self.store, self.run["id"], self.site["id"], column_key)
+        return self.memo[key]
+
+    def probes(self, since: str, until: str) -> list[dict]:
+        """The homepage probes of the site recorded in [since, until) (ISO times)."""
+        return runrows.probes(self.store, self.site["id"], since, until)
+
     def newest_date(self, column_key: str) -> date | None:
-        """The newest item date of a column on or before the day of the check (checks/figures.py)."""
-        return figures.newest_date((i.get("date") for i in self.items_by_column.get(column_key, [])),
-                                   self.as_of)
+        """The newest item date of a column on or before the day of the check (checks/figures.py),
+        derived once per column though four rules and the column summary ask for it."""
+        key = ("newest", column_key)
+        if key not in self.memo:
+            self.memo[key] = figures.newest_date(self.item_dates(column_key), self.as_of)
+        return self.memo[key]
 
     @cached_property
     def enquiries(self) -> list[dict]:
-        return self.store.enquiries(self.run["id"], self.site["id"])
+        return self._rows.enquiries
 
     @cached_property
     def home(self) -> dict | None:
@@ -66,6 +99,10 @@ class SiteContext:
 
     def list_columns(self) -> list[dict]:
         """One row per column key (a key can be written twice if two paths reached it)."""
+        return list(self._list_columns)
+
+    @cached_property
+    def _list_columns(self) -> list[dict]:
         seen: dict[str, dict] = {}
         for c in self.columns:
             if c["key"] == HOME_KEY:
@@ -78,13 +115,11 @@ class SiteContext:
     @cached_property
     def walk(self) -> dict | None:
         """How much of the site this run's walk saw (None: a run from before walks were kept)."""
-        walk = getattr(self.store, "walk", None)
-        return walk(self.run["id"], self.site["id"]) if walk is not None else None
+        return self._rows.walk
 
     @cached_property
     def entrances(self) -> list[dict]:
-        rows = getattr(self.store, "entrances", None)
-        return rows(self.run["id"], self.site["id"]) if rows is not None else []
+        return self._rows.entrances
 
     def coverage(self) -> dict:
         """Whether an absence may be asserted, and the evidence saying how much was walked."""
@@ -142,8 +177,7 @@ class SiteContext:
         walks were recorded counts as complete). A daily run reads known first pages only."""
         if self.run.get("mode") != "sweep" or self.unreachable:
             return False
-        row = self.store.walk(self.run["id"], self.site["id"])
-        return row is None or bool(row["complete"])
+        return self.walk is None or bool(self.walk["complete"])
 
     @cached_property
     def failed_pages_recorded(self) -> bool:

@@ -17,7 +17,7 @@ import logging
 import re
 from datetime import date
 
-from checks import figures
+from checks import figures, runrows
 from checks.context import Finding, SiteContext
 from checks.registry import RULES, load_builtin_rules
 from checks.shapes import BoardStats, ColumnSummary, SiteDetails
@@ -36,47 +36,42 @@ def fingerprint(site_id: str, code: str, subject: str) -> str:
     return hashlib.sha1(f"{site_id}|{code}|{subject}".encode(), usedforsecurity=False).hexdigest()[:16]
 
 
-def _previous_run(store, run_id: int, site_id: str) -> int | None:
-    row = store.db.execute(
-        "select r.id from runs r join site_results s on s.run_id = r.id "
-        "where r.id < ? and r.complete = 1 and s.site_id = ? order by r.id desc limit 1",
-        [run_id, site_id]).fetchone()
-    return row[0] if row else None
-
-
-def _site_config(store, site_id: str) -> dict:
-    row = store.db["sites"].get(site_id)
-    cfg = json.loads(row["config"] or "{}")
-    return dict(cfg, id=row["id"], name=row["name"], url=row["url"], kind=row["kind"],
-                owner=row["owner"], code=row["code"])
-
-
 def judge_site(store, run: dict, site: dict, *, as_of: date, profile, calendar,
                rubric=None) -> dict:
+    """One site judged and written: a batch of one (`judge_run` judges batches of them)."""
+    load_builtin_rules()
+    return _judge_batch(store, run, [site], runrows.previous_runs(store, run["id"]), store.marks(),
+                        as_of=as_of, profile=profile, calendar=calendar, rubric=rubric)[0]
+
+
+def _judge_batch(store, run: dict, sites: list[dict], prev_runs: dict[str, int], marks: dict, *,
+                 as_of: date, profile, calendar, rubric) -> list[dict]:
+    """Sites judged from their rows, read one query per table for the batch, and written in one
+    transaction."""
+    ids = [s["id"] for s in sites]
+    rows = runrows.load(store, run["id"], ids)
+    previous = runrows.previous_findings(store, {sid: prev_runs.get(sid) for sid in ids})
+    results, written = [], []
+    for site in sites:
+        result, write = _judge(store, run, site, rows[site["id"]], previous[site["id"]], marks,
+                               as_of=as_of, profile=profile, calendar=calendar, rubric=rubric)
+        results.append(result)
+        written.append(write)
+    runrows.write(store, run["id"], written)
+    return results
+
+
+def _judge(store, run: dict, site: dict, site_rows, previous: list[dict], marks: dict, *,
+           as_of: date, profile, calendar, rubric) -> tuple[dict, tuple]:
+    """A site's result, and what is to be written for it (its batch is written at once)."""
     from checks.scoring import score_site
     from checks.verdict import site_verdict
 
     prof = profile.with_overrides(site) if hasattr(profile, "with_overrides") else profile
     ctx = SiteContext(store=store, run=run, site=site, as_of=as_of, profile=prof,
-                      calendar=calendar)
-    load_builtin_rules()
-    raw: list[tuple[object, Finding]] = []
-    for code, r in RULES.items():
-        if ctx.unreachable and code not in ALWAYS:
-            continue
-        try:
-            for f in r.func(ctx) or ():
-                raw.append((r, f))
-        except Exception:  # noqa: BLE001 - one broken rule must not lose the others
-            log.exception("rule %s failed on site %s", code, site["id"])
-    rows = []
-    for r, f in raw:
-        rows.append({
-            "fingerprint": fingerprint(site["id"], f.code, f.subject), "code": f.code,
-            "severity": f.severity or r.severity, "column": f.column, "url": f.url,
-            "message": f.message, "evidence": f.evidence,
-        })
-    rows = _lifecycle(store, run, site, rows, as_of, ctx)
+                      calendar=calendar, rows=site_rows)
+    rows = _rule_findings(ctx)
+    rows = _lifecycle(rows, as_of, ctx, previous, marks)
     current = [r for r in rows if r["status"] != "resolved"]
     unverified = sum(1 for r in current if r["code"] == "EXTRACTION_FAILED")
     verdict = site_verdict(current, profile=prof, unverified=unverified,
@@ -90,24 +85,36 @@ def judge_site(store, run: dict, site: dict, *, as_of: date, profile, calendar,
     result = {"verdict": verdict["verdict"], "score": scorecard["total"] if scorecard else None,
               "rubric": getattr(rubric, "name", None), "profile": getattr(prof, "name", None),
               "details": json.dumps(details, ensure_ascii=False, default=str)}
-    store.replace_findings(run["id"], site["id"], rows, result)
-    with store.transaction() as db:
-        db.execute("delete from board_stats where run_id = ? and site_id = ?", [run["id"], site["id"]])
-        for b in boards:
-            db["board_stats"].insert(b)
-    return {"site": site["id"], "verdict": verdict["verdict"], "findings": rows,
-            "score": result["score"]}
+    return ({"site": site["id"], "verdict": verdict["verdict"], "findings": rows, "score": result["score"]},
+            (site["id"], rows, result, boards))
 
 
-def _lifecycle(store, run, site, rows, as_of, ctx) -> list[dict]:
-    """Status of each finding against the previous complete run. A previous open finding this run
-    did not raise again is resolved only if this run read what it needs (its rule's `needs`);
-    otherwise, like one raised again from a reading the rule itself marks unverified, it is carried
-    forward open and 未复核, keeping the earliest day it was last verified."""
-    prev_id = _previous_run(store, run["id"], site["id"])
-    prev = {p["fingerprint"]: p for p in store.findings(prev_id, site["id"])} if prev_id else {}
+def _rule_findings(ctx: SiteContext) -> list[dict]:
+    """Every rule's findings on the site, fingerprinted (SITE_UNREACHABLE alone on a site that
+    could not be opened)."""
+    raw: list[tuple[object, Finding]] = []
+    for code, r in RULES.items():
+        if ctx.unreachable and code not in ALWAYS:
+            continue
+        try:
+            for f in r.func(ctx) or ():
+                raw.append((r, f))
+        except Exception:  # noqa: BLE001 - one broken rule must not lose the others
+            log.exception("rule %s failed on site %s", code, ctx.site["id"])
+    site_id = ctx.site["id"]
+    return [{"fingerprint": fingerprint(site_id, f.code, f.subject), "code": f.code,
+             "severity": f.severity or r.severity, "column": f.column, "url": f.url,
+             "message": f.message, "evidence": f.evidence} for r, f in raw]
+
+
+def _lifecycle(rows, as_of, ctx, previous: list[dict], marks: dict) -> list[dict]:
+    """Status of each finding against the site's findings in the previous complete run that judged
+    it (`previous`). A previous open finding this run did not raise again is resolved only if this
+    run read what it needs (its rule's `needs`); otherwise, like one raised again from a reading the
+    rule itself marks unverified, it is carried forward open and 未复核, keeping the earliest day it
+    was last verified."""
+    prev = {p["fingerprint"]: p for p in previous}
     prev = {fp: p for fp, p in prev.items() if p["status"] in OPEN_STATUSES}
-    marks = store.marks()
     today = as_of.isoformat()
     out, seen, partial = [], set(), set()
     for r in rows:
@@ -215,12 +222,15 @@ def judge_run(store, run_id: int, *, as_of: date | None = None, profile_name: st
     profile = load_profile(profile_name)
     rubric = load_rubric(rubric_name) if rubric_name else None
     calendar = WorkCalendar(holiday_file)
-    ids = site_ids or store.crawled_sites(run_id)
+    ids = list(dict.fromkeys(site_ids or store.crawled_sites(run_id)))   # a site judged twice would be written twice
+    load_builtin_rules()
+    prev_runs = runrows.previous_runs(store, run_id)
+    marks = store.marks()
     results = []
-    for sid in ids:
-        site = _site_config(store, sid)
-        results.append(judge_site(store, run, site, as_of=as_of, profile=profile,
-                                  calendar=calendar, rubric=rubric))
+    for batch in runrows.batches(ids):
+        configs = runrows.site_configs(store, batch)
+        results += _judge_batch(store, run, [configs[sid] for sid in batch], prev_runs, marks,
+                                as_of=as_of, profile=profile, calendar=calendar, rubric=rubric)
     years = sorted(getattr(calendar, "estimated_years", set()) or [])
     if years:
         log.warning("没有%s年的节假日数据，工作日按周末估算（可用 --holidays 提供节假日文件）",

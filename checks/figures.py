@@ -10,16 +10,28 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 
 def day(value) -> date | None:
     """An ISO day (a stored `YYYY-MM-DD…` string or a date), None when absent or unreadable."""
-    if value is None or value == "":
+    if isinstance(value, str):             # as stored: first, it is nearly every call
+        return _day_of_text(value) if value else None
+    if value is None:
         return None
     if isinstance(value, date):
         return value
     try:
         return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=1 << 16)
+def _day_of_text(text: str) -> date | None:
+    """Remembered: a province's items repeat a few thousand dates a million times."""
+    try:
+        return date.fromisoformat(text[:10])
     except ValueError:
         return None
 

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
@@ -140,12 +141,19 @@ def percent(share: float) -> str:
 def window_start(window: dict, as_of: date) -> date:
     """First day still inside the window: 6 months before 2026-11-27 is 2026-05-27 (calendar periods)."""
     (unit, n), = window.items()
-    return as_of - relativedelta(**{unit: n})
+    return _shifted(as_of, unit, -n)
 
 
 def window_end(window: dict, start: date) -> date:
     (unit, n), = window.items()
-    return start + relativedelta(**{unit: n})
+    return _shifted(start, unit, n)
+
+
+@lru_cache(maxsize=1 << 14)
+def _shifted(day: date, unit: str, n: int) -> date:
+    """A day moved by calendar periods, remembered: every column of a province asks about the same
+    few windows from the same day (relativedelta is slow)."""
+    return day + relativedelta(**{unit: n}) if n >= 0 else day - relativedelta(**{unit: -n})
 
 
 class Profile:
@@ -179,6 +187,8 @@ class Profile:
         self._mandatory: dict = copy.deepcopy(data.get("mandatory") or {})
         self.column_overrides: dict[str, str] = {}   # normalised column name -> category code
         self.not_expected: set[str] = set()          # normalised names / category codes
+        self._classified: dict[str, Category | None] = {}
+        self._built_entries: dict[str, list[tuple[str, dict]]] = {}
         self._build_patterns()
 
     def _build_patterns(self):
@@ -197,7 +207,16 @@ class Profile:
     # ----------------------------------------------------------------- classification
     def classify(self, name: str) -> Category | None:
         """Exact synonym first, then the longest contained synonym; ties go to the later match,
-        because Chinese column names put the head noun last (政策文件解读 is a 解读 column)."""
+        because Chinese column names put the head noun last (政策文件解读 is a 解读 column).
+        Remembered per name: a province's check asks about the same few hundred names hundreds of
+        thousands of times, and a miss tries every synonym's pattern."""
+        try:
+            return self._classified[name]
+        except KeyError:
+            found = self._classified[name] = self._classify(name)
+            return found
+
+    def _classify(self, name: str) -> Category | None:
         norm = normalise_name(name)
         if not norm or norm in self.not_expected:
             return None
@@ -280,13 +299,22 @@ class Profile:
             raise ProfileError(f"未知网站类型 {kind!r}，应为 {'/'.join(SITE_KINDS)} 之一",
                                file=self.source or self.name, field="kind")
         out, seen = [], set()
-        for raw in list(self._mandatory.get("common") or []) + list(self._mandatory.get(kind) or []):
-            entry = self._entry(raw)
-            if entry["name"] in seen or self._entry_not_expected(entry):
+        for norm, entry in self._entries(kind):
+            if entry["name"] in seen or self._entry_not_expected(entry, norm):
                 continue
             seen.add(entry["name"])
-            out.append(entry)
+            out.append({**entry, "categories": list(entry["categories"]), "aliases": list(entry["aliases"]),
+                        "offsite": list(entry["offsite"])})
         return out
+
+    def _entries(self, kind: str) -> list[tuple[str, dict]]:
+        """A kind's entries with their normalised names, built once (every site asks twice, and
+        the aliases are gathered from the categories' names); the overrides only filter them."""
+        if kind not in self._built_entries:
+            self._built_entries[kind] = [
+                (normalise_name(e["name"]), e) for e in map(self._entry, [*(self._mandatory.get("common") or []),
+                                                                         *(self._mandatory.get(kind) or [])])]
+        return self._built_entries[kind]
 
     def _entry(self, raw) -> dict:
         if isinstance(raw, str):
@@ -301,8 +329,8 @@ class Profile:
                 "kind": raw.get("kind", "column"), "basis": raw.get("basis", ""),
                 "offsite": list(raw.get("offsite") or [])}
 
-    def _entry_not_expected(self, entry: dict) -> bool:
-        if normalise_name(entry["name"]) in self.not_expected:
+    def _entry_not_expected(self, entry: dict, norm: str) -> bool:
+        if norm in self.not_expected:
             return True
         return bool(entry["categories"]) and all(c in self.not_expected for c in entry["categories"])
 
@@ -354,6 +382,10 @@ class Profile:
                 new.column_overrides[normalise_name(column)] = spec["category"]
         for name in ov.get("not_expected") or []:
             new.not_expected.add(name if name in self.categories else normalise_name(str(name)))
+        # names are classified alike unless the overrides reclassify or excuse columns; most sites
+        # have none, so they share what has been classified already
+        same = new.column_overrides == self.column_overrides and new.not_expected == self.not_expected
+        new._classified = self._classified if same else {}
         return new
 
 

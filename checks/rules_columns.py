@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 from checks import figures
 from checks.context import Finding, SiteContext
@@ -17,8 +18,13 @@ def _usable(ctx: SiteContext) -> list[dict]:
     return [c for c in ctx.list_columns() if c["role"] == "list" and c["status"] != "failed"]
 
 
-def _dated(items: list[dict]) -> list[date]:
-    return [date.fromisoformat(i["date"]) for i in items if i.get("date")]
+# date.fromisoformat, remembered (it raises as before on a malformed date): a province's items
+# repeat a few thousand dates
+_iso_day = lru_cache(maxsize=1 << 16)(date.fromisoformat)
+
+
+def _dated(dates: list) -> list[date]:
+    return [_iso_day(d) for d in dates if d]
 
 
 @rule("COLUMN_STALE", title="栏目不更新", basis=f"{GB2019} 单项否决指标“栏目不更新”及扣分指标“信息发布”",
@@ -32,8 +38,8 @@ def column_stale(ctx: SiteContext):
         cat = ctx.category(col)
         if cat is None or cat.static:
             continue
-        items = ctx.items_by_column.get(col["key"], [])
-        if not items and not col.get("item_count"):
+        items_read = ctx.item_count(col["key"])
+        if not items_read and not col.get("item_count"):
             continue  # blank, not stale
         newest = ctx.newest_date(col["key"])
         res = ctx.profile.stale(cat, newest, ctx.as_of, col.get("level"))
@@ -50,7 +56,7 @@ def column_stale(ctx: SiteContext):
             "limit_days": res["limit_days"], "days_over": figures.days_over(res["days"], res["limit_days"]),
             "category": cat.code, "category_title": cat.title,
             "level": col.get("level"), "key": bool(cat.key), "should_update": bool(cat.should_update),
-            "column_key": col["key"], "items_read": len(items)})
+            "column_key": col["key"], "items_read": items_read})
 
 
 @rule("COLUMN_BLANK", title="空白栏目", basis=f"{GB2019} 单项否决指标“空白栏目”",
@@ -66,7 +72,7 @@ def column_blank(ctx: SiteContext):
             continue
         if (col.get("counted_items") or 0) > 0 or (col.get("item_count") or 0) > 0:
             continue
-        if ctx.items_by_column.get(col["key"]):
+        if ctx.item_count(col["key"]):
             continue
         name = ctx.display_name(col)
         yield Finding("COLUMN_BLANK", col["key"], f"栏目“{name}”为空白栏目，没有任何信息",
@@ -96,27 +102,34 @@ def column_missing(ctx: SiteContext):
 def present(ctx: SiteContext, entry: dict) -> bool:
     """A mandatory item is there when a column (read or not: a named menu entry that failed is
     unverified, not absent) carries one of its names, or an entrance on another host stands for it."""
-    cats = set(entry.get("categories") or [])
-    aliases = [entry["name"], *(entry.get("aliases") or [])]
-    channel = entry.get("kind") == "channel"
-    for c in ctx.list_columns():
-        if channel:
-            # a channel is somewhere one can write to: a board (NO_ENQUIRY_CHANNEL weighs those by
-            # the profile's enquiry flag), or another entry named as one (县长信箱 whose page failed,
-            # 信息公开意见箱) — not a section called 互动交流 holding 在线访谈
-            if c["role"] != "board" and CHANNEL_WORD_RE.search(c.get("name") or ""):
-                return True
-            continue
-        if c["role"] not in ("list", "static", "section", "board") and c["status"] != "failed":
-            continue
-        cat = ctx.category(c)
-        if cat is not None and cat.code in cats:
+    if entry.get("kind") == "channel":
+        # a channel is somewhere one can write to: a board (NO_ENQUIRY_CHANNEL weighs those by
+        # the profile's enquiry flag), or another entry named as one (县长信箱 whose page failed,
+        # 信息公开意见箱) — not a section called 互动交流 holding 在线访谈
+        if any(c["role"] != "board" and CHANNEL_WORD_RE.search(c.get("name") or "")
+               for c in ctx.list_columns()):
             return True
-        name = c.get("name") or ""
-        if any(a and a in name for a in aliases):
+    else:
+        codes, names = _present_columns(ctx)
+        if codes & set(entry.get("categories") or []):
+            return True
+        aliases = [a for a in (entry["name"], *(entry.get("aliases") or [])) if a]
+        if any(a in name for name in names for a in aliases):
             return True
     kinds = set(entry.get("offsite") or [])
     return any(e["kind"] in kinds for e in ctx.entrances)
+
+
+def _present_columns(ctx: SiteContext) -> tuple[set[str], list[str]]:
+    """The categories and the names of the columns that can stand for a mandatory item, once per
+    site (every mandatory item asks)."""
+    if "present" not in ctx.memo:
+        cols = [c for c in ctx.list_columns()
+                if c["role"] in ("list", "static", "section", "board") or c["status"] == "failed"]
+        cats = (ctx.category(c) for c in cols)
+        ctx.memo["present"] = ({cat.code for cat in cats if cat is not None},
+                               [c.get("name") or "" for c in cols])
+    return ctx.memo["present"]
 
 
 def absence(code: str, subject: str, what: str, cover: dict, **fields) -> Finding:
@@ -160,10 +173,12 @@ def extraction_failed(ctx: SiteContext):
       description="栏目中信息的发布日期晚于检查日（疑似伪造或录入错误）。")
 def future_date(ctx: SiteContext):
     for col in [*_usable(ctx), *([ctx.home] if ctx.home else [])]:
-        future = [i for i in ctx.items_by_column.get(col["key"], [])
-                  if i.get("date") and date.fromisoformat(i["date"]) > ctx.as_of]
-        if not future:
+        dates = ctx.item_dates(col["key"])
+        latest = max(map(_iso_day, filter(None, dates)), default=None)   # raises on a malformed date
+        if latest is None or latest <= ctx.as_of:
             continue
+        future = [i for i, d in zip(ctx.column_items(col["key"]), dates, strict=True)
+                  if d and _iso_day(d) > ctx.as_of]
         name = ctx.display_name(col)
         first = max(future, key=lambda i: i["date"])
         yield Finding("FUTURE_DATE", col["key"],
@@ -189,7 +204,7 @@ def column_low_volume(ctx: SiteContext):
         cat = ctx.category(col)
         if cat is None or cat.code != "dynamic":
             continue
-        n = sum(1 for d in _dated(ctx.items_by_column.get(col["key"], []))
+        n = sum(1 for d in _dated(ctx.item_dates(col["key"]))
                 if month_start <= d <= month_end)
         if n >= need:
             continue
@@ -222,7 +237,7 @@ def annual_report_missing(ctx: SiteContext):
     if not cols:
         return  # no such column: COLUMN_MISSING reports it
     for col in cols:
-        for it in ctx.items_by_column.get(col["key"], []):
+        for it in ctx.column_items(col["key"]):
             m = YEAR_RE.search(it["title"] or "")
             if m and int(m.group(1)) == year:
                 return

@@ -16,14 +16,21 @@ def availability(ctx: SiteContext, days: int = 7) -> dict:
     """Probe figures over the past week (govwatch probe records them), counted as the indicator does:
     a probe fails when the homepage did not open, or opened only after `unreachable_timeout_s`
     (超过（含）15秒仍无法打开); a day with fewer than `unreachable_min_daily_polls` probes is short, and a
-    week with a short day is not the indicator's monitoring (`short_days`)."""
+    week with a short day is not the indicator's monitoring (`short_days`). Counted once per site
+    (the rule and the site's details both ask)."""
+    key = ("availability", days)
+    if key not in ctx.memo:
+        ctx.memo[key] = _availability(ctx, days)
+    return dict(ctx.memo[key])
+
+
+def _availability(ctx: SiteContext, days: int) -> dict:
     thresholds = ctx.profile.thresholds
     timeout_s, need = thresholds["unreachable_timeout_s"], thresholds["unreachable_min_daily_polls"]
     first = ctx.as_of - timedelta(days=days - 1)
     since = datetime.combine(first, datetime.min.time()).isoformat()
     until = (datetime.combine(ctx.as_of, datetime.min.time()) + timedelta(days=1)).isoformat()
-    rows = ctx.store.rows("probes", "site_id = ? and at >= ? and at < ?",
-                          [ctx.site["id"], since, until])
+    rows = ctx.probes(since, until)
     slow = sum(1 for r in rows if r["ok"] and (r["elapsed"] or 0) >= timeout_s)
     failed = sum(1 for r in rows if not r["ok"]) + slow
     per_day = Counter(str(r["at"])[:10] for r in rows)
@@ -86,17 +93,17 @@ def home_stale(ctx: SiteContext):
     home = ctx.home
     if home is None or home["status"] == "failed":
         return
-    items = ctx.items_by_column.get(HOME_KEY, [])
-    if not items:
+    dates = ctx.item_dates(HOME_KEY)
+    if not dates:
         return  # a navigation-only homepage is judged on its columns (R-HOME-1)
     window = ctx.profile.home_window_days
     warn_days = ctx.profile.thresholds["home_stale_warn_days"]
-    newest = figures.newest_date((i.get("date") for i in items), ctx.as_of)
+    newest = figures.newest_date(dates, ctx.as_of)
     judged = ctx.profile.home_stale(newest, ctx.as_of)
     days = judged["days"]
     evidence = {"newest_date": newest.isoformat() if newest else None, "days": days,
                 "limit_days": window, "days_over": figures.days_over(days, window) if days else None,
-                "items_read": len(items)}
+                "items_read": len(dates)}
     if judged["stale"]:
         msg = (f"首页已{days}天未更新（要求{window}天内），首页最新信息日期为{newest.isoformat()}" if newest
                else "首页信息均无发布日期，视为未更新")

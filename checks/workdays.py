@@ -7,7 +7,9 @@ count weekends only and mark the result *estimated* so reports can say so, rathe
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from datetime import date, timedelta
+from itertools import accumulate
 from pathlib import Path
 
 import chinese_calendar
@@ -71,6 +73,7 @@ class WorkCalendar:
         self.extra: dict[int, dict[date, bool]] = load_holiday_file(holiday_file) if holiday_file else {}
         self.estimated_years: set[int] = set()
         self._library_years: dict[int, bool] = {}
+        self._years: dict[int, tuple[list[bool], list[int], bool]] = {}
 
     def _library_has(self, year: int) -> bool:
         if year not in self._library_years:
@@ -89,43 +92,72 @@ class WorkCalendar:
             return "holiday_file"
         return "weekends"
 
-    def is_workday(self, d: date) -> tuple[bool, bool]:
+    def _is_workday(self, d: date) -> bool:
         source = self.source(d.year)
         if source == "chinesecalendar":
-            return chinese_calendar.is_workday(d), False
+            return chinese_calendar.is_workday(d)
         if source == "holiday_file":
             listed = self.extra[d.year].get(d)
-            return (listed if listed is not None else d.weekday() < 5), False
-        self.estimated_years.add(d.year)
-        return d.weekday() < 5, True
+            return listed if listed is not None else d.weekday() < 5
+        return d.weekday() < 5
 
-    def _days_after(self, start: date):
-        """(day, is a working day, estimated) for each day after `start`."""
-        day = start
-        while True:
-            day += timedelta(days=1)
-            yield (day, *self.is_workday(day))
+    def _year(self, year: int) -> tuple[list[bool], list[int], bool]:
+        """A year's days once: whether each is a working day and the running count of working days
+        (both indexed by day of the year; 0 = none yet), and whether the year is estimated. A
+        province's check counts hundreds of thousands of days, and chinesecalendar scans its whole
+        table on every call (its year check takes min and max of all its dates)."""
+        table = self._years.get(year)
+        if table is None:
+            first = date(year, 1, 1)
+            days = [self._is_workday(first + timedelta(days=i)) for i in range((date(year + 1, 1, 1) - first).days)]
+            table = self._years[year] = ([False, *days], [0, *accumulate(map(int, days))],
+                                         self.source(year) == "weekends")
+        return table
+
+    def is_workday(self, d: date) -> tuple[bool, bool]:
+        flags, _, estimated = self._year(d.year)
+        if estimated:
+            self.estimated_years.add(d.year)
+        return flags[d.timetuple().tm_yday], estimated
 
     def add_workdays(self, start: date, n: int) -> tuple[date, bool]:
-        """The n-th working day after `start` (the day of receipt is day 0)."""
+        """The n-th working day after `start` (the day of receipt is day 0), found in the years'
+        running counts."""
         if n < 0:
             raise ValueError("n must be >= 0")
-        day, estimated, counted = start, False, 0
-        days = self._days_after(start)
-        while counted < n:
-            day, workday, est = next(days)
-            estimated |= est
-            counted += workday
+        day, estimated = start, False
+        while n:
+            first = day + timedelta(days=1)
+            _, running, est = self._year(first.year)
+            if est:
+                estimated = True
+                self.estimated_years.add(first.year)
+            lo = first.timetuple().tm_yday
+            if running[-1] - running[lo - 1] >= n:
+                i = bisect_left(running, running[lo - 1] + n, lo)
+                return date(first.year, 1, 1) + timedelta(days=i - 1), estimated
+            n -= running[-1] - running[lo - 1]
+            day = date(first.year, 12, 31)
         return day, estimated
 
     def workdays_between(self, start: date, end: date) -> tuple[int, bool]:
-        """Working days in (start, end]: how many working days a reply took, or has been waiting."""
+        """Working days in (start, end]: how many working days a reply took, or has been waiting
+        (by the years' running counts: a letter can wait a year)."""
+        first = start + timedelta(days=1)
+        # the day-by-day count this replaced looked at the day after `end` before it stopped, which
+        # marks that day's year estimated too: kept, as `estimated_years` is reported
+        self.is_workday(max(first, end + timedelta(days=1)))
+        if end < first:
+            return 0, False
         count, estimated = 0, False
-        for day, workday, est in self._days_after(start):
-            if day > end:
-                break
-            estimated |= est
-            count += workday
+        for year in range(first.year, end.year + 1):
+            _, running, est = self._year(year)
+            lo = first.timetuple().tm_yday if year == first.year else 1
+            hi = end.timetuple().tm_yday if year == end.year else len(running) - 1
+            count += running[hi] - running[lo - 1]
+            if est:
+                estimated = True
+                self.estimated_years.add(year)
         return count, estimated
 
     def estimated_warning(self) -> str | None:
