@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from reports import notcrawled
 from reports.labels import INCOMPLETE_BANNER, SEVERITY_LABELS, SEVERITY_ORDER, started_phrase
 from reports.registry import report_format
 from reports.safe import md_text, md_url
@@ -39,6 +40,7 @@ def digest_markdown(model: dict) -> str:
     lines = [f"# 政务公开巡检摘要（截至 {run['as_of']}）", ""]
     if not run["complete"]:
         lines += [f"> **{INCOMPLETE_BANNER}**", ""]
+    lines += notcrawled.markdown(model)
     prev = model["previous_run_id"]
     lines.append(f"巡检批次 {run['id']}{started_phrase(run['started'], '，')}，"
                  + (f"对比上次完整批次 {prev}。" if prev else "首次完整巡检，无上次结果可对比。"))

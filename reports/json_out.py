@@ -19,6 +19,8 @@ def to_json_data(model: dict) -> dict:
         "as_of": run["as_of"], "generated_at": model["generated_at"], "run": run["id"],
         "complete": run["complete"], "mode": run["mode"], "previous_run": model["previous_run_id"],
         "totals": model["totals"],
+        "not_crawled": [{k: s[k] for k in ("id", "name", "state", "attempts", "reason")}
+                        for s in run.get("not_crawled") or []],
         "sites": [{
             "id": s["id"], "name": s["name"], "url": s["url"], "code": s["code"],
             "owner": s["owner"], "verdict": s["verdict"], "score": s["score"],

@@ -27,6 +27,7 @@ from reports.labels import (
     status_label,
 )
 from reports.links import link_runs, link_view
+from reports.notcrawled import not_crawled_view
 from reports.rows import RunRows, monthly_counts, trends
 
 log = logging.getLogger(__name__)
@@ -322,7 +323,9 @@ def build_model(store, run_id: int) -> dict:
                 "started": run.get("started") or "", "finished": run.get("finished") or "",
                 "started_text": beijing_time(run.get("started")),
                 "complete": bool(run.get("complete")), "note": run.get("note") or "",
-                "profile": run.get("profile") or ""},
+                "profile": run.get("profile") or "",
+                # sites not crawled to the end, and why (reports/notcrawled.py)
+                "not_crawled": not_crawled_view(store, run_id, known)},
         "previous_run_id": prev["id"] if prev else None,
         "crawl_run_id": crawl_run,
         "generated_at": generated_at,

@@ -25,6 +25,11 @@ def print_summary(model: dict, console: Console | None = None) -> None:
     run, t = model["run"], model["totals"]
     if not run["complete"]:
         console.print(Text(f" {INCOMPLETE_BANNER} ", style="bold white on red"))
+    missed = run.get("not_crawled") or []
+    if missed:
+        console.print(Text(f"未完成抓取的网站 {len(missed)} 个：" + "；".join(
+            f"{m['name']}（{m['reason']}）" for m in missed[:10]) + ("……" if len(missed) > 10 else ""),
+            style="yellow"))
     title = f"政务公开巡检结果（截至 {run['as_of']}，批次 {run['id']}）"
     sites = model["sites"]
     if is_fleet(model):

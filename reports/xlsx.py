@@ -10,6 +10,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from reports import notcrawled
 from reports.fleet import is_fleet
 from reports.labels import INCOMPLETE_BANNER, SEVERITY_ORDER, TIME_NOTE
 from reports.registry import report_format
@@ -401,6 +402,7 @@ def write_xlsx(model: dict, path: str | Path) -> Path:
     try:
         w = _Writer(wb)
         _summary(w, model)
+        notcrawled.sheet(w, model)
         for s, name in zip(model["sites"], sheet_names([s["name"] for s in model["sites"]]), strict=False):
             _site_sheet(w, model, s, name)
         _seen(w, model)

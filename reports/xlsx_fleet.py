@@ -14,6 +14,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from reports import notcrawled
 from reports.fleet import worst_first
 from reports.labels import EVIDENCE_LABELS, INCOMPLETE_BANNER, SEVERITY_ORDER, TIME_NOTE
 from reports.tables import percent
@@ -217,6 +218,7 @@ def write_fleet_xlsx(model: dict, path: str | Path) -> Path:
     try:
         w = _Writer(wb)
         _summary(w, model, sites)
+        notcrawled.sheet(w, model)
         _findings(w, model, sites)
         links_sheet(w, model, sites, fleet=True)
         _scores(w, model, sites)

@@ -139,6 +139,17 @@ def test_site_that_kills_its_crawl_is_given_up_and_its_chunk_mates_are_crawled(t
     assert complete == 0 and "f2" in note and "已放弃" in note
     judged = {r[0] for r in sql(db, "select site_id from site_results where run_id = ?", [run_id])}
     assert {"f1", "f3", "f4"} <= judged
+    # every report names the site given up and why
+    data = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert [(m["id"], m["state"], m["attempts"]) for m in data["not_crawled"]] == [("f2", "given_up", 2)]
+    assert "信号 9" in data["not_crawled"][0]["reason"]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "未完成抓取的网站（1 个）" in html and "信号 9" in html
+    assert "未完成抓取的网站 1 个" in (out / "digest.md").read_text(encoding="utf-8")
+    from openpyxl import load_workbook
+    sheet = load_workbook(out / "rectification.xlsx", read_only=True)["未完成抓取"]
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert values[0][0] == "网站" and len(values) == 2 and values[1][4] == "已放弃" and values[1][5] == 2
 
 
 def test_site_past_its_time_limit_stops_without_accusations(tmp_path):
