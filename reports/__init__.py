@@ -12,7 +12,7 @@ from reports import forked
 from reports.csv_out import write_csv
 from reports.digest import digest_markdown, print_digest, write_digest_md
 from reports.fleet import is_fleet
-from reports.html import render_html, write_html
+from reports.html import FleetPages, render_html, write_html
 from reports.json_out import write_json
 from reports.model import build_model
 from reports.registry import report_formats
@@ -22,7 +22,7 @@ from reports.xlsx import write_xlsx
 
 log = logging.getLogger(__name__)
 
-PAGES = "html"   # the format that takes longest for a province run: written alongside the rest
+PAGES = "html"   # a province run's pages: most of its reports' work, shared by two processes
 
 
 def write_all(store, run_id: int, out_dir: Path, formats=None) -> dict[str, Path]:
@@ -33,7 +33,8 @@ def write_all(store, run_id: int, out_dir: Path, formats=None) -> dict[str, Path
 
 def write_model(model: dict, out_dir: Path, formats=None) -> dict[str, Path]:
     """`write_all` from a model already built (the CLI also prints and notifies from it). A
-    province run's pages are written by a forked child meanwhile (reports/forked.py)."""
+    province run's site pages are rendered by a forked child while the parent writes the other
+    formats, then by both (reports/forked.py, html.FleetPages)."""
     available = report_formats()
     formats = tuple(available) if formats is None else tuple(formats)
     unknown = [f for f in formats if f not in available]
@@ -41,22 +42,26 @@ def write_model(model: dict, out_dir: Path, formats=None) -> dict[str, Path]:
         raise ValueError(f"未知的报告格式：{', '.join(unknown)}（可选：{', '.join(available)}）")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    child = None
-    if is_fleet(model) and forked.CAN_FORK and PAGES in formats and len(formats) > 1:
-        pages = available[PAGES]
-        child = forked.Child(lambda: pages.write(model, out_dir / pages.file), out_dir / pages.file)
+    shared = child = None
+    if (is_fleet(model) and forked.CAN_FORK and PAGES in formats and len(formats) > 1
+            and available[PAGES].write is write_html):
+        shared = FleetPages(model, out_dir / available[PAGES].file)
+        child = forked.Child(shared.work, shared.path)
     written = {}
     try:
         for fmt in formats:
-            if child is None or fmt != PAGES:
+            if shared is None or fmt != PAGES:
                 written[fmt] = available[fmt].write(model, out_dir / available[fmt].file)
                 log.info("wrote %s", written[fmt])
+        if shared is not None:   # the parent's formats are done: it renders pages too
+            shared.work()
+            written[PAGES] = shared.finish()
     except BaseException:
         if child is not None:
             child.stop()
         raise
     if child is not None:
-        written[PAGES] = child.wait()
+        child.wait()
         log.info("wrote %s", written[PAGES])
     return {fmt: written[fmt] for fmt in formats}
 

@@ -1,10 +1,11 @@
-"""One report written in a forked child while the parent writes the others.
+"""Work done by a forked child while the parent does its own.
 
-A province run's pages (report.html and a page per site, reports/fleet.py) take as long to render
-as every other format together; on a machine with a second core the two halves overlap. The child
-shares the built model with the parent (fork copies nothing until written), writes its files and
-exits; the parent waits for it before it returns, so callers see the same thing as a sequential
-write. Where there is no fork (Windows) the caller writes everything itself.
+A province run's site pages (reports/fleet.py) take longer to render than every other format
+together; on a machine with a second core a child renders them while the parent writes the other
+formats, then the parent joins in (html.FleetPages shares out the pages). The child shares the
+built model with the parent (fork copies nothing until written), writes its files and exits; the
+parent waits for it before it returns, so callers see the same as a sequential write. Where there
+is no fork (Windows) the parent does everything itself.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ class ChildFailed(RuntimeError):
 
 
 class Child:
-    """`write()` running in a forked child, which is to produce `path`."""
+    """`write()` running in a forked child; `path` names what it writes, for the error."""
 
     def __init__(self, write: Callable[[], object], path: Path):
         self.path = path

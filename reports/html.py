@@ -6,14 +6,16 @@ URLs; the JSON the filter script reads goes through `|tojson`, which escapes `</
 """
 from __future__ import annotations
 
+import multiprocessing
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from reports.charts import freshness_bars, trend_line
 from reports.fleet import DETAIL_DIR, detail_pages, is_fleet
+from reports.html_rows import column_tree_rows, freshness_bar_groups, url_link
 from reports.labels import (
     EVIDENCE_LABELS,
     INCOMPLETE_BANNER,
@@ -50,32 +52,27 @@ class _Environment(jinja2.Environment):
 DICT_METHODS = frozenset(dir(dict))
 
 
-def url_link(url) -> Markup:
-    """A page-derived URL as a link when it is http(s), else as text (a Python function, not a
-    macro: a province's detail pages call it some 100,000 times)."""
-    target = http_url(url)
-    if target:   # both escaped (Markup.format, the obvious spelling, takes twice the time)
-        return Markup(f'<a href="{escape(target)}" rel="noopener noreferrer">{escape(url)}</a>')  # noqa: S704
-    return escape(url)
-
-
 def unlabelled(evidence: dict) -> list[tuple]:
     """The evidence without a label (shown under 更多), by key as Jinja's `dictsort` orders them."""
     return sorted(((k, v) for k, v in evidence.items() if k not in EVIDENCE_LABELS),
                   key=lambda kv: kv[0].lower() if isinstance(kv[0], str) else kv[0])
 
 
+NUM_CELL = '<td class="num">%d</td>'
+
+
 def count_cells(counts: dict[str, int], keys: list[str]) -> Markup:
     """A row's item counts (by year or month) as number cells, 0 where none, in one call: a
     province's pages have 900,000 of them."""
-    return Markup("".join(f'<td class="num">{int(counts.get(k, 0))}</td>' for k in keys))  # noqa: S704 - integers only
+    return Markup("".join([NUM_CELL % counts.get(k, 0) for k in keys]))  # noqa: S704 - integers only (%d)
 
 
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     env = _Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
     env.filters.update(http_url=http_url, count_cells=count_cells)
-    env.globals.update(url_link=url_link, unlabelled=unlabelled, freshness=freshness_bars, trend_line=trend_line, percent=percent,
+    env.globals.update(url_link=url_link, unlabelled=unlabelled, column_tree_rows=column_tree_rows,
+                       freshness_bar_groups=freshness_bar_groups, freshness=freshness_bars, trend_line=trend_line, percent=percent,
                        board_figures=board_figures, scorecard_view=scorecard_view)
     return env
 
@@ -116,16 +113,38 @@ def render_overview(model: dict) -> str:
         _page_values(model), view=overview_view(model))
 
 
-def _write_fleet(model: dict, path: Path) -> Path:
-    """The overview at `path`, and each site's page under sites/ beside it."""
-    pages = detail_pages(model["sites"])
-    (path.parent / DETAIL_DIR).mkdir(parents=True, exist_ok=True)
-    back = "../" + path.name
-    for s in model["sites"]:
-        (path.parent / pages[s["id"]]).write_text(render_site_page(model, s, back),
-                                                  encoding="utf-8")
-    path.write_text(render_overview(model), encoding="utf-8")
-    return path
+class FleetPages:
+    """A province run's report.html: the overview, and a page per site under sites/ beside it.
+
+    The pages are most of the work, and can be shared: each `work()` (in the parent, and in a
+    forked child that started from the same object, reports/forked.py) renders the pages it takes
+    from a counter in shared memory until none are left, so whichever process is free renders
+    the next page."""
+
+    def __init__(self, model: dict, path: Path):
+        self.model, self.path = model, Path(path)
+        self.pages = detail_pages(model["sites"])
+        self.next = multiprocessing.Value("l", 0)   # shared with a child forked after this
+
+    def _take(self) -> int | None:
+        with self.next.get_lock():
+            i = self.next.value
+            if i >= len(self.model["sites"]):
+                return None
+            self.next.value = i + 1
+            return i
+
+    def work(self) -> None:
+        (self.path.parent / DETAIL_DIR).mkdir(parents=True, exist_ok=True)
+        back = "../" + self.path.name
+        while (i := self._take()) is not None:
+            site = self.model["sites"][i]
+            (self.path.parent / self.pages[site["id"]]).write_text(
+                render_site_page(self.model, site, back), encoding="utf-8")
+
+    def finish(self) -> Path:
+        self.path.write_text(render_overview(self.model), encoding="utf-8")
+        return self.path
 
 
 @report_format("html", file="report.html", label="网页报告", order=500)
@@ -133,6 +152,8 @@ def write_html(model: dict, path: str | Path) -> Path:
     """One page of every site; past `FLEET_SITES` sites, an overview and a page per site."""
     path = Path(path)
     if is_fleet(model):
-        return _write_fleet(model, path)
+        pages = FleetPages(model, path)
+        pages.work()
+        return pages.finish()
     path.write_text(render_html(model), encoding="utf-8")
     return path

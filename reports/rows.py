@@ -30,9 +30,9 @@ def _by_site(db, sql: str, args: list) -> dict[str, list[dict]]:
     cursor = db.execute(sql, args)
     names = [d[0] for d in cursor.description]
     grouped: dict[str, list[dict]] = defaultdict(list)
+    at = names.index("site_id")
     for values in cursor:
-        row = dict(zip(names, values, strict=True))
-        grouped[row["site_id"]].append(row)
+        grouped[values[at]].append(dict(zip(names, values, strict=True)))
     return grouped
 
 

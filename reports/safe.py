@@ -13,6 +13,9 @@ from urllib.parse import urlsplit
 FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 WHITESPACE_RUN = re.compile(r"\s+")
+# An ASCII http(s) URL without brackets: urlsplit would neither fail on it (IPv6 brackets, a netloc
+# that normalises into a delimiter) nor give it another scheme.
+_PLAIN_HTTP = re.compile(r"\s*https?://[\x21-\x5a\x5c\x5e-\x7e]*\s*\Z", re.I)
 
 
 def is_formula_like(value: str) -> bool:
@@ -33,6 +36,8 @@ def http_url(url) -> str:
     """The URL if it is http(s), else "" (so no javascript:/data: link is ever rendered)."""
     if not url or not isinstance(url, str):
         return ""
+    if _PLAIN_HTTP.match(url):   # most URLs, answered without urlsplit (a province asks 170,000 times)
+        return url.strip()
     try:
         scheme = urlsplit(url.strip()).scheme.lower()
     except ValueError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import time
 from collections import Counter
 from html import unescape
 from html.parser import HTMLParser
@@ -20,9 +21,8 @@ from fleetstore import fleet_store
 from test_report_html_chromium import CHROMIUM, console_lines, run_chromium
 
 from crawler.cli import main
-from reports import build_model, forked, write_all, write_model
+from reports import build_model, forked, html, write_all, write_model
 from reports.fleet import FLEET_SITES, VERDICT_RANK, safe_file_name, unique_file_names
-from reports.registry import REPORT_FORMATS, ReportFormat
 
 SITES = FLEET_SITES + 5
 WINDOWS_FORBIDDEN = set('<>:"/\\|?*')
@@ -220,7 +220,7 @@ def test_layout_changes_only_past_the_threshold(tmp_path, n, fleet_layout):
     assert html.count('<section class="site"') == (0 if fleet_layout else n)
 
 
-def test_a_failed_page_writer_fails_the_report(tmp_path, monkeypatch):
+def test_pages_shared_with_a_child_that_fails_fail_the_report(tmp_path, monkeypatch):
     if not forked.CAN_FORK:
         pytest.skip("no fork here: the pages are written in-process")
     store, run = fleet_store(tmp_path / "f.db", sites=SITES, judge=False)
@@ -228,16 +228,31 @@ def test_a_failed_page_writer_fails_the_report(tmp_path, monkeypatch):
         model = build_model(store, run)
     finally:
         store.close()
+    parent, render = os.getpid(), html.render_site_page
 
-    def broken(model, path):
-        raise OSError("disk full")
+    def child_breaks(*args):
+        if os.getpid() != parent:
+            raise OSError("disk full")
+        time.sleep(0.05)   # the parent slow: the child surely takes a page
+        return render(*args)
 
-    html = REPORT_FORMATS["html"]
-    monkeypatch.setitem(REPORT_FORMATS, "html", ReportFormat(html.name, html.file, html.label,
-                                                              html.order, broken))
+    monkeypatch.setattr(html, "render_site_page", child_breaks)
     with pytest.raises(forked.ChildFailed):
         write_model(model, tmp_path / "out", formats=("json", "html"))
     assert (tmp_path / "out" / "findings.json").is_file()   # the parent's formats were written
+
+
+def test_pages_shared_with_a_child_are_every_page_once(tmp_path):
+    store, run = fleet_store(tmp_path / "p.db", sites=SITES, judge=False)
+    try:
+        model = build_model(store, run)
+    finally:
+        store.close()
+    write_model(model, tmp_path / "out", formats=("json", "html"))
+    pages = sorted(p.stem for p in (tmp_path / "out" / "sites").iterdir())
+    assert pages == sorted(s["id"] for s in model["sites"])
+    assert all(f'<h2>{s["name"]}</h2>' in (tmp_path / "out" / "sites" / f"{s['id']}.html").read_text(
+        encoding="utf-8") for s in model["sites"])
 
 
 def test_file_names_are_safe_and_unique_on_windows():
