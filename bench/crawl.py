@@ -319,8 +319,8 @@ def _link_cost(db: str, run_id: int, pairs: list[tuple], sweep_requests: int) ->
     spread = f" ({min(walls):.2f}–{max(walls):.2f})" if len(pairs) > 1 else ""
     return (f"link checks on (median of {len(pairs)} back-to-back pair(s)): "
             f"{statistics.median(walls):.2f}×{spread} the sweep's wall time, {statistics.median(cpus):.2f}× its CPU; "
-            f"{pairs[-1][2] - sweep_requests} extra requests for {links} distinct links ({sent} checks sent, "
-            f"the rest answered by the walk's own fetches; broken {broken}, unverified {unverified})")
+            f"{pairs[-1][2] - sweep_requests} extra requests for {links} distinct links ({sent} link-check "
+            f"requests: the random-URL probe, HEADs, GETs, retries; broken {broken}, unverified {unverified})")
 
 
 def main(argv: list[str] | None = None) -> int:
