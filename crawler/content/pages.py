@@ -122,7 +122,9 @@ class ContentPages:
 
     def _articles(self, sid: str, key: str, entries: list, page_url: str):
         site = self.spider.sites[sid]
-        dated = sorted((e for e in entries if e.url and allowed(e.url, site)),
+        # a list row that is a page of the walk (the homepage, a column) is not an article
+        dated = sorted((e for e in entries if e.url and allowed(e.url, site)
+                        and not self.spider.frontier.knows(sid, e.url)),
                        key=lambda e: (e.date is not None, e.date or date.min), reverse=True)
         read_before = self.read_before.get((sid, key), set()) if self.spider.mode == "daily" else set()
         # the column's newest articles; a daily run skips those an earlier run read (it does not
