@@ -58,6 +58,11 @@ def print_summary(model: dict, console: Console | None = None) -> None:
     console.print(Text(f"共 {t['sites']} 个网站，待整改问题 {t['active']} 个；"
                        + (f"对比上次完整批次 {prev}。" if prev else "无上次完整批次可对比。")
                        + started_phrase(run["started"], "本批次")))
+    checked = [s["links"] for s in model["sites"] if s.get("links", {}).get("checked")]
+    if checked:
+        home, other = sum(v["home"] for v in checked), sum(v["inner"] + v["external"] for v in checked)
+        console.print(Text(f"链接可用性：首页不可用链接 {home} 个，其他页面 {other} 个"
+                           f"（{len(checked)} 个网站检查了链接；明细：govwatch links --db …）"))
 
 
 def print_split(written: list[tuple[Path, str, list[dict]]], by: str,

@@ -287,6 +287,20 @@ def test_the_xlsx_sheet_opened_back(swept):
 
 
 @pytest.mark.slow
+def test_the_run_summary_counts_them(swept):
+    import io
+
+    from rich.console import Console
+
+    from reports import build_model, print_summary
+    out = io.StringIO()
+    print_summary(build_model(swept["store"], swept["run"]), Console(file=out, width=300))
+    home = sum(f["evidence"]["scope"] == "home" for f in swept["findings"])
+    assert f"链接可用性：首页不可用链接 {home} 个，其他页面 {len(swept['findings']) - home} 个（2 个网站检查了链接" \
+        in out.getvalue()
+
+
+@pytest.mark.slow
 def test_govwatch_links_lists_them(swept, capsys):
     db = str(swept["base"] / "g.db")
     assert main(["links", "--db", db, "--site", "hard"]) == 0
