@@ -442,3 +442,64 @@ def test_links_are_for_sweeps(tmp_path, capsys):
                  "--mode", "daily", "--links"]) == 2
     assert "链接检查只在全面巡检" in capsys.readouterr().err
     assert not (tmp_path / "g.db").exists()
+
+
+# -- the gate for other hosts (the checker without a crawl: its requests are recorded) --------------------
+class _Engine:
+    def __init__(self):
+        self.requests = []
+
+    def crawl(self, request):
+        self.requests.append(request)
+
+
+def _checker(**settings):
+    from scrapy.settings import Settings
+    from scrapy.signalmanager import SignalManager
+
+    from crawler.linkcheck.checker import LinkChecker
+
+    class Crawler:
+        pass
+
+    class Spider:
+        sites = {"s": {"id": "s", "url": "http://127.0.0.1:9/"}}
+
+    crawler = Crawler()
+    crawler.settings, crawler.signals, crawler.engine = Settings(settings), SignalManager(), _Engine()
+    checker = LinkChecker(crawler, Spider())
+    later = []
+    checker._later = lambda delay, fn, *args: later.append((delay, fn, args))   # the reactor's callLater
+    return checker, crawler.engine, later
+
+
+def test_links_to_other_hosts_go_one_at_a_time_and_apart():
+    from scrapy.http import HtmlResponse
+    checker, engine, later = _checker(GOVWATCH_EXTERNAL_LINKS=True, GOVWATCH_EXTERNAL_PER_HOST=1,
+                                      GOVWATCH_EXTERNAL_DELAY=1.5)
+    links = [(f"http://www.other.gov.cn/p{i}.html", "page", "") for i in range(3)] + \
+        [("http://www.third.gov.cn/", "page", "")]
+    checker.page("s", "http://127.0.0.1:9/", links, home=True)
+    sent = [r.url for r in engine.requests]
+    # the site's own origin is probed; each other host gets one request, the rest wait their turn
+    assert sent[0].startswith("http://127.0.0.1:9/govwatch-")
+    assert sent[1:] == ["http://www.other.gov.cn/p0.html", "http://www.third.gov.cn/"]
+    assert all(r.method == "HEAD" and r.priority < 0 for r in engine.requests[1:])
+    first = engine.requests[1]
+    checker._answered(HtmlResponse(first.url, status=200, body=b"", request=first,
+                                   headers={"Content-Type": "text/html", "Content-Length": "5000"}))
+    # the host's next link goes only after the delay, never at once
+    assert len(engine.requests) == 3
+    (delay, pump, args), = [t for t in later if t[1].__name__ == "_pump"]
+    assert delay == 1.5 and args == ("www.other.gov.cn",)
+    pump(*args)
+    assert [r.url for r in engine.requests[3:]] == ["http://www.other.gov.cn/p1.html"]
+
+
+def test_without_external_links_other_hosts_are_not_touched():
+    checker, engine, _ = _checker()
+    checker.page("s", "http://127.0.0.1:9/", [("http://www.other.gov.cn/", "page", "友情链接"),
+                                              ("http://127.0.0.1:9/a.pdf", "attachment", "附件")], home=True)
+    assert [r.url for r in engine.requests][0].startswith("http://127.0.0.1:9/govwatch-")
+    assert all("other.gov.cn" not in r.url for r in engine.requests)
+    assert list(checker.books["s"].links) == ["http://127.0.0.1:9/a.pdf"]
