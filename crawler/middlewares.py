@@ -169,6 +169,11 @@ class TrapGuardMiddleware(_Base):
         return None
 
     def process_request(self, request, spider=None):
+        frontier = getattr(getattr(self.crawler, "spider", None), "frontier", None)
+        late = request.meta.get("site_id") or request.meta.get("link_site")   # a page or a link check
+        if frontier is not None and late and frontier.over_time(late):
+            self._count("overtime", request)
+            raise SiteOvertime(f"超过单站时限（{frontier.site_timeout:g}秒），页面未抓取，无法核实")
         site = self._site(request)
         if site is None:
             return None
@@ -177,10 +182,6 @@ class TrapGuardMiddleware(_Base):
                 self._count("offsite_redirect", request)
                 raise OffsiteRedirect(f"重定向到站外网址 {request.url}（不在本网站范围内，可在 allow_hosts 中允许），页面无法核实")
             return None
-        frontier = getattr(getattr(self.crawler, "spider", None), "frontier", None)
-        if frontier is not None and frontier.over_time(site["id"]):
-            self._count("overtime", request)
-            raise SiteOvertime(f"超过单站时限（{frontier.site_timeout:g}秒），页面未抓取，无法核实")
         reason = self._trap(request)
         if reason:
             self._count("trap", request)

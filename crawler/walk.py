@@ -136,6 +136,9 @@ class Frontier:
 
     def failed(self, sid: str, url: str, name: str | None, error: str | None) -> None:
         walk = self.walks[sid]
+        if self.over_time(sid):   # dropped, or cut short, because the site had had its time
+            walk.overtime += 1
+            return
         walk.failed_count += 1
         self._inc("failed")
         if len(walk.failed) < MAX_FAILED_LISTED:

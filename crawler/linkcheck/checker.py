@@ -282,6 +282,11 @@ class LinkChecker:
         if verdict.ok or len(rec.attempts) >= 2:
             rec.state = "done"
             return
+        frontier = getattr(self.spider, "frontier", None)
+        if frontier is not None and frontier.over_time(sid):
+            # the site has had its time: no retry is waited for (the run would idle for it)
+            rec.state, rec.note = "unchecked", "超过单站时限，未检查"
+            return
         rec.state = "retry"   # broken only if it fails again a while later
         self._later(self.retry_after, self._retry, sid, rec)
 
