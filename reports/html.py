@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from reports.charts import freshness_bars, trend_line
 from reports.fleet import DETAIL_DIR, detail_pages, is_fleet
-from reports.html_rows import column_tree_rows, freshness_bar_groups, url_link
+from reports.html_rows import column_tree_rows, evidence_item, freshness_bar_groups, url_link
 from reports.labels import (
     EVIDENCE_LABELS,
     INCOMPLETE_BANNER,
@@ -72,7 +72,7 @@ def _environment() -> jinja2.Environment:
     env = _Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
     env.filters.update(http_url=http_url, count_cells=count_cells)
     env.globals.update(url_link=url_link, unlabelled=unlabelled, column_tree_rows=column_tree_rows,
-                       freshness_bar_groups=freshness_bar_groups, freshness=freshness_bars, trend_line=trend_line, percent=percent,
+                       freshness_bar_groups=freshness_bar_groups, evidence_item=evidence_item, freshness=freshness_bars, trend_line=trend_line, percent=percent,
                        board_figures=board_figures, scorecard_view=scorecard_view)
     return env
 

@@ -1,14 +1,18 @@
-"""The rows of report.html's two longest parts, the column tree and the freshness chart, rendered in
-Python rather than in the template.
+"""The rows of report.html's longest parts (the column tree, the freshness chart) and its evidence
+lines, rendered in Python rather than in the template.
 
-A province run renders a page per site (reports/fleet.py), each with 50–60 columns in both: as
-template loops they were about half of a page's time (Jinja spends some 15 µs on each row's dozen
-lookups, escapes and tests), and the pages are most of `govwatch report`'s time. The markup is the
-template's as it was, byte for byte (tests/test_reports.py, tests/test_report_fleet.py); every
-value taken from a page goes through `escape`, numbers are the checks' own.
+A province run renders a page per site (reports/fleet.py), each with 50–60 columns in both and a
+few evidence lines per finding: as template loops and macro calls they were about half of a page's
+time (Jinja spends some 15 µs on each row's dozen lookups, escapes and tests, and 8 µs entering a
+macro), and the pages are most of `govwatch report`'s time. The markup is the template's as it
+was, byte for byte (tests/test_reports.py, tests/test_report_fleet.py); every value taken from a
+page goes through `escape`, numbers are the checks' own.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from reports.safe import http_url
@@ -72,3 +76,29 @@ def freshness_bar_groups(bars: dict) -> Markup:
         out.append(f'\n<text x="{escape(width + b["width"] + 6)}" y="{escape(y + 13)}">{said}'
                    f'{"" if limit is None else f" / {escape(limit)}天"}</text></g>\n')
     return Markup("".join(out))  # noqa: S704 - every value escaped above
+
+
+def _iterable(value) -> bool:
+    try:
+        iter(value)
+    except TypeError:
+        return False
+    return True
+
+
+def evidence_item(label, value) -> Markup:
+    """One evidence line of a finding: a link for an http(s) URL, else "label：value" (a mapping as
+    JSON, a list joined by 、, a flag as 是/否); nothing for None."""
+    if isinstance(value, str) and http_url(value):
+        return Markup(f'<br><a href="{escape(http_url(value))}" rel="noopener noreferrer">{escape(label)}</a>')  # noqa: S704 - escaped
+    if isinstance(value, Mapping):
+        shown = htmlsafe_json_dumps(value, sort_keys=True)   # Jinja's |tojson
+    elif _iterable(value) and not isinstance(value, str):
+        shown = escape("、".join(map(str, value)))
+    elif value is True or value is False:
+        shown = "是" if value else "否"
+    elif value is not None:
+        shown = escape(value)
+    else:
+        return Markup("")
+    return Markup(f'<br><span class="muted">{escape(label)}：{shown}</span>')  # noqa: S704 - escaped
