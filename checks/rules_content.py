@@ -10,7 +10,9 @@ that read that page again (`needs="page"`).
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from collections import defaultdict
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from checks.contentconf import SEVERITY_LABELS, dictionary, settings
@@ -94,13 +96,31 @@ def _position_text(pos: dict) -> str:
     return f"第{pos['paragraph']}段第{pos['char']}字"
 
 
-def _title_rows(ctx: SiteContext) -> list[dict]:
-    """Item titles as texts of their own (no request: the lists were read anyway)."""
+def _title_rows(ctx: SiteContext, matcher=None) -> list[dict]:
+    """Item titles as texts of their own (no request: the lists were read anyway). Given the
+    matcher, only the titles it finds a word in (no other title can give a hit): one automaton
+    pass over all of them, instead of a dict, a date and a scan per title (a province's check
+    reads 800,000 titles)."""
     rows = ctx.store.db.execute(
         "select title, url, date, column_key from items where run_id = ? and site_id = ? and title != ''",
         [ctx.run["id"], ctx.site["id"]]).fetchall()
+    if matcher is not None:
+        rows = [rows[i] for i in _titles_matched(matcher, [r[0] for r in rows])]
     return [{"url": url or "", "kind": "title", "column_key": key, "title": title, "published": d,
              "parent_url": None, "text": title, "error": None} for title, url, d, key in rows]
+
+
+def _titles_matched(matcher, titles: list[str]) -> list[int]:
+    """Indexes of the titles in which the matcher's automaton finds any word, in order (titles are
+    joined by NUL, which no word holds)."""
+    if matcher.empty or not titles:
+        return []
+    ends, at = [], -1
+    for t in titles:
+        at += len(t) + 1
+        ends.append(at)                       # the NUL after each title
+    found = {bisect_left(ends, end) for end, _ in matcher.automaton.iter("\0".join(titles))}
+    return sorted(found)
 
 
 @rule("CONTENT_WORDING", title="疑似严重表述错误",
@@ -122,7 +142,7 @@ def content_wording(ctx: SiteContext):
     texts = [r for r in site_texts(ctx) if r["text"]]
     seen_pages = {r["url"] for r in texts}
     if conf["titles"]:
-        texts += [r for r in _title_rows(ctx) if r["url"] not in seen_pages]
+        texts += [r for r in _title_rows(ctx, matcher) if r["url"] not in seen_pages]
     for row in texts:
         published = _day(row["published"])
         for hit in judge(row["text"], published, matcher):
@@ -147,6 +167,7 @@ def content_wording(ctx: SiteContext):
                       "excerpt": hit.excerpt, "count": len(hits), "dictionary": words.name})
 
 
+@lru_cache(maxsize=1 << 14)
 def _day(value):
     from datetime import date
     try:
