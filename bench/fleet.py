@@ -169,8 +169,9 @@ def bench(n: int, args, workdir: Path) -> list[tuple]:
 
     srv_cpu0 = _cpu_of(server.pid)
     m = measure(govwatch("run", str(sites), "--db", str(db), "--out", str(workdir / f"out-sweep-{n}"),
-                         "--as-of", DEFAULT_AS_OF.isoformat(), "--no-progress"))
-    row("sweep (local)", m, _requests(db, _latest_run(db)), f"server {_cpu_of(server.pid) - srv_cpu0:.0f}s CPU")
+                         "--as-of", DEFAULT_AS_OF.isoformat(), "--no-progress",
+                         *(["--no-links"] if args.sweep_no_links else [])))
+    row("sweep (local)" + (", no link checks" if args.sweep_no_links else ""), m, _requests(db, _latest_run(db)), f"server {_cpu_of(server.pid) - srv_cpu0:.0f}s CPU")
     primed = workdir / f"primed-{n}.db"
     shutil.copy(db, primed)
     srv_cpu0 = _cpu_of(server.pid)
@@ -206,6 +207,8 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=34, help="requests a sweep of one site makes")
     ap.add_argument("--columns", type=int, default=7, help="政务公开 columns a site keeps (plus 5 main + board)")
     ap.add_argument("--no-distributed", action="store_true")
+    ap.add_argument("--sweep-no-links", action="store_true",
+                    help="the priming sweep without link checks (a shorter bench; the daily run never checks links)")
     ap.add_argument("--keep", help="directory kept for the stores and outputs")
     args = ap.parse_args()
     workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="govwatch-fleet-"))
