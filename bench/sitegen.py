@@ -154,12 +154,7 @@ class GenSite:
     graph: dict[str, list[Req]] = field(default_factory=dict)
 
     def handle(self, method: str, path: str, query: dict | str, form: dict | None) -> Response:
-        """`LoopbackServer`-compatible handler (query/form may be parse_qs dicts of lists). A HEAD is
-        answered as its GET (the server sends no body), /index.html as the homepage: link checks ask so."""
-        if method.upper() == "HEAD":
-            method = "GET"
-        if path == "/index.html":
-            path = "/"
+        """`LoopbackServer`-compatible handler (query/form may be parse_qs dicts of lists)."""
         key = request_key(method, path, query, form)
         hit = self.pages.get(key)
         if hit is not None:

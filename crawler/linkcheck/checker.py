@@ -37,7 +37,8 @@ from crawler.linkcheck.answers import Answer, from_failure, from_response
 from crawler.linkcheck.book import LinkRecord, SiteLinks
 from crawler.linkcheck.classify import head_needs_get, judge
 from crawler.linkcheck.shape import Shape, probe_url
-from crawler.urls import host_of
+from crawler.urls import canonical, host_of
+from crawler.walk import INDEX_PAGE_RE
 
 PRIORITY = -10            # below every page of the walk (0) and the homepage (100)
 PROBE_PRIORITY = 50       # a host's links wait for it
@@ -58,6 +59,14 @@ DEFAULTS = {
 
 def enabled(settings, mode: str) -> bool:
     return mode == "sweep" and settings.getbool("GOVWATCH_LINKS", DEFAULTS["GOVWATCH_LINKS"])
+
+
+def _folded(url: str) -> str:
+    """A page's identity as the walk takes it: canonical, `index.html` folded onto its folder."""
+    try:
+        return INDEX_PAGE_RE.sub("/", canonical(url))
+    except ValueError:
+        return url
 
 
 def _origin(url: str) -> str:
@@ -111,6 +120,9 @@ class LinkChecker:
             book = self.books[sid] = SiteLinks(self.spider.sites[sid], self.max_links, self.external)
         self._host(sid, _origin(page_url))
         for rec in book.add_page(page_url, links, home):
+            if home and _folded(rec.url) == _folded(page_url):
+                # the homepage itself (首页 in the menu): the walk read it before any link was known
+                rec.crawl_answer = Answer("crawl", rec.url, 200, page_url, "text/html")
             host = self.hosts.get((sid, rec.origin))
             if rec.external or host is None:
                 self._start(sid, rec)
