@@ -503,3 +503,17 @@ def test_without_external_links_other_hosts_are_not_touched():
     assert [r.url for r in engine.requests][0].startswith("http://127.0.0.1:9/govwatch-")
     assert all("other.gov.cn" not in r.url for r in engine.requests)
     assert list(checker.books["s"].links) == ["http://127.0.0.1:9/a.pdf"]
+
+
+def test_a_link_that_failed_once_and_was_never_retried_is_not_broken():
+    """The retry never came (the site ran out of time, the crawl stopped): unverified, not broken."""
+    from crawler.linkcheck.book import LinkRecord
+    rec = LinkRecord("http://s.example/gone.html", "page", False, "网站地图", pages=3)
+    answer = Answer("HEAD", rec.url, 404)
+    rec.attempts.append((answer, judge(answer, "page")))
+    rec.state, rec.note = "unchecked", "超过单站时限，未检查"
+    row = rec.row()
+    assert row["result"] == "unverified" and row["reason"] == "http_404"
+    assert row["error"] == "页面不存在（HTTP 404）；未能复查（超过单站时限，未检查）"
+    rec.attempts.append((answer, judge(answer, "page")))
+    assert rec.row()["result"] == "broken"

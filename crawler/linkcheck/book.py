@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from crawler.linkcheck.answers import Answer
-from crawler.linkcheck.classify import OK, Verdict
+from crawler.linkcheck.classify import Verdict
 from crawler.urls import allowed, canonical, host_of, is_private_host
 
 FOUND_ON = 5   # pages named per link (the count says how many carry it)
@@ -50,6 +50,10 @@ class LinkRecord:
         answer, verdict = self.attempts[-1] if self.attempts else (None, None)
         result = verdict.result if verdict is not None else "unchecked"
         error = verdict.error if verdict is not None and not verdict.ok else self.note
+        if result == "broken" and len(self.attempts) < 2:
+            # failed once and never tried again (the site's time ran out, the crawl stopped): a
+            # link is broken only when it fails twice, so this one could not be verified
+            result, error = "unverified", f"{verdict.error}；未能复查（{self.note or '抓取结束'}）"
         if verdict is not None and verdict.ok and len(self.attempts) > 1:
             first = self.attempts[0][1]
             error = f"首次检查失败（{first.error}），复查正常"
@@ -123,8 +127,8 @@ class SiteLinks:
                 if r.verdict is None or not r.verdict.ok or len(r.attempts) > 1]
 
     def counts(self) -> dict:
-        verdicts = [r.verdict for r in self.links.values()]
-        return {"links": len(self.links), "checked": sum(v is not None for v in verdicts),
-                "broken": sum(v is not None and v.result == "broken" for v in verdicts),
-                "unverified": sum(v is not None and v.result not in ("broken", OK) for v in verdicts),
-                "requests": self.requests}
+        """As the rows say it: broken only after two failures, the rest of the failures unverified."""
+        checked = [r for r in self.links.values() if r.verdict is not None]
+        broken = sum(r.verdict.result == "broken" and len(r.attempts) >= 2 for r in checked)
+        return {"links": len(self.links), "checked": len(checked), "broken": broken,
+                "unverified": sum(not r.verdict.ok for r in checked) - broken, "requests": self.requests}
