@@ -43,8 +43,7 @@ def write_model(model: dict, out_dir: Path, formats=None) -> dict[str, Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     shared = child = None
-    if (is_fleet(model) and forked.CAN_FORK and PAGES in formats and len(formats) > 1
-            and available[PAGES].write is write_html):
+    if is_fleet(model) and forked.CAN_FORK and PAGES in formats and available[PAGES].write is write_html:
         shared = FleetPages(model, out_dir / available[PAGES].file)
         child = forked.Child(shared.work, shared.path)
     written = {}

@@ -28,6 +28,8 @@ class Child:
 
     def __init__(self, write: Callable[[], object], path: Path):
         self.path = path
+        sys.stdout.flush()   # else what the parent had buffered would be written twice
+        sys.stderr.flush()
         self.pid = os.fork()
         if self.pid == 0:   # the child: write, then leave without the parent's exit handlers
             code = 1
@@ -37,7 +39,6 @@ class Child:
             except BaseException:  # noqa: BLE001 - every end is os._exit; the parent reports it
                 traceback.print_exc()
             finally:
-                sys.stdout.flush()
                 sys.stderr.flush()
                 os._exit(code)
 
