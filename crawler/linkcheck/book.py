@@ -77,6 +77,7 @@ class SiteLinks:
         self.pages: set[str] = set()
         self.over_budget = 0
         self.requests = 0
+        self.undecided: list[LinkRecord] = []   # deferred until the walk has taken its links (checker.followed)
 
     def _external_allowed(self, url: str) -> bool:
         """A link to another host is checked only when asked, and never from a public site into a

@@ -133,6 +133,20 @@ class LinkChecker:
             else:
                 self._start(sid, rec)
 
+    def followed(self, sid: str) -> None:
+        """The walk has taken what it takes of the pages parsed so far: a deferred link it does not
+        know will not be fetched by it (a page past the depth limit, a link no menu offers), so it is
+        checked now, not at the end of the whole crawl (a chunk of a hundred sites ends late, and
+        its sites may have run out of time by then)."""
+        frontier = getattr(self.spider, "frontier", None)
+        book = self.books.get(sid)
+        if frontier is None or book is None:
+            return
+        undecided, book.undecided = book.undecided, []
+        for rec in undecided:
+            if rec.state == "deferred" and not frontier.knows(sid, rec.url):
+                self._start(sid, rec, walked=True)
+
     def crawled(self, response) -> None:
         """The walk fetched a page: if a link names it, that answer is the link's first attempt."""
         asked = (response.meta.get("redirect_urls") or [response.url])[0]
@@ -171,13 +185,15 @@ class LinkChecker:
     def _may_be_walked(self, rec: LinkRecord) -> bool:
         return not rec.external and rec.kind in PAGE_KINDS and not looks_like_article_url(rec.url)
 
-    def _start(self, sid: str, rec: LinkRecord) -> None:
+    def _start(self, sid: str, rec: LinkRecord, walked: bool = False) -> None:
+        """`walked`: the walk has decided about this link (it will not fetch it)."""
         if rec.crawl_answer is not None:
             rec.state = "checking"
             self._attempted(sid, rec, rec.crawl_answer)
             return
-        if not self.walk_over and self._may_be_walked(rec):
+        if not (walked or self.walk_over) and self._may_be_walked(rec):
             rec.state = "deferred"   # the walk may fetch it: its answer will do
+            self.books[sid].undecided.append(rec)
             return
         rec.state = "checking"
         shape = self._shape(sid, rec)
