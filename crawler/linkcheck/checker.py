@@ -10,8 +10,10 @@ the walk has nothing queued for it.
 How a link is checked:
 1. Per origin the site's pages come from, one random URL first (`shape.py`): the site's own 404.
    Until it answers, the links to that origin wait.
-2. A link the walk may still fetch (an internal page that is not an article) waits for the walk's
-   end, then uses the walk's answer when there is one. Others are checked as they are found.
+2. A link the walk may fetch (an internal page that is not an article) waits until the walk has
+   taken the links of the page carrying it (`followed`): the walk's answer is then its first
+   attempt, or, when the walk does not take it, it is checked at once. Others are checked as they
+   are found; whatever is still waiting when the crawl is otherwise idle is checked then.
 3. HEAD, or a ranged GET (Range: bytes=0-1023) where HEAD is refused or lies (`classify.
    head_needs_get`); a host that refused HEAD once gets GETs from then on; on a site whose missing
    pages answer 200 (a soft-404 site), a page is read with a GET of its first 64 KB, to compare.
