@@ -16,7 +16,7 @@ import re
 
 from lxml import etree
 
-from crawler.extraction.info import CHROME_CLASS_RE, CHROME_TEXT_RE, CONTAINER_TAGS
+from crawler.extraction.info import is_chrome, prose_boxes
 
 # content boxes of the CMS families seen on government sites (lowercased id/class tokens)
 CONTENT_TOKENS = ("trs_editor", "trs_ueditor", "ucap-content", "zoom", "zoomcon", "ivs_content", "con_con",
@@ -27,6 +27,7 @@ BLOCK_TAGS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h
                         "dd", "dt", "dl", "section", "article", "blockquote", "pre", "hr", "tbody", "form"})
 CELL_TAGS = frozenset({"td", "th"})
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "select", "button", "head", "title"})
+BODY_TEXT_XPATH = "//body//text()[not(ancestor::a)][not(ancestor::script)][not(ancestor::style)]"
 SENTENCE_RE = re.compile(r"[。；;！？]|[\u4e00-\u9fff][，,：:、][\u4e00-\u9fff（(]")
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 SPACES_RE = re.compile(r"[ \t\u00a0\u3000\r\f\v]+")
@@ -36,17 +37,6 @@ MAX_TEXT_CHARS = 200_000   # a page longer than this is cut (a 政府工作报�
 
 def _tokens(el) -> list[str]:
     return f"{el.get('class') or ''} {el.get('id') or ''}".lower().split()
-
-
-def _chrome(el, memo: dict) -> bool:
-    if el is None or not isinstance(el.tag, str):
-        return False
-    got = memo.get(el)
-    if got is None:
-        names = f"{el.get('class') or ''} {el.get('id') or ''}".strip()
-        got = bool(names and CHROME_CLASS_RE.search(names)) or _chrome(el.getparent(), memo)
-        memo[el] = got
-    return got
 
 
 def block_text(el) -> str:
@@ -92,39 +82,17 @@ def _hinted(doc):
     return None
 
 
-def _container(el):
-    while el is not None and el.tag not in CONTAINER_TAGS:
-        el = el.getparent()
-    return el
-
-
 def _densest(doc):
     """The box with the most running (non-link, non-chrome) text, widened to its parent when the
     parent's own sentence-bearing boxes are several (paragraphs in sibling divs)."""
     memo: dict = {}
-    sums: dict = {}
-    sentence: set = set()
-    for node in doc.xpath("//body//text()[not(ancestor::a)][not(ancestor::script)][not(ancestor::style)]"):
-        text = node.strip()
-        if len(text) < 2 or not CJK_RE.search(text) or CHROME_TEXT_RE.search(text):
-            continue
-        owner = node.getparent()
-        if owner is None:
-            continue
-        if node.is_tail:
-            owner = owner.getparent()
-        box = _container(owner)
-        if box is None or _chrome(box, memo):
-            continue
-        sums[box] = sums.get(box, 0) + len(text)
-        if SENTENCE_RE.search(text):
-            sentence.add(box)
+    sums, sentence = prose_boxes(doc, BODY_TEXT_XPATH, 2, memo)
     boxes = [b for b in sums if b in sentence]
     if not boxes:
         return None
     best = max(boxes, key=lambda b: sums[b])
     parent = best.getparent()
-    if parent is not None and parent.tag != "body" and not _chrome(parent, memo):
+    if parent is not None and parent.tag != "body" and not is_chrome(parent, memo):
         siblings = [b for b in boxes if b.getparent() is parent]
         if len(siblings) >= 2 and sum(sums[b] for b in siblings) >= 1.5 * sums[best]:
             return parent

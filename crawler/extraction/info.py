@@ -42,20 +42,25 @@ def _chrome(el, cache: dict) -> bool:
     return got
 
 
+is_chrome = _chrome   # the body-text reader's test of page chrome (crawler/content/bodytext.py)
+
+
 def _container(el):
     while el is not None and el.tag not in CONTAINER_TAGS:
         el = el.getparent()
     return el
 
 
-def prose_chars(doc) -> int:
-    """Characters of running text in the wordiest content container (0 for a bare list or link grid)."""
-    chrome: dict = {}
+def prose_boxes(doc, xpath: str = NON_LINK_TEXT_XPATH, min_chars: int = MIN_NODE_CHARS,
+                chrome: dict | None = None) -> tuple[dict, set]:
+    """Characters of running text per content container, and the containers holding a sentence.
+    Shared by the information-page test here and the body-text reader (crawler/content/bodytext.py)."""
+    chrome = {} if chrome is None else chrome
     sums: dict = {}
     sentence: set = set()
-    for node in doc.xpath(NON_LINK_TEXT_XPATH):
+    for node in doc.xpath(xpath):
         text = node.strip()
-        if len(text) < MIN_NODE_CHARS or not CJK_RE.search(text) or CHROME_TEXT_RE.search(text):
+        if len(text) < min_chars or not CJK_RE.search(text) or CHROME_TEXT_RE.search(text):
             continue
         owner = node.getparent()
         if owner is None:
@@ -68,6 +73,12 @@ def prose_chars(doc) -> int:
         sums[box] = sums.get(box, 0) + len(text)
         if SENTENCE_RE.search(text):
             sentence.add(box)
+    return sums, sentence
+
+
+def prose_chars(doc) -> int:
+    """Characters of running text in the wordiest content container (0 for a bare list or link grid)."""
+    sums, sentence = prose_boxes(doc)
     return max((n for box, n in sums.items() if box in sentence), default=0)
 
 
