@@ -84,6 +84,11 @@ class _Host:
 
 
 class LinkChecker:
+    """One crawl's link checks: the spider hands it each parsed page's links (`page`), tells it
+    when the walk has taken a page's links (`followed`) and shows it every page the walk fetched
+    (`crawled`, `crawl_failed`); it sends its own requests through the engine, keeps the spider open
+    while they are pending (`idle`), and gives the pipeline its rows at the end (`rows`)."""
+
     def __init__(self, crawler, spider):
         s = crawler.settings
 
