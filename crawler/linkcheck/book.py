@@ -78,6 +78,8 @@ class SiteLinks:
         self.over_budget = 0
         self.requests = 0
         self.undecided: list[LinkRecord] = []   # deferred until the walk has taken its links (checker.followed)
+        self.queued: list[LinkRecord] = []      # over the link budget until the walk's end (checker._release)
+        self.first_checks = 0                   # own-host links given a request of their own
 
     def _external_allowed(self, url: str) -> bool:
         """A link to another host is checked only when asked, and never from a public site into a

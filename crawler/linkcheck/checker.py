@@ -56,6 +56,10 @@ DEFAULTS = {
     "GOVWATCH_LINK_MAX": 5000,             # distinct URLs checked per site
     "GOVWATCH_EXTERNAL_PER_HOST": 1,
     "GOVWATCH_EXTERNAL_DELAY": 1.0,
+    # a site's own links checked by a request of their own: at most FLOOR + SHARE × its walked pages
+    # (`_release`: the homepage's links first, articles last; the rest stored as unchecked)
+    "GOVWATCH_LINK_SHARE": 0.4,
+    "GOVWATCH_LINK_FLOOR": 50,
 }
 
 
@@ -69,6 +73,11 @@ def _folded(url: str) -> str:
         return INDEX_PAGE_RE.sub("/", canonical(url))
     except ValueError:
         return url
+
+
+def _article(rec: LinkRecord) -> bool:
+    """A link to an article (a list's row): the bulk of a site's links, checked last."""
+    return rec.kind in PAGE_KINDS and looks_like_article_url(rec.url)
 
 
 def _origin(url: str) -> str:
@@ -102,6 +111,8 @@ class LinkChecker:
         self.max_links = opt("GOVWATCH_LINK_MAX", s.getint)
         self.ext_per_host = max(1, opt("GOVWATCH_EXTERNAL_PER_HOST", s.getint))
         self.ext_delay = opt("GOVWATCH_EXTERNAL_DELAY", s.getfloat)
+        self.link_share = opt("GOVWATCH_LINK_SHARE", s.getfloat)
+        self.link_floor = opt("GOVWATCH_LINK_FLOOR", s.getint)
         self.books: dict[str, SiteLinks] = {}
         self.hosts: dict[tuple[str, str], _Host] = {}
         self.head_refused: set[str] = set()
@@ -189,6 +200,13 @@ class LinkChecker:
         host = self.hosts.get((sid, rec.origin))
         return host.shape if host is not None and not rec.external else None
 
+    def _budget(self, sid: str) -> float:
+        """Links of the site's own hosts checked with a request of their own, at most: a share of the
+        pages the walk has fetched so far (a small site's first pages can carry more links than the
+        site has pages: checking them all would cost more than the sweep itself)."""
+        walk = getattr(getattr(self.spider, "frontier", None), "walks", {}).get(sid)
+        return self.link_floor + self.link_share * (walk.pages if walk is not None else 0)
+
     def _may_be_walked(self, rec: LinkRecord) -> bool:
         return not rec.external and rec.kind in PAGE_KINDS and not looks_like_article_url(rec.url)
 
@@ -202,7 +220,21 @@ class LinkChecker:
             rec.state = "deferred"   # the walk may fetch it: its answer will do
             self.books[sid].undecided.append(rec)
             return
+        book = self.books[sid]
+        if not rec.external and (book.first_checks >= self._budget(sid)
+                                 or (not self.walk_over and _article(rec))):
+            # over the site's link budget for now, or an article (the bulk of a site's links, checked
+            # last): the walk's end decides
+            rec.state = "queued"
+            book.queued.append(rec)
+            return
+        book.first_checks += not rec.external
         rec.state = "checking"
+        self._start_checked(sid, rec)
+
+    def _start_checked(self, sid: str, rec: LinkRecord) -> None:
+        """The first request for a link: GET on a soft-404 site's pages, else HEAD (GET for a host
+        that refuses HEAD)."""
         shape = self._shape(sid, rec)
         if rec.kind in PAGE_KINDS and shape is not None and shape.kind == "soft":
             self._ask(sid, rec, "get", cap=PAGE_CAP)
@@ -345,8 +377,27 @@ class LinkChecker:
                 for rec in list(book.links.values()):
                     if rec.state == "deferred":
                         self._start(sid, rec)
+        for sid, book in self.books.items():
+            self._release(sid, book)
         if self.flying or self.timers or any(self.ext_queue.values()):
             raise DontCloseSpider
+
+    def _release(self, sid: str, book: SiteLinks) -> None:
+        """The walk is over and its page count final: the queued links within the budget are checked,
+        the homepage's first (the indicators count them apart), then other pages' links, articles
+        last; the rest are stored unchecked."""
+        if not book.queued:
+            return
+        queued = sorted(book.queued, key=lambda r: (not r.on_home, _article(r), -r.pages))
+        book.queued = []
+        room = max(0, int(self._budget(sid) - book.first_checks))
+        for rec in queued[:room]:
+            book.first_checks += 1
+            rec.state = "checking"
+            self._start_checked(sid, rec)
+        for rec in queued[room:]:
+            rec.state = "unchecked"
+            rec.note = (f"超出链接检查预算（每站{self.link_floor}个加巡检页面数的{self.link_share:.0%}），未检查")
 
     def _give_up_lost(self, lost: list[dict]) -> None:
         """Requests the engine no longer holds (it is idle): their links are 无法核实."""
