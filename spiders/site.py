@@ -303,8 +303,6 @@ class SiteSpider(scrapy.Spider):
                                       None if link.source == "breadcrumb" else parent_key, None,
                                       "link" if board else link.source, at, board=board,
                                       board_class=link.source if board else None)
-        if self.links is not None:
-            self.links.followed(sid)   # the links of this page the walk did not take are checked now
 
     def _schedule(self, sid, url, name, parent_key, level, source, depth, board=False,
                   board_class=None, fixed=False, guess=False):

@@ -77,7 +77,6 @@ class SiteLinks:
         self.pages: set[str] = set()
         self.over_budget = 0
         self.requests = 0
-        self.undecided: list[LinkRecord] = []   # deferred until the walk has taken its links (checker.followed)
         self.queued: list[LinkRecord] = []      # over the link budget until the walk's end (checker._release)
         self.first_checks = 0                   # own-host links given a request of their own
 

@@ -4,16 +4,17 @@ Why inside the crawl and not a pass after it: every check is a Scrapy request, s
 the very slots the walk uses — the same per-host concurrency and delay (a government WAF sees one
 polite visitor, not two), the same kept connections, robots.txt and WAF guard — and a link the
 walk fetched anyway (a column, a later list page) needs no request at all: the walk's answer is its
-first attempt. Checks have a lower priority than the walk's pages, so they fill a host's slot when
-the walk has nothing queued for it.
+first attempt. Checks have a lower priority than the walk's pages (a page the page reader names
+late still goes first).
 
 How a link is checked:
 1. Per origin the site's pages come from, one random URL first (`shape.py`): the site's own 404.
    Until it answers, the links to that origin wait.
-2. A link the walk may fetch (an internal page that is not an article) waits until the walk has
-   taken the links of the page carrying it (`followed`): the walk's answer is then its first
-   attempt, or, when the walk does not take it, it is checked at once. Others are checked as they
-   are found; whatever is still waiting when the crawl is otherwise idle is checked then.
+2. A link to the site's own hosts waits for the walk's end (the crawl otherwise idle): if the walk
+   fetched it (a column, a later list page), that answer is its first attempt; the others are
+   checked then, at most GOVWATCH_LINK_FLOOR + GOVWATCH_LINK_SHARE × the pages walked — the
+   homepage's links first, articles last, the rest stored as unchecked. Deciding at the end keeps
+   the choice independent of the order pages arrived in. Links to other hosts go as found.
 3. HEAD, or a ranged GET (Range: bytes=0-1023) where HEAD is refused or lies (`classify.
    head_needs_get`); a host that refused HEAD once gets GETs from then on; on a site whose missing
    pages answer 200 (a soft-404 site), a page is read with a GET of its first 64 KB, to compare.
@@ -94,7 +95,7 @@ class _Host:
 
 class LinkChecker:
     """One crawl's link checks: the spider hands it each parsed page's links (`page`), tells it
-    when the walk has taken a page's links (`followed`) and shows it every page the walk fetched
+    and shows it every page the walk fetched
     (`crawled`, `crawl_failed`); it sends its own requests through the engine, keeps the spider open
     while they are pending (`idle`), and gives the pipeline its rows at the end (`rows`)."""
 
@@ -151,20 +152,6 @@ class LinkChecker:
             else:
                 self._start(sid, rec)
 
-    def followed(self, sid: str) -> None:
-        """The walk has taken what it takes of the pages parsed so far: a deferred link it does not
-        know will not be fetched by it (a page past the depth limit, a link no menu offers), so it is
-        checked now, not at the end of the whole crawl (a chunk of a hundred sites ends late, and
-        its sites may have run out of time by then)."""
-        frontier = getattr(self.spider, "frontier", None)
-        book = self.books.get(sid)
-        if frontier is None or book is None:
-            return
-        undecided, book.undecided = book.undecided, []
-        for rec in undecided:
-            if rec.state == "deferred" and not frontier.knows(sid, rec.url):
-                self._start(sid, rec, walked=True)
-
     def crawled(self, response) -> None:
         """The walk fetched a page: if a link names it, that answer is the link's first attempt."""
         asked = (response.meta.get("redirect_urls") or [response.url])[0]
@@ -210,21 +197,18 @@ class LinkChecker:
     def _may_be_walked(self, rec: LinkRecord) -> bool:
         return not rec.external and rec.kind in PAGE_KINDS and not looks_like_article_url(rec.url)
 
-    def _start(self, sid: str, rec: LinkRecord, walked: bool = False) -> None:
-        """`walked`: the walk has decided about this link (it will not fetch it)."""
+    def _start(self, sid: str, rec: LinkRecord) -> None:
         if rec.crawl_answer is not None:
             rec.state = "checking"
             self._attempted(sid, rec, rec.crawl_answer)
             return
-        if not (walked or self.walk_over) and self._may_be_walked(rec):
+        if not self.walk_over and self._may_be_walked(rec):
             rec.state = "deferred"   # the walk may fetch it: its answer will do
-            self.books[sid].undecided.append(rec)
             return
         book = self.books[sid]
-        if not rec.external and (book.first_checks >= self._budget(sid)
-                                 or (not self.walk_over and _article(rec))):
-            # over the site's link budget for now, or an article (the bulk of a site's links, checked
-            # last): the walk's end decides
+        if not rec.external and (not self.walk_over or book.first_checks >= self._budget(sid)):
+            # the walk's end decides, once the site's page count (its budget) is known: which links
+            # are checked must not depend on the order pages happened to arrive in
             rec.state = "queued"
             book.queued.append(rec)
             return
@@ -388,7 +372,7 @@ class LinkChecker:
         last; the rest are stored unchecked."""
         if not book.queued:
             return
-        queued = sorted(book.queued, key=lambda r: (not r.on_home, _article(r), -r.pages))
+        queued = sorted(book.queued, key=lambda r: (not r.on_home, _article(r), -r.pages, r.url))
         book.queued = []
         room = max(0, int(self._budget(sid) - book.first_checks))
         for rec in queued[:room]:
