@@ -141,7 +141,7 @@ def crawl_only(db: str, sites: list[dict], sites_file: str, *, as_of: date, mode
     with closing(_store(db)) as store:
         store.finish_run(run_id, complete=result.complete,
                          note="；".join(filter(None, ("仅抓取", result.note()))))
-    return run_id, 0 if result.complete else (result.codes or [1])[0]
+    return run_id, 0 if result.complete else next((c for c in result.codes if c), 1)
 
 
 def check_stored(db: str, run_id: int | None = None, *, as_of: date | None = None,

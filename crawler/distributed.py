@@ -108,12 +108,9 @@ class Coordinator:
                 write_site(store, self.run_id, result["batch"])
             except BatchError as e:
                 result.update(state=sitejobs.GIVEN_UP, error=str(e))
-        state = result["state"] if result["state"] in (sitejobs.DONE, sitejobs.GIVEN_UP) else sitejobs.GIVEN_UP
+        state = result["state"]   # the worker pushes done or given up, nothing else
         sitejobs.settle(store, self.run_id, sid, state, error=result.get("error"),
-                        worker=result.get("worker"))
-        with store.transaction() as db:
-            db.execute("update site_jobs set attempts = ? where run_id = ? and site_id = ?",
-                       [result.get("attempt") or 1, self.run_id, sid])
+                        worker=result.get("worker"), tries=result.get("attempt") or 1)
         if state == sitejobs.DONE:
             self.result.done.append(sid)
         else:

@@ -43,7 +43,7 @@ LOG_EVERY = 15.0           # seconds between progress lines when stderr is not a
 class FleetResult:
     done: list[str] = field(default_factory=list)
     given_up: dict[str, str] = field(default_factory=dict)   # site id -> why
-    codes: list[int] = field(default_factory=list)           # exit codes of crawl processes that ended badly
+    codes: list[int | None] = field(default_factory=list)    # crawl processes that ended badly: exit code, None = timed out
 
     @property
     def complete(self) -> bool:
@@ -52,7 +52,8 @@ class FleetResult:
     def note(self) -> str | None:
         parts = []
         if self.codes:
-            parts.append("抓取进程退出码 " + "、".join(str(c) for c in dict.fromkeys(self.codes)))
+            parts.append("抓取进程退出码 " + "、".join("超时被终止" if c is None else str(c)
+                                                  for c in dict.fromkeys(self.codes)))
         if self.given_up:
             parts.append(f"{len(self.given_up)}个网站多次抓取失败，已放弃：" +
                          "；".join(f"{sid}（{why}）" for sid, why in list(self.given_up.items())[:5]))
@@ -94,14 +95,13 @@ def download_slots(sites: list[dict]) -> dict[str, dict]:
 def reopen(store, sites_file: str) -> dict | None:
     """The last interrupted run of this sites file, open again, or None. Interrupted: not complete,
     and some of its sites neither crawled to the end nor given up."""
-    for run in store.db.execute("select id from runs where complete = 0 and sites_file = ? "
-                                "order by id desc limit 1", [sites_file]).fetchall():
-        if not sitejobs.left(store, run[0]):
-            return None
-        with store.transaction() as db:
-            db.execute("update runs set finished = null, note = null where id = ?", [run[0]])
-        return store.run(run[0])
-    return None
+    row = store.db.execute("select id from runs where complete = 0 and sites_file = ? "
+                           "order by id desc limit 1", [sites_file]).fetchone()
+    if row is None or not sitejobs.left(store, row[0]):
+        return None
+    with store.transaction() as db:
+        db.execute("update runs set finished = null, note = null where id = ?", [row[0]])
+    return store.run(row[0])
 
 
 def _why(code: int | None, timeout: float | None) -> str:
@@ -154,7 +154,7 @@ class Fleet:
         ids = [s["id"] for s in chunk]
         done = sitejobs.finished(store, self.run_id, ids)
         if code != 0:
-            self.result.codes.append(code if code is not None else -9)
+            self.result.codes.append(code)
         attempts = int(option(self.settings, "GOVWATCH_CRAWL_ATTEMPTS"))
         for sid in ids:
             if sid in done:
@@ -162,13 +162,14 @@ class Fleet:
                 self.result.done.append(sid)
                 continue
             why = _why(code, self.hard)
-            tries = sitejobs.settle(store, self.run_id, sid, sitejobs.PENDING, error=why)
+            tries = sitejobs.attempts(store, self.run_id, sid) + 1
             if tries >= attempts:
                 # the last attempt's rows stay: what it read before dying is judged, as incomplete
-                sitejobs.settle(store, self.run_id, sid, sitejobs.GIVEN_UP, error=why, tried=False)
+                sitejobs.settle(store, self.run_id, sid, sitejobs.GIVEN_UP, error=why)
                 self.result.given_up[sid] = why
                 log.warning("网站 %s 抓取%d次均失败，已放弃：%s", sid, tries, why)
                 continue
+            sitejobs.settle(store, self.run_id, sid, sitejobs.PENDING, error=why)
             with store.transaction() as db:
                 forget_site(db, self.run_id, sid)
             queue.append([self.sites[sid]])   # alone from now on: a crash is then its own
@@ -180,8 +181,8 @@ class Fleet:
             sitejobs.plan(store, self.run_id, list(self.sites))
             todo = [self.sites[sid] for sid in sitejobs.left(store, self.run_id) if sid in self.sites]
             with store.transaction() as db:   # a resumed run: what the interrupted attempt left
-                for s in todo:
-                    forget_site(db, self.run_id, s["id"])
+                for sid in sitejobs.begun(store, self.run_id):
+                    forget_site(db, self.run_id, sid)
             queue = deque(chunks(todo, int(option(self.settings, "GOVWATCH_FLEET_CHUNK"))))
             alone = len(queue) == 1
             parallel = max(1, int(option(self.settings, "GOVWATCH_FLEET_PARALLEL")))

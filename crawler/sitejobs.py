@@ -38,17 +38,29 @@ def started(store, run_id: int, site_ids: list[str], worker: str | None = None) 
             [(RUNNING, now_iso(), worker, run_id, sid) for sid in site_ids])
 
 
-def settle(store, run_id: int, site_id: str, state: str, *, error: str | None = None,
-           tried: bool = True, worker: str | None = None) -> int:
-    """Record an attempt's outcome; the site's attempts so far."""
-    with store.transaction() as db:
-        db.execute("update site_jobs set state = ?, error = ?, attempts = attempts + ?, "
-                   "finished = ?, worker = coalesce(?, worker) where run_id = ? and site_id = ?",
-                   [state, error, int(tried), now_iso() if state in (DONE, GIVEN_UP) else None,
-                    worker, run_id, site_id])
-        row = db.execute("select attempts from site_jobs where run_id = ? and site_id = ?",
-                         [run_id, site_id]).fetchone()
+def attempts(store, run_id: int, site_id: str) -> int:
+    row = store.db.execute("select attempts from site_jobs where run_id = ? and site_id = ?",
+                           [run_id, site_id]).fetchone()
     return row[0] if row else 0
+
+
+def settle(store, run_id: int, site_id: str, state: str, *, error: str | None = None,
+           worker: str | None = None, tries: int | None = None) -> None:
+    """Record an attempt's outcome: one more attempt, or `tries` in all when the attempts were
+    counted elsewhere (a distributed run counts them in Redis)."""
+    with store.transaction() as db:
+        db.execute("update site_jobs set state = ?, error = ?, "
+                   "attempts = coalesce(?, attempts + 1), finished = ?, worker = coalesce(?, worker) "
+                   "where run_id = ? and site_id = ?",
+                   [state, error, tries, now_iso() if state in (DONE, GIVEN_UP) else None,
+                    worker, run_id, site_id])
+
+
+def begun(store, run_id: int) -> list[str]:
+    """Sites of the run an earlier attempt started and did not finish: their rows are partial."""
+    return [r[0] for r in store.db.execute(
+        "select site_id from site_jobs where run_id = ? and started is not null and state not in (?, ?)",
+        [run_id, DONE, GIVEN_UP])]
 
 
 def left(store, run_id: int) -> list[str]:
