@@ -210,35 +210,28 @@ def _workbook(path: Path) -> xlsxwriter.Workbook:
                                            "strings_to_urls": False, "strings_to_numbers": False})
 
 
-def write_fleet_xlsx(model: dict, path: str | Path) -> Path:
-    """The province workbook: 汇总, 整改清单, 链接可用性, 评分, 公开统计, 留言办理, 抓取范围."""
+def _write(model: dict, path: str | Path, sheets) -> Path:
+    """A province workbook of the given sheets, each called with (writer, model, sites worst first)."""
     path = Path(path)
     sites = worst_first(model["sites"])
     wb = _workbook(path)
     try:
         w = _Writer(wb)
-        _summary(w, model, sites)
-        notcrawled.sheet(w, model)
-        _findings(w, model, sites)
-        links_sheet(w, model, sites, fleet=True)
-        _scores(w, model, sites)
-        _disclosure(w, model, sites)
-        _boards(w, model)
-        _coverage(w, model, sites)
+        for sheet in sheets:
+            sheet(w, model, sites)
     finally:
         wb.close()
     return path
+
+
+def write_fleet_xlsx(model: dict, path: str | Path) -> Path:
+    """The province workbook: 汇总, 未完成抓取, 整改清单, 链接可用性, 评分, 公开统计, 留言办理, 抓取范围."""
+    return _write(model, path, (
+        _summary, lambda w, m, _: notcrawled.sheet(w, m), _findings,
+        lambda w, m, sites: links_sheet(w, m, sites, fleet=True), _scores, _disclosure,
+        lambda w, m, _: _boards(w, m), _coverage))
 
 
 def write_rectification(model: dict, path: str | Path) -> Path:
     """One office's list (`govwatch report --split-by`): 汇总 and 整改清单 of its sites only."""
-    path = Path(path)
-    sites = worst_first(model["sites"])
-    wb = _workbook(path)
-    try:
-        w = _Writer(wb)
-        _summary(w, model, sites)
-        _findings(w, model, sites)
-    finally:
-        wb.close()
-    return path
+    return _write(model, path, (_summary, _findings))
