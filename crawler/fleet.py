@@ -126,8 +126,14 @@ class Fleet:
         self.lock = threading.Lock()
         limit = option(self.settings, "GOVWATCH_SITE_TIMEOUT")
         self.site_timeout = float(limit) if limit else None
-        # a hard stop for a crawl process that no longer answers: each site has had its time twice
-        self.hard = 2 * self.site_timeout + 300 if self.site_timeout else None
+
+    def hard_stop(self, chunk: list[dict]) -> float | None:
+        """Seconds after which a crawl process that no longer answers is killed: each of its sites
+        has had its time (its own `site_timeout`, else the run's) twice."""
+        limits = [s.get("site_timeout") or self.site_timeout for s in chunk]
+        if any(x is None for x in limits):
+            return None
+        return 2 * max(limits) + 300
 
     # -- the crawl of one chunk (in a pool thread; the crawl itself is a child process) --------
     def _crawl(self, chunk: list[dict], alone: bool) -> tuple[list[dict], int | None]:
@@ -142,7 +148,7 @@ class Fleet:
             self.running.update(s["id"] for s in chunk)
         try:
             code = crawl(self.db, self.run_id, chunk, self.as_of, self.mode,
-                         progress=self.progress and alone, settings=settings, timeout=self.hard)
+                         progress=self.progress and alone, settings=settings, timeout=self.hard_stop(chunk))
         except TimeoutExpired:
             code = None
         finally:
@@ -161,7 +167,7 @@ class Fleet:
                 sitejobs.settle(store, self.run_id, sid, sitejobs.DONE)
                 self.result.done.append(sid)
                 continue
-            why = _why(code, self.hard)
+            why = _why(code, self.hard_stop(chunk))
             tries = sitejobs.attempts(store, self.run_id, sid) + 1
             if tries >= attempts:
                 # the last attempt's rows stay: what it read before dying is judged, as incomplete

@@ -173,7 +173,7 @@ class TrapGuardMiddleware(_Base):
         late = request.meta.get("site_id") or request.meta.get("link_site")   # a page or a link check
         if frontier is not None and late and frontier.over_time(late):
             self._count("overtime", request)
-            raise SiteOvertime(f"超过单站时限（{frontier.site_timeout:g}秒），页面未抓取，无法核实")
+            raise SiteOvertime(f"超过单站时限（{frontier.walks[late].timeout:g}秒），页面未抓取，无法核实")
         site = self._site(request)
         if site is None:
             return None

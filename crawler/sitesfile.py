@@ -19,7 +19,7 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 REQUIRED = ("id", "name", "url", "kind")
 # owner 主办单位 and region 所属地区 are what a province splits its reports by (reports --split-by)
 OPTIONAL = ("owner", "code", "region", "boards", "allow_hosts", "allow_private", "overrides",
-            "max_pages", "max_depth", "columns", "delay", "concurrency", "leaders")
+            "max_pages", "max_depth", "columns", "delay", "concurrency", "site_timeout", "leaders")
 TOP_KEYS = ("sites", "defaults")
 # entries of `boards` / `columns`: a URL, or a mapping with these keys (spiders/site.py)
 ENTRY_KEYS = {"boards": ("url", "name", "deadline_workdays"), "columns": ("url", "name")}
@@ -143,6 +143,9 @@ def _check_site(doc: LocatedYaml, raw: dict, at: tuple, seen: dict[str, int], pr
     for key in ("boards", "columns", "allow_hosts"):
         if key in raw and not isinstance(raw[key], list):
             problem((*at, key), key, f"“{key}”必须是列表 (must be a list)")
+    if "site_timeout" in raw and (isinstance(raw["site_timeout"], bool)
+                                  or not isinstance(raw["site_timeout"], int | float) or raw["site_timeout"] <= 0):
+        problem((*at, "site_timeout"), "site_timeout", "“site_timeout”（单站抓取时限，秒）必须是大于0的数 (must be a number > 0)")
     if "delay" in raw and (isinstance(raw["delay"], bool) or not isinstance(raw["delay"], int | float)
                            or raw["delay"] < 0):
         problem((*at, "delay"), "delay", "“delay”（同一网站两次请求的间隔秒数）必须是不小于0的数 (must be a number >= 0)")

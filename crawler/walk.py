@@ -37,6 +37,7 @@ class SiteWalk:
     columns: int = 0
     started: float | None = None   # monotonic time of the homepage's answer: the site's clock
     overtime: int = 0              # requests refused because the site ran past its time limit
+    timeout: float | None = None   # seconds from its homepage (the site's own `site_timeout`, else the run's)
 
 
 class Frontier:
@@ -45,11 +46,12 @@ class Frontier:
     def __init__(self, sites: dict[str, dict], max_pages: int, max_depth: int = DEFAULT_MAX_DEPTH,
                  stats=None, site_timeout: float | None = None):
         self.stats = stats
-        # one slow or endless site must not hold a fleet run: past this many seconds from its
-        # homepage, nothing more of it is fetched and its walk is incomplete (never "missing")
-        self.site_timeout = site_timeout
+        # one slow or endless site must not hold a fleet run: past its time from its homepage
+        # (`site_timeout` of the site, else of the run), nothing more of it is fetched and its walk
+        # is incomplete (never "missing")
         self.walks = {sid: SiteWalk(site["url"], int(site.get("max_pages") or max_pages),
-                                    int(site.get("max_depth") or max_depth))
+                                    int(site.get("max_depth") or max_depth),
+                                    timeout=site.get("site_timeout") or site_timeout)
                       for sid, site in sites.items()}
 
     def _inc(self, name: str, n: int = 1) -> None:
@@ -122,10 +124,10 @@ class Frontier:
             walk.started = time.monotonic()
 
     def over_time(self, sid: str) -> bool:
-        """The site has had its time (GOVWATCH_SITE_TIMEOUT seconds since its homepage answered)."""
+        """The site has had its time (its seconds since its homepage answered)."""
         walk = self.walks.get(sid)
-        return (self.site_timeout is not None and walk is not None and walk.started is not None
-                and time.monotonic() - walk.started > self.site_timeout)
+        return (walk is not None and walk.timeout is not None and walk.started is not None
+                and time.monotonic() - walk.started > walk.timeout)
 
     def exhausted(self, sid: str) -> bool:
         walk = self.walks[sid]
@@ -166,7 +168,7 @@ class Frontier:
         if w.failed_count:
             reasons.append(f"{w.failed_count}个页面无法读取")
         if w.overtime:
-            reasons.append(f"超过单站时限（{self.site_timeout:g}秒），{w.overtime}个页面未抓取")
+            reasons.append(f"超过单站时限（{w.timeout:g}秒），{w.overtime}个页面未抓取")
         return {"site_id": sid, "mode": mode, "pages": w.pages, "columns": w.columns,
                 "max_depth": w.max_depth, "budget_hit": w.over_budget, "depth_cut": w.depth_cut,
                 "failed": json.dumps(w.failed, ensure_ascii=False), "complete": int(complete),

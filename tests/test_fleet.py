@@ -161,6 +161,18 @@ def test_site_that_kills_its_crawl_is_given_up_and_its_chunk_mates_are_crawled(t
     assert values[0][0] == "网站" and len(values) == 2 and values[1][4] == "已放弃" and values[1][5] == 2
 
 
+def test_a_sites_own_time_limit_holds_for_it_alone(tmp_path):
+    db = tmp_path / "gw.db"
+    with fleet_server(2) as srv:
+        sites = sites_yaml(srv, tmp_path / "sites.yaml")
+        text = sites.read_text(encoding="utf-8").replace("    region: 测试县\n", "    region: 测试县\n    site_timeout: 1\n", 1)
+        sites.write_text(text, encoding="utf-8")
+        run_id = run_quiet(sites, db, as_of=AS_OF, settings={"DOWNLOAD_DELAY": 0.1})
+    walks = dict((s, (c, n)) for s, c, n in sql(db, "select site_id, complete, note from walks where run_id = ?", [run_id]))
+    assert walks["f1"][0] == 0 and "超过单站时限（1秒）" in walks["f1"][1]
+    assert "单站时限" not in (walks["f2"][1] or "")
+
+
 def test_site_past_its_time_limit_stops_without_accusations(tmp_path):
     db = tmp_path / "gw.db"
     with fleet_server(2) as srv:
