@@ -17,6 +17,7 @@ closed port, a TLS failure an https:// URL on the plain-HTTP port, the DNS failu
         site.hard_url, site.soft_url       # http://127.0.0.1:P/, http://127.0.0.2:Q/
         site.planted()                     # [(url, reason or None, scope)], every link with a verdict
         site.hits                          # Counter of (host, method, path) served
+        site.log                           # [(monotonic time, host, method, path)], in arrival order
 """
 from __future__ import annotations
 
@@ -108,6 +109,7 @@ class LinkSite:
     def __init__(self, hard_host: str = "127.0.0.1", soft_host: str = "127.0.0.2"):
         self.hard_host, self.soft_host = hard_host, soft_host
         self.hits: Counter = Counter()
+        self.log: list[tuple[float, str, str, str]] = []
         self.last_hit: dict[tuple[str, str], float] = {}
         self.lock = threading.Lock()
         self.stopping = threading.Event()
@@ -262,6 +264,7 @@ class LinkSite:
                 with site.lock:
                     site.hits[(host, method, path)] += 1
                     now = time.monotonic()
+                    site.log.append((now, host, method, path))
                     last = site.last_hit.get((host, path))
                     site.last_hit[(host, path)] = now
                 burst = last is None or now - last < QUIET

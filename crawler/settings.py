@@ -89,8 +89,10 @@ GOVWATCH_MAX_SEGMENT_REPEAT = 3
 GOVWATCH_CALENDAR_FUTURE_YEARS = 1
 GOVWATCH_SITE_TIMEOUT = 0    # seconds a site may take from its homepage; 0: no limit (crawler/fleet.py)
 # 链接可用性 (crawler/linkcheck/checker.py, where the other link settings and their defaults are): a
-# sweep checks every link of the pages it walks (daily runs never); a failed link is tried again this
-# many seconds later (tests, which crawl their own servers, shorten it through the environment)
+# sweep checks every link of the pages it walks (daily runs never); a failed link is tried again
+# RETRY_AFTER seconds later while the crawl has other work, RETRY_MIN seconds after its failure once it
+# has none (tests, which crawl their own servers, shorten them through the environment)
 GOVWATCH_LINKS = True
 GOVWATCH_EXTERNAL_LINKS = False
 GOVWATCH_LINK_RETRY_AFTER = float(os.environ.get("GOVWATCH_LINK_RETRY_AFTER", 30))
+GOVWATCH_LINK_RETRY_MIN = float(os.environ.get("GOVWATCH_LINK_RETRY_MIN", 5))

@@ -10,6 +10,7 @@ The truth is `linksite.PLANTED`; every test reads what govwatch stored and wrote
 from __future__ import annotations
 
 import json
+import time
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -230,6 +231,45 @@ def test_a_link_broken_for_a_moment_is_not_reported(swept):
         methods = [m for (_, m, p), n in swept["hits"].items() if p == path for _ in range(n)]
         assert "HEAD" in methods and "GET" in methods and len(methods) >= 2, methods
     assert not {f["url"] for f in swept["findings"]} & {u for u in swept["planted"] if u.endswith((BLIP, BUSY))}
+
+
+@pytest.mark.slow
+def test_the_retry_comes_a_while_later_but_the_run_does_not_idle_for_it(tmp_path):
+    """A failed link is tried again GOVWATCH_LINK_RETRY_AFTER seconds later while the crawl has other
+    work; once it has none, GOVWATCH_LINK_RETRY_MIN seconds after the failure. With a minute's
+    RETRY_AFTER the run still ends in seconds, every retry comes at least RETRY_MIN after its link's
+    failed attempt (longer than the planted moments), and the verdicts are those of the sweep above."""
+    retry_min = 2.0
+    settings = dict(LINK_SETTINGS, GOVWATCH_LINK_RETRY_AFTER=60, GOVWATCH_LINK_RETRY_MIN=retry_min)
+    with LinkSite() as site:
+        started = time.monotonic()
+        run = run_quiet(_sites_yaml(tmp_path / "sites.yaml", site), tmp_path / "g.db", None, as_of=AS_OF,
+                        settings=settings)
+        took = time.monotonic() - started
+        planted = {url: reason for url, reason, scope, _ in site.planted() if scope != "external"}
+        log = list(site.log)
+    assert took < 30, f"{took:.1f}s: the run idled for RETRY_AFTER (60 s)"
+    store = Store(tmp_path / "g.db")
+    try:
+        links = {r["url"]: r for r in store.rows("links", "run_id = ?", [run])}
+        reported = {f["url"] for f in store.findings(run) if f["code"] == "LINK_BROKEN"}
+    finally:
+        store.close()
+    assert reported == {url for url, reason in planted.items() if reason}
+    for path in (BLIP, BUSY):   # a moment's failure, shorter than RETRY_MIN: recovered, not reported
+        (url,) = [u for u in planted if u.endswith(path)]
+        assert links[url]["result"] == "ok" and links[url]["attempts"] == 2, links[url]
+    # the longest pause in a link's requests is the wait for its retry: within one attempt they
+    # follow at once (a redirect loop's hops, the client re-sending on a dropped kept-alive connection,
+    # the GET after a HEAD that failed that way). Refused and TLS links leave no request to time.
+    gaps = {}
+    for url, reason in planted.items():
+        host, path = urlsplit(url).hostname, urlsplit(url).path
+        times = [t for t, h, _, p in log if h == host and p == path]
+        if (reason or path in (BLIP, BUSY)) and len(times) >= 2:
+            gaps[path] = max(b - a for a, b in zip(times, times[1:], strict=False))
+    assert len(gaps) >= 10, gaps
+    assert all(retry_min * 0.9 <= gap < 20 for gap in gaps.values()), sorted(gaps.items(), key=lambda g: g[1])
 
 
 @pytest.mark.slow
@@ -521,15 +561,16 @@ def test_a_link_that_failed_once_and_was_never_retried_is_not_broken():
 
 
 def test_a_small_sites_links_are_checked_within_a_budget():
-    """A site's own links wait for the walk's end, then get a request of their own up to
-    GOVWATCH_LINK_FLOOR + GOVWATCH_LINK_SHARE × the pages walked: the homepage's first, articles
-    last; the rest are stored as unchecked, saying why."""
+    """A site's own links get a request of their own up to GOVWATCH_LINK_FLOOR + GOVWATCH_LINK_SHARE
+    × the pages walked: the homepage's first, articles last; the rest are stored as unchecked, saying
+    why. The homepage's links go during the walk as soon as the budget earned so far covers them all
+    (the walk's end would check them anyway); the others wait for the walk's end."""
     from types import SimpleNamespace
 
     from scrapy.exceptions import DontCloseSpider
     from scrapy.http import HtmlResponse
 
-    walk = SimpleNamespace(pages=4)
+    walk = SimpleNamespace(pages=1)
     frontier = SimpleNamespace(walks={"s": walk}, over_time=lambda sid: False)
     checker, engine, _ = _checker(frontier, GOVWATCH_LINK_FLOOR=2, GOVWATCH_LINK_SHARE=0.5)
     home = [(f"http://127.0.0.1:9/f/home{i}.pdf", "attachment", "") for i in range(3)]
@@ -539,13 +580,39 @@ def test_a_small_sites_links_are_checked_within_a_budget():
     checker.page("s", "http://127.0.0.1:9/tzgg/", inner)
     (probe,) = engine.requests
     checker._answered(HtmlResponse(probe.url, status=404, body=b"", request=probe))
-    assert len(engine.requests) == 1, "nothing before the walk is over"
+    assert len(engine.requests) == 1, "3 homepage links, a budget of 2 + 0.5 × 1 so far: nothing yet"
+    walk.pages = 2   # 2 + 0.5 × 2 = 3: the homepage's links are sure to be checked
+    checker.page("s", "http://127.0.0.1:9/gzdt/", [])
+    assert [r.url.rsplit("/", 1)[1] for r in engine.requests[1:]] == ["home0.pdf", "home1.pdf", "home2.pdf"]
+    for head in engine.requests[1:]:
+        checker._answered(HtmlResponse(head.url, status=200, body=b"", request=head,
+                                       headers={"Content-Type": "application/pdf", "Content-Length": "5000"}))
     walk.pages = 10   # by its end: 2 + 0.5 × 10 = 7
     with pytest.raises(DontCloseSpider):
         checker.idle()
-    assert [r.url.rsplit("/", 1)[1] for r in engine.requests[1:]] == \
-        ["home0.pdf", "home1.pdf", "home2.pdf", "doc0.pdf", "doc1.pdf", "doc2.pdf", "doc3.pdf"]
+    assert [r.url.rsplit("/", 1)[1] for r in engine.requests[4:]] == ["doc0.pdf", "doc1.pdf", "doc2.pdf", "doc3.pdf"]
     book = checker.books["s"]
     left = [r for r in book.links.values() if r.state == "unchecked"]
     assert len(left) == 2 and all("超出链接检查预算" in r.note and "/gzdt/" in r.url for r in left)
     assert {r["result"] for r in book.rows() if "/gzdt/" in r["url"]} == {"unchecked"}
+
+
+def test_a_retry_waits_less_once_the_crawl_has_nothing_else_to_do():
+    """RETRY_AFTER after the failure while the crawl is busy; once it is idle with only retries
+    left, RETRY_MIN after the failure (never later than RETRY_AFTER would have been)."""
+    from scrapy.http import HtmlResponse
+    checker, engine, later = _checker(GOVWATCH_EXTERNAL_LINKS=True, GOVWATCH_LINK_RETRY_AFTER=30,
+                                      GOVWATCH_LINK_RETRY_MIN=5, GOVWATCH_EXTERNAL_DELAY=0)
+    checker.page("s", "http://127.0.0.1:9/", [("http://www.other.gov.cn/gone.html", "page", "")], home=True)
+    head = engine.requests[1]
+    checker._answered(HtmlResponse(head.url, status=404, body=b"", request=head))
+    retries = [(delay, args) for delay, fn, args in later if fn.__name__ == "_retry"]
+    assert [d for d, _ in retries] == [30]
+    checker.flying.clear()   # the engine is idle: nothing in flight (the probe is lost)
+    checker.idle()
+    delay, args = [(d, a) for d, fn, a in later if fn.__name__ == "_retry"][-1]
+    assert 4 < delay <= 5 and args[1].url == "http://www.other.gov.cn/gone.html"
+    checker.idle()   # already brought forward: not again
+    assert sum(fn.__name__ == "_retry" for _, fn, _ in later) == 2
+    short, _, _ = _checker(GOVWATCH_LINK_RETRY_AFTER=0.3, GOVWATCH_LINK_RETRY_MIN=5)
+    assert short.retry_min == 0.3

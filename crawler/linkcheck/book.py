@@ -79,6 +79,8 @@ class SiteLinks:
         self.requests = 0
         self.queued: list[LinkRecord] = []      # over the link budget until the walk's end (checker._release)
         self.first_checks = 0                   # own-host links given a request of their own
+        self.home: list[LinkRecord] = []        # own-host links the homepage carries
+        self.home_early = False                 # they are checked during the walk (checker._home_early)
 
     def _external_allowed(self, url: str) -> bool:
         """A link to another host is checked only when asked, and never from a public site into a
@@ -110,6 +112,8 @@ class SiteLinks:
                 rec = self.links[key] = LinkRecord(url, kind, not internal, text)
                 new.append(rec)
             rec.pages += 1
+            if on_home and not rec.on_home and not rec.external:
+                self.home.append(rec)
             rec.on_home = rec.on_home or on_home
             if len(rec.found_on) < FOUND_ON:
                 rec.found_on.append(page_url)

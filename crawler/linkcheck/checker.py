@@ -14,12 +14,24 @@ How a link is checked:
    fetched it (a column, a later list page), that answer is its first attempt; the others are
    checked then, at most GOVWATCH_LINK_FLOOR + GOVWATCH_LINK_SHARE × the pages walked — the
    homepage's links first, articles last, the rest stored as unchecked. Deciding at the end keeps
-   the choice independent of the order pages arrived in. Links to other hosts go as found.
+   the choice independent of the order pages arrived in. The homepage's links need not wait: they
+   come first in that order and the budget only grows, so once the budget the walk has earned
+   covers all of them, they are checked during the walk (`_home_early`) — the same links, their
+   failures found while the walk still runs. Links to other hosts go as found.
 3. HEAD, or a ranged GET (Range: bytes=0-1023) where HEAD is refused or lies (`classify.
    head_needs_get`); a host that refused HEAD once gets GETs from then on; on a site whose missing
    pages answer 200 (a soft-404 site), a page is read with a GET of its first 64 KB, to compare.
-4. A link that is not ok is tried again `GOVWATCH_LINK_RETRY_AFTER` seconds later (a GET); only
-   what fails twice is broken, a moment's failure is not reported.
+4. A link that is not ok is tried again a while later (a GET); only what fails twice is broken, a
+   moment's failure is not reported. "A while": `GOVWATCH_LINK_RETRY_AFTER` (30 s) after the
+   failure while the crawl has other work (the wait costs nothing then), and once the crawl has
+   nothing left but retries, `GOVWATCH_LINK_RETRY_MIN` (5 s) after the failure, at once if that is
+   past (`_hurry`): the run idles at most RETRY_MIN for its retries, not RETRY_AFTER. Why 5 s: the
+   moments a retry must outlast are short — a burst limit answering 429 or dropping connections
+   while requests come close together, a kept-alive connection reset — and those that bench/
+   linksite.py and the tests plant last 0.5 s; a retry at least ten times that later outlasts them,
+   while a server down for minutes fails the retry too and is broken for the visitor as well. 5 s
+   is also what a run may idle for it: on a polite sweep of minutes, noise; on a loopback sweep of
+   seconds (`bench/crawl.py`), the bulk of the link checks' cost (bench/README.md).
 5. Links to other hosts (`--external-links`) have their own, tighter gate: at most
    `GOVWATCH_EXTERNAL_PER_HOST` at a time per host, `GOVWATCH_EXTERNAL_DELAY` seconds apart.
 """
@@ -52,7 +64,8 @@ PAGE_KINDS = ("page", "frame")
 DEFAULTS = {
     "GOVWATCH_LINKS": True,                # sweeps check their links (daily runs never do)
     "GOVWATCH_EXTERNAL_LINKS": False,
-    "GOVWATCH_LINK_RETRY_AFTER": 30.0,     # seconds before a failed link is tried again
+    "GOVWATCH_LINK_RETRY_AFTER": 30.0,     # seconds before a failed link is tried again, while the crawl is busy
+    "GOVWATCH_LINK_RETRY_MIN": 5.0,        # ... and at the least, once it has nothing else to do (`_hurry`)
     "GOVWATCH_LINK_TIMEOUT": 10.0,
     "GOVWATCH_LINK_MAX": 5000,             # distinct URLs checked per site
     "GOVWATCH_EXTERNAL_PER_HOST": 1,
@@ -87,6 +100,16 @@ def _origin(url: str) -> str:
 
 
 @dataclass
+class _Retry:
+    """A link that failed once, waiting to be tried again."""
+    sid: str
+    rec: LinkRecord
+    failed: float            # monotonic time of the failure
+    timer: object = None     # the reactor's DelayedCall
+    hurried: bool = False    # brought forward to `failed + retry_min` (`LinkChecker._hurry`)
+
+
+@dataclass
 class _Host:
     """One origin of a site: its learned 404 (None until the probe answers) and the links waiting for it."""
     shape: Shape | None = None
@@ -107,6 +130,8 @@ class LinkChecker:
         self.crawler, self.spider = crawler, spider
         self.external = opt("GOVWATCH_EXTERNAL_LINKS", s.getbool)
         self.retry_after = opt("GOVWATCH_LINK_RETRY_AFTER", s.getfloat)
+        # never later than RETRY_AFTER (tests shorten that one alone)
+        self.retry_min = min(opt("GOVWATCH_LINK_RETRY_MIN", s.getfloat), self.retry_after)
         # never longer than the crawl waits for a page
         self.timeout = min(opt("GOVWATCH_LINK_TIMEOUT", s.getfloat), s.getfloat("DOWNLOAD_TIMEOUT", 180))
         self.max_links = opt("GOVWATCH_LINK_MAX", s.getint)
@@ -119,6 +144,7 @@ class LinkChecker:
         self.head_refused: set[str] = set()
         self.flying: dict[int, dict] = {}           # request id -> its meta, until it lands
         self.timers: set = set()
+        self.retrying: dict[tuple[str, str], _Retry] = {}   # (site, url) -> its pending retry
         self.ext_queue: dict[str, deque] = {}
         self.ext_busy: Counter = Counter()
         self.walk_over = False
@@ -151,6 +177,8 @@ class LinkChecker:
                 host.waiting.append(rec)
             else:
                 self._start(sid, rec)
+        if not home and not book.home_early and not self.walk_over:
+            self._home_early(sid, book)
 
     def crawled(self, response) -> None:
         """The walk fetched a page: if a link names it, that answer is the link's first attempt."""
@@ -206,7 +234,8 @@ class LinkChecker:
             rec.state = "deferred"   # the walk may fetch it: its answer will do
             return
         book = self.books[sid]
-        if not rec.external and (not self.walk_over or book.first_checks >= self._budget(sid)):
+        early = book.home_early and rec.on_home and not self.walk_over
+        if not rec.external and not early and (not self.walk_over or book.first_checks >= self._budget(sid)):
             # the walk's end decides, once the site's page count (its budget) is known: which links
             # are checked must not depend on the order pages happened to arrive in
             rec.state = "queued"
@@ -215,6 +244,27 @@ class LinkChecker:
         book.first_checks += not rec.external
         rec.state = "checking"
         self._start_checked(sid, rec)
+
+    def _home_early(self, sid: str, book: SiteLinks) -> None:
+        """The homepage's links are checked during the walk, once the budget the walk has already
+        earned covers every one of them that may need a request of its own: they come first in
+        `_release`'s order and the budget only grows, so the walk's end would check them all anyway
+        — the same links as deciding at the end, their failures found (and retried) while the walk
+        still runs. Called for the site's other pages only: the homepage (and a homepage it
+        forwards to) is parsed before any of them, so no link becomes a homepage link later."""
+        pending = sum(r.crawl_answer is None and not (r.attempts and r.attempts[0][0].method == "crawl")
+                      for r in book.home)
+        if pending > self._budget(sid):
+            return
+        book.home_early = True
+        queued, book.queued = book.queued, []
+        for rec in queued:
+            if rec.on_home:
+                book.first_checks += 1
+                rec.state = "checking"
+                self._start_checked(sid, rec)
+            else:
+                book.queued.append(rec)
 
     def _start_checked(self, sid: str, rec: LinkRecord) -> None:
         """The first request for a link: GET on a soft-404 site's pages, else HEAD (GET for a host
@@ -265,7 +315,8 @@ class LinkChecker:
             self.ext_busy[host] += 1
             self._send(sid, rec.url, step, rec, ranged=ranged, cap=cap)
 
-    def _later(self, delay: float, fn, *args) -> None:
+    def _later(self, delay: float, fn, *args):
+        """`fn(*args)` in `delay` seconds; the timer keeps the spider open until it fires."""
         from twisted.internet import reactor
         holder: list = []
 
@@ -275,6 +326,7 @@ class LinkChecker:
                 fn(*args)
         holder.append(reactor.callLater(max(delay, 0.0), fire))
         self.timers.add(holder[0])
+        return holder[0]
 
     def _bytes(self, data: bytes, request, spider=None) -> None:
         """Stop reading a check's body past its cap (a ranged GET a server answered whole)."""
@@ -339,9 +391,11 @@ class LinkChecker:
             rec.state, rec.note = "unchecked", "超过单站时限，未检查"
             return
         rec.state = "retry"   # broken only if it fails again a while later
-        self._later(self.retry_after, self._retry, sid, rec)
+        retry = self.retrying[(sid, rec.url)] = _Retry(sid, rec, time.monotonic())
+        retry.timer = self._later(self.retry_after, self._retry, sid, rec)
 
     def _retry(self, sid: str, rec: LinkRecord) -> None:
+        self.retrying.pop((sid, rec.url), None)
         if rec.kind in PAGE_KINDS:
             self._ask(sid, rec, "get", cap=PAGE_CAP)
         else:
@@ -363,8 +417,24 @@ class LinkChecker:
                         self._start(sid, rec)
         for sid, book in self.books.items():
             self._release(sid, book)
+        if not self.flying and not any(self.ext_queue.values()):
+            self._hurry()
         if self.flying or self.timers or any(self.ext_queue.values()):
             raise DontCloseSpider
+
+    def _hurry(self) -> None:
+        """The crawl has nothing left to do but retries: each goes `retry_min` seconds after its
+        failure (at once if that is past) instead of `retry_after`, so the run idles at most
+        `retry_min` for them."""
+        now = time.monotonic()
+        for retry in self.retrying.values():
+            if retry.hurried:
+                continue
+            retry.hurried = True
+            if retry.timer is not None and retry.timer.active():
+                retry.timer.cancel()
+                self.timers.discard(retry.timer)
+            retry.timer = self._later(retry.failed + self.retry_min - now, self._retry, retry.sid, retry.rec)
 
     def _release(self, sid: str, book: SiteLinks) -> None:
         """The walk is over and its page count final: the queued links within the budget are checked,
