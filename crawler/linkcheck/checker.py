@@ -55,7 +55,7 @@ from crawler.linkcheck.shape import Shape, probe_url
 from crawler.urls import canonical, host_of
 from crawler.walk import INDEX_PAGE_RE
 
-PRIORITY = -10            # below every page of the walk (0) and the homepage (100)
+PRIORITY = -10            # below every page of the walk (0) and the homepage (100); `_priority`
 PROBE_PRIORITY = 50       # a host's links wait for it
 RANGE = "bytes=0-1023"
 RANGED_CAP = 4096         # bytes read when a server ignores the Range header
@@ -92,6 +92,14 @@ def _folded(url: str) -> str:
 def _article(rec: LinkRecord) -> bool:
     """A link to an article (a list's row): the bulk of a site's links, checked last."""
     return rec.kind in PAGE_KINDS and looks_like_article_url(rec.url)
+
+
+def _priority(rec: LinkRecord) -> int:
+    """Checks are sent in the budget's order (`_release`): the homepage's links, then other pages',
+    articles after the rest — so the links the indicators count apart are answered first, and a
+    failure among them is found early enough for its retry to wait while the other checks run
+    (Scrapy's scheduler would otherwise pop the last one sent first)."""
+    return PRIORITY + 2 * rec.on_home + (not _article(rec))
 
 
 def _origin(url: str) -> str:
@@ -291,7 +299,7 @@ class LinkChecker:
             (queue.appendleft if first else queue.append)((sid, rec, step, ranged, cap))
             self._pump(rec.host)
             return
-        self._send(sid, rec.url, step, rec, ranged=ranged, cap=cap)
+        self._send(sid, rec.url, step, rec, ranged=ranged, cap=cap, priority=_priority(rec))
 
     def _send(self, sid: str, url: str, step: str, rec: LinkRecord | None, *, origin: str | None = None,
               ranged: bool = False, cap: int | None = None, priority: int = PRIORITY) -> None:
@@ -313,7 +321,7 @@ class LinkChecker:
         while queue and self.ext_busy[host] < self.ext_per_host:
             sid, rec, step, ranged, cap = queue.popleft()
             self.ext_busy[host] += 1
-            self._send(sid, rec.url, step, rec, ranged=ranged, cap=cap)
+            self._send(sid, rec.url, step, rec, ranged=ranged, cap=cap, priority=_priority(rec))
 
     def _later(self, delay: float, fn, *args):
         """`fn(*args)` in `delay` seconds; the timer keeps the spider open until it fires."""
