@@ -616,3 +616,29 @@ def test_a_retry_waits_less_once_the_crawl_has_nothing_else_to_do():
     assert sum(fn.__name__ == "_retry" for _, fn, _ in later) == 2
     short, _, _ = _checker(GOVWATCH_LINK_RETRY_AFTER=0.3, GOVWATCH_LINK_RETRY_MIN=5)
     assert short.retry_min == 0.3
+
+
+def test_what_the_crawl_fetches_anyway_needs_no_request_of_its_own():
+    """With the content checks on, an article or attachment they may read waits for them even on
+    the homepage (its answer is the link's first attempt); an image goes during the walk."""
+    from types import SimpleNamespace
+
+    from scrapy.http import HtmlResponse, Request
+
+    frontier = SimpleNamespace(walks={"s": SimpleNamespace(pages=3)}, over_time=lambda sid: False)
+    checker, engine, _ = _checker(frontier)
+    checker.spider.content = object()   # the content checks are on
+    article, image = "http://127.0.0.1:9/gzdt/t20261101_1.html", "http://127.0.0.1:9/images/a.png"
+    checker.page("s", "http://127.0.0.1:9/", [(article, "page", "文章"), (image, "image", "")], home=True)
+    (probe,) = engine.requests
+    checker._answered(HtmlResponse(probe.url, status=404, body=b"", request=probe))
+    checker.page("s", "http://127.0.0.1:9/gzdt/", [])
+    assert [r.url for r in engine.requests[1:]] == [image]
+    read = Request(article, meta={"site_id": "s"})
+    checker.crawled(HtmlResponse(article, status=200, body="<p>正文</p>".encode() * 200, request=read,
+                                 headers={"Content-Type": "text/html; charset=utf-8"}))
+    rec = checker.books["s"].get(article)
+    assert rec.state == "done" and [a.method for a, _ in rec.attempts] == ["crawl"] and rec.requests == 0
+    checker.flying.clear()
+    checker.idle()
+    assert [r.url for r in engine.requests[1:]] == [image], "no request for the article"

@@ -189,7 +189,9 @@ class LinkChecker:
             self._home_early(sid, book)
 
     def crawled(self, response) -> None:
-        """The walk fetched a page: if a link names it, that answer is the link's first attempt."""
+        """The walk fetched a page: if a link names it, that answer is the link's first attempt (a
+        column, a later list page, and the articles and attachments the content checks read:
+        `crawler/content`)."""
         asked = (response.meta.get("redirect_urls") or [response.url])[0]
         self._crawl_answer(response.meta, asked, lambda: from_response(response, "crawl"))
 
@@ -201,13 +203,14 @@ class LinkChecker:
     def _crawl_answer(self, meta: dict, asked: str, make) -> None:
         book = self.books.get(meta.get("site_id"))
         rec = book.get(asked) if book is not None else None
-        if rec is None or rec.attempts or rec.crawl_answer is not None or rec.state not in ("waiting", "deferred"):
+        if rec is None or rec.attempts or rec.crawl_answer is not None or \
+                rec.state not in ("waiting", "deferred", "queued"):
             return
         answer = make()
         if answer.body is not None and len(answer.body) > PAGE_CAP:
             answer = replace(answer, body=answer.body[:PAGE_CAP], complete=False)
         rec.crawl_answer = answer
-        if rec.state == "deferred":
+        if rec.state in ("deferred", "queued"):   # a queued one is left in book.queued: `_release` skips it
             self._start(meta["site_id"], rec)
 
     # -- starting a link --------------------------------------------------------------------------
@@ -233,6 +236,11 @@ class LinkChecker:
     def _may_be_walked(self, rec: LinkRecord) -> bool:
         return not rec.external and rec.kind in PAGE_KINDS and not looks_like_article_url(rec.url)
 
+    def _content_may_read(self, rec: LinkRecord) -> bool:
+        """The content checks (`crawler/content`) may yet read it, an article or an attachment: their
+        answer will do, after the walk."""
+        return getattr(self.spider, "content", None) is not None and rec.kind in (*PAGE_KINDS, "attachment")
+
     def _start(self, sid: str, rec: LinkRecord) -> None:
         if rec.crawl_answer is not None:
             rec.state = "checking"
@@ -242,7 +250,7 @@ class LinkChecker:
             rec.state = "deferred"   # the walk may fetch it: its answer will do
             return
         book = self.books[sid]
-        early = book.home_early and rec.on_home and not self.walk_over
+        early = book.home_early and rec.on_home and not self.walk_over and not self._content_may_read(rec)
         if not rec.external and not early and (not self.walk_over or book.first_checks >= self._budget(sid)):
             # the walk's end decides, once the site's page count (its budget) is known: which links
             # are checked must not depend on the order pages happened to arrive in
@@ -258,8 +266,10 @@ class LinkChecker:
         earned covers every one of them that may need a request of its own: they come first in
         `_release`'s order and the budget only grows, so the walk's end would check them all anyway
         — the same links as deciding at the end, their failures found (and retried) while the walk
-        still runs. Called for the site's other pages only: the homepage (and a homepage it
-        forwards to) is parsed before any of them, so no link becomes a homepage link later."""
+        still runs. Not those the walk or the content checks may still fetch: they wait, and
+        their answer saves the request. Called for the site's other pages only: the homepage (and a
+        homepage it forwards to) is parsed before any of them, so no link becomes a homepage link
+        later."""
         pending = sum(r.crawl_answer is None and not (r.attempts and r.attempts[0][0].method == "crawl")
                       for r in book.home)
         if pending > self._budget(sid):
@@ -267,7 +277,9 @@ class LinkChecker:
         book.home_early = True
         queued, book.queued = book.queued, []
         for rec in queued:
-            if rec.on_home:
+            if rec.state != "queued":
+                continue
+            if rec.on_home and not self._content_may_read(rec):
                 book.first_checks += 1
                 rec.state = "checking"
                 self._start_checked(sid, rec)
@@ -450,7 +462,9 @@ class LinkChecker:
         last; the rest are stored unchecked."""
         if not book.queued:
             return
-        queued = sorted(book.queued, key=lambda r: (not r.on_home, _article(r), -r.pages, r.url))
+        # (those the walk fetched meanwhile have their answer: no request, no share of the budget)
+        queued = sorted((r for r in book.queued if r.state == "queued"),
+                        key=lambda r: (not r.on_home, _article(r), -r.pages, r.url))
         book.queued = []
         room = max(0, int(self._budget(sid) - book.first_checks))
         for rec in queued[:room]:
