@@ -42,6 +42,12 @@ URL_PATTERNS: list[tuple[str, re.Pattern]] = [
 URL_YEAR_MONTH_RE = re.compile(r"/((?:19|20)\d{2})-?(\d{2})/")
 
 
+# Memos of pure functions of short texts (a list's date cells repeat row after row), cleared when full.
+MEMO_TEXT_LEN = 40
+MEMO_SIZE = 4096
+_NORMALISED: dict[str, str] = {}
+
+
 @dataclass
 class DateWindow:
     """The plausible window and a counter of what fell outside it."""
@@ -71,9 +77,21 @@ class DateWindow:
 
 
 def normalise(text: str) -> str:
-    """NFKC folds full-width digits and the U+2236/U+FF1A colons; spaces and &nbsp; collapse."""
+    """NFKC folds full-width digits and the U+2236/U+FF1A colons; spaces and &nbsp; collapse.
+    Short texts (a list row's date cell, read on row after row) are memoised."""
     if not text:
         return ""
+    if len(text) > MEMO_TEXT_LEN:
+        return _normalise(text)
+    got = _NORMALISED.get(text)
+    if got is None:
+        if len(_NORMALISED) >= MEMO_SIZE:
+            _NORMALISED.clear()
+        got = _NORMALISED[text] = _normalise(text)
+    return got
+
+
+def _normalise(text: str) -> str:
     if "&" in text:
         text = NBSP_ENTITY_RE.sub(" ", text)
     if not text.isascii():  # NFKC leaves ASCII as it is
@@ -99,26 +117,52 @@ def _window(as_of: dt.date | DateWindow) -> DateWindow:
     return as_of if isinstance(as_of, DateWindow) else DateWindow(as_of)
 
 
-def find_full_dates(text: str, window: DateWindow) -> list[dt.date]:
-    """All explicit year-month-day dates in normalised text, in order, implausible ones dropped."""
-    out: list[dt.date] = []
+def _numeric_dates(text: str) -> tuple[dt.date, ...]:
+    """The valid calendar dates written in digits, before the window judges them."""
+    out = []
     for m in FULL_DATE_RE.finditer(text):
         sep1, sep2 = m.group(2), m.group(4)
         if sep1 != "年" and sep1 != sep2:  # 2023-03/08 is not a date
             continue
-        d = window.accept(_mk(int(m.group(1)), int(m.group(3)), int(m.group(5))))
-        if d:
+        d = _mk(int(m.group(1)), int(m.group(3)), int(m.group(5)))
+        if d is not None:
             out.append(d)
-    if not out and ("年" in text):
+    return tuple(out)
+
+
+def _cn_dates(text: str) -> tuple[dt.date, ...]:
+    """The valid calendar dates written in Chinese numerals (二〇二三年三月八日)."""
+    out = []
+    if "年" in text:
         for m in CN_DATE_RE.finditer(text):
             try:
                 d = _mk(_cn_number(m.group(1)), _cn_number(m.group(2)), _cn_number(m.group(3)))
             except (KeyError, ValueError):
                 continue
-            d = window.accept(d)
-            if d:
+            if d is not None:
                 out.append(d)
-    return out
+    return tuple(out)
+
+
+# A list shows the same few date strings on row after row (" 2021-03-15"): the dates a short text
+# holds are memoised; the window still judges (and counts) every one of them on every call.
+_CANDIDATES: dict[str, tuple] = {}
+
+
+def find_full_dates(text: str, window: DateWindow) -> list[dt.date]:
+    """All explicit year-month-day dates in normalised text, in order, implausible ones dropped.
+    Dates in Chinese numerals are read only when no numeric date is accepted."""
+    accept = window.accept
+    if len(text) > MEMO_TEXT_LEN:
+        out = [d for d in _numeric_dates(text) if accept(d)]
+        return out or [d for d in _cn_dates(text) if accept(d)]
+    got = _CANDIDATES.get(text)
+    if got is None:
+        if len(_CANDIDATES) >= MEMO_SIZE:
+            _CANDIDATES.clear()
+        got = _CANDIDATES[text] = (_numeric_dates(text), _cn_dates(text))
+    out = [d for d in got[0] if accept(d)]
+    return out or [d for d in got[1] if accept(d)]
 
 
 def resolve_month_day(month: int, day: int, window: DateWindow, context_year: int | None) -> dt.date | None:

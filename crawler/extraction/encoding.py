@@ -61,20 +61,38 @@ def declared_encodings(body: bytes, header_encoding: str | None = None) -> list[
 def decode_body(body: bytes, header_encoding: str | None = None) -> tuple[str, str]:
     """-> (text, encoding used): BOM, then the declared charset (header, then meta/XML declaration)
     unless it yields many U+FFFD, then UTF-8, then gb18030."""
+    text, encoding, _ = decode_body_exact(body, header_encoding)
+    return text, encoding
+
+
+def decode_body_exact(body: bytes, header_encoding: str | None = None) -> tuple[str, str, bool]:
+    """`decode_body`, and whether the text is the strict reading of the whole body in that encoding
+    (no BOM cut off, no U+FFFD put in): then the bytes are the text's own encoding, and a parser
+    can be handed them instead."""
     if isinstance(body, str):
-        return body, "unicode"
+        return body, "unicode", False
     bom_encoding, bom = read_bom(body)
     if bom_encoding and bom:
-        return body[len(bom):].decode(bom_encoding, errors="replace"), bom_encoding
+        return body[len(bom):].decode(bom_encoding, errors="replace"), bom_encoding, False
+    header = canonical_encoding(header_encoding)
+    if header is not None:
+        # the header's charset comes first (as in `declared`): when it reads the bytes cleanly, what
+        # the body declares is never needed, and its <meta> scan of the first 4 KB is skipped
+        if header != "utf-8" and _is_strict_utf8(body):
+            return body.decode("utf-8"), "utf-8", True
+        try:
+            return body.decode(header), header, True
+        except (UnicodeDecodeError, LookupError):
+            pass
     declared = declared_encodings(body, header_encoding)
     if declared and declared[0] != "utf-8" and _is_strict_utf8(body):
         # Valid multi-byte UTF-8 practically never occurs in GBK text: the declaration is stale.
-        return body.decode("utf-8"), "utf-8"
+        return body.decode("utf-8"), "utf-8", True
     candidates = declared + [e for e in ("utf-8", "gb18030") if e not in declared]
     best: tuple[float, str, str] | None = None
     for enc in candidates:
         try:
-            return body.decode(enc), enc  # the usual case: clean bytes, no U+FFFD count needed
+            return body.decode(enc), enc, True  # the usual case: clean bytes, no U+FFFD count needed
         except UnicodeDecodeError:
             pass
         except LookupError:
@@ -82,9 +100,9 @@ def decode_body(body: bytes, header_encoding: str | None = None) -> tuple[str, s
         text = body.decode(enc, errors="replace")
         ratio = _bad_ratio(text)
         if ratio <= MAX_BAD_RATIO:
-            return text, enc
+            return text, enc, False
         if best is None or ratio < best[0]:
             best = (ratio, text, enc)
     if best is None:   # not reached: utf-8 and gb18030 are always candidates
-        return body.decode("utf-8", errors="replace"), "utf-8"
-    return best[1], best[2]
+        return body.decode("utf-8", errors="replace"), "utf-8", False
+    return best[1], best[2], False

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from crawler.extraction import article, entrances, info, links, navigation, outlinks
 from crawler.extraction.dates import DateWindow, normalise
-from crawler.extraction.encoding import decode_body
+from crawler.extraction.encoding import decode_body_exact
 from crawler.extraction.html import (
     LinkTexts,
     meta_map,
@@ -127,8 +127,8 @@ def _read_tree_adapters(readers: list[ListReader], doc, url: str, window: DateWi
     return [b for reader in readers if reader.reads_tree for b in reader.tree_blocks(doc, url, window, texts)]
 
 
-def _stripped(raw: str):
-    doc = parse_html(raw)
+def _stripped(raw: str, utf8: bytes | None = None):
+    doc = parse_html(raw, utf8)
     strip_invisible(doc)
     return doc
 
@@ -153,19 +153,21 @@ def _best(blocks: list[Block]) -> Block | None:
 
 
 def extract_continuation(raw: str, url: str, window: DateWindow, encoding: str,
-                         request_formdata: dict | None, locator: str | None) -> PageResult:
+                         request_formdata: dict | None, locator: str | None,
+                         utf8: bytes | None = None) -> PageResult:
     """A later page of a list page 1 already described: only its main list and pager counts.
 
     No column links, breadcrumb, information-page or exemption tests (page 1 answered those) and no
     page URLs (page 1 listed them). CMS readers find their own markers again (集约化 JSON needs no
     HTML tree at all); a DOM list is read at page 1's container when `locator` names one still
-    there, else by the full search, so a stale hint costs time, never items."""
+    there, else by the full search, so a stale hint costs time, never items. `utf8`: the body when
+    `raw` is its exact UTF-8 reading (`parse_html`)."""
     result = PageResult(kind="column_list", encoding=encoding, url=url)
     found = registry.detected(raw)
     blocks, pags = _read_adapters(found, raw, url, window, request_formdata, with_urls=False)
     doc = texts = None
     if not blocks or any(r.reads_tree for r in found):
-        doc = _stripped(raw)
+        doc = _stripped(raw, utf8)
         texts = LinkTexts()
         blocks = _read_tree_adapters(found, doc, url, window, texts) + blocks
     main = _best(blocks)
@@ -175,7 +177,7 @@ def extract_continuation(raw: str, url: str, window: DateWindow, encoding: str,
             main = _best(generic.find_blocks(doc, url, window, texts=texts))
     if not any(p is not None for p in pags):
         if doc is None:
-            doc = _stripped(raw)
+            doc = _stripped(raw, utf8)
             texts = LinkTexts()
         pags.append(pagers.pagination(doc, url, _body_text(doc), texts, with_urls=False))
     if main is not None:
@@ -187,10 +189,12 @@ def extract_continuation(raw: str, url: str, window: DateWindow, encoding: str,
     return result
 
 
-def _decode(body: bytes | str, header_encoding: str | None) -> tuple[str, str]:
+def _decode(body: bytes | str, header_encoding: str | None) -> tuple[str, str, bytes | None]:
+    """(text, encoding, the body when the text is its exact UTF-8 reading)"""
     if isinstance(body, bytes):
-        return decode_body(body, header_encoding)
-    return body or "", "unicode"
+        text, encoding, exact = decode_body_exact(body, header_encoding)
+        return text, encoding, body if exact and encoding == "utf-8" else None
+    return body or "", "unicode", None
 
 
 def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding: str | None = None,
@@ -200,14 +204,14 @@ def extract_page(body: bytes | str, url: str, *, as_of: dt.date, header_encoding
     `continuation`: a later page of a list already read (only its main list and pager counts are read,
     see `extract_continuation`); `locator`: where page 1's main list sat (its Block.locator); `with_links`:
     also every link the page carries (`PageResult.links`, for the link check; a page read whole only)."""
-    raw, encoding = _decode(body, header_encoding)
+    raw, encoding, utf8 = _decode(body, header_encoding)
     window = DateWindow(as_of, margin_days)
     reader = registry.data_response_reader(raw)
     if reader is not None:
         return extract_data_response(reader, raw, url, window, encoding, request_formdata)
     if continuation:
-        return extract_continuation(raw, url, window, encoding, request_formdata, locator)
-    return extract_first_page(raw, url, window, encoding, request_formdata, with_links=with_links)
+        return extract_continuation(raw, url, window, encoding, request_formdata, locator, utf8)
+    return extract_first_page(raw, url, window, encoding, request_formdata, with_links=with_links, utf8=utf8)
 
 
 @dataclass
@@ -273,9 +277,11 @@ def _exempt_note(text: str, kind: str, blocks: list[Block]) -> str | None:
 
 
 def extract_first_page(raw: str, url: str, window: DateWindow, encoding: str,
-                       request_formdata: dict | None, with_links: bool = False) -> PageResult:
-    """A page read whole: its lists, kind, names, dates, links, and the notes a blank column may carry."""
-    doc = parse_html(raw)
+                       request_formdata: dict | None, with_links: bool = False,
+                       utf8: bytes | None = None) -> PageResult:
+    """A page read whole: its lists, kind, names, dates, links, and the notes a blank column may carry.
+    `utf8`: the body when `raw` is its exact UTF-8 reading (`parse_html`)."""
+    doc = parse_html(raw, utf8)
     meta = meta_map(doc)
     title_el = doc.find(".//title")
     title = visible_text(title_el) if title_el is not None else None

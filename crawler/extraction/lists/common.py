@@ -19,11 +19,18 @@ from crawler.extraction.html import LinkTexts, clean_text, raw_text, resolve, us
 from crawler.extraction.model import Entry
 
 TRUNCATED_RE = re.compile(r"(\.{2,}|…+|。。+)\s*$")
+TRUNCATION_MARKS = ("..", "…", "。。")  # TRUNCATED_RE matches iff the right-stripped text ends with one
 # "更多" links (a block's or column's "more", never a column name): the word or arrow, then only
 # punctuation ("更多>>", "更多»", "More...", "更多…"); "更多信息" is a name. One test for the list
 # adapters, the spider's column names and the board classifier.
 MORE_TEXT_RE = re.compile(r"^\s*(?:查看更多|更多|more|>>|》》|\+)\W*$", re.I)
 TOOLTIP_DATE_LABEL_RE = re.compile(r"(发表|发布|更新|生成|成文)(时间|日期)\s*[:：]?\s*([^\r\n]{4,30})")
+
+
+def _tooltip_date_label(text: str):
+    """TOOLTIP_DATE_LABEL_RE's match, searched only in a text holding 时间 or 日期 (most tooltips are
+    the full title: two substring tests instead of a regex scan)."""
+    return TOOLTIP_DATE_LABEL_RE.search(text) if "时间" in text or "日期" in text else None
 ARTICLE_URL_RE = re.compile(
     r"(/t\d{8}_\d+|/art_\d+_\d+|/art/\d{4}/|content_\d+|/\d{4}[-/]?\d{2}[-/]\d{2}/|/\d{4}/\d{2}-\d{2}/|"
     r"[/_=](?:\d{4,}|[0-9a-f]{16,})(?:\.[a-z]{2,5})?(?:$|[?#&])|\.(?:pdf|docx?|xlsx?|wps|zip|rar)$|"
@@ -90,7 +97,13 @@ def entry_from_record(record, base_url: str, window: DateWindow, link=None,
     a = link if link is not None else pick_link(record, texts)
     if a is None:
         return None
-    href = a.get("href").strip()
+    return link_entry(record, a, a.get("href"), base_url, window, texts)
+
+
+def link_entry(record, a, href: str, base_url: str, window: DateWindow, texts: LinkTexts) -> Entry | None:
+    """`entry_from_record` once the title link `a` is chosen; `href`: its @href as read (a reader
+    that has read it already passes it on: attribute reads are a measurable part of a row's cost)."""
+    href = href.strip()
     url = resolve(base_url, href)
     text = texts[a]
     tip_attr = a.get("title")
@@ -101,8 +114,9 @@ def entry_from_record(record, base_url: str, window: DateWindow, link=None,
     if not title:
         title = attr_title
     elif attr_title and attr_title != text and len(attr_title) > len(text) and (
-            TRUNCATED_RE.search(text) or attr_title.startswith(TRUNCATED_RE.sub("", text)[:4])):
-        if not TOOLTIP_DATE_LABEL_RE.search(attr_title):
+            # not truncated: TRUNCATED_RE has nothing to cut, the text's head is its own
+            text.rstrip().endswith(TRUNCATION_MARKS) or attr_title.startswith(text[:4])):
+        if not _tooltip_date_label(attr_title):
             title_full = attr_title
     if not title:
         return None
@@ -125,7 +139,7 @@ def entry_from_record(record, base_url: str, window: DateWindow, link=None,
         if inner and re_date_at_end(text):
             date, source = inner[-1], "list:text"
     if date is None and tip_attr:
-        tip = TOOLTIP_DATE_LABEL_RE.search(tip_attr)
+        tip = _tooltip_date_label(tip_attr)
         if tip:
             value = normalise(tip.group(3))
             got = find_full_dates(value, window)

@@ -17,6 +17,7 @@ from crawler.extraction.lists import locate
 from crawler.extraction.lists.common import (
     entry_from_record,
     is_more_text,
+    link_entry,
     list_like,
     looks_like_article_url,
     pick_link,
@@ -280,6 +281,47 @@ def find_blocks(doc, base_url: str, window: DateWindow, *, exclude=None,
     return blocks
 
 
+def _one_link_records(container) -> list | None:
+    """(record, anchor, its @href) of each record of `container`, as `_candidates` and `_owners` would
+    pair them, when every record holds exactly one anchor (`<li><a>…</a><span>date</span></li>`, the
+    common list): one walk up from each anchor instead of the linked set, the candidate containers
+    and the title-link choice. None for any other shape (bare anchors as records, records of several
+    tags or several anchors, or an element between record and anchor that would be a container of
+    its own and so own the anchor), which the general reading decides."""
+    out = []
+    tag = None
+    last = None
+    for a in container.iter("a"):
+        href = a.get("href")
+        usable = usable_href(href)
+        rec = a.getparent()
+        if rec is container:  # an anchor as a record
+            return None
+        rtag = rec.tag
+        # a container holding the anchor as its own record (a picture link) would own it
+        if usable and rtag in CONTAINER_TAGS and _picture_link(a):
+            return None
+        el = rec.getparent()
+        while el is not container:
+            etag = el.tag
+            if usable and etag in CONTAINER_TAGS and rtag in RECORD_TAGS:
+                return None
+            rec, rtag = el, etag
+            el = el.getparent()
+        if rec is last:  # a record's second anchor
+            return None
+        last = rec
+        if usable:
+            if tag is None:
+                tag = rtag
+                if tag not in RECORD_TAGS:
+                    return None
+            elif rtag != tag:
+                return None
+            out.append((rec, a, href))
+    return out
+
+
 def read_located(doc, base_url: str, window: DateWindow, locator: str | None,
                  texts: LinkTexts | None = None) -> Block | None:
     """The list at `locator` (page 1's main list container) on a later page of the same list, read
@@ -288,16 +330,22 @@ def read_located(doc, base_url: str, window: DateWindow, locator: str | None,
     if container is None or container.tag not in CONTAINER_TAGS:
         return None
     texts = LinkTexts() if texts is None else texts
-    linked = linked_elements(container)
-    if container not in linked:
-        return None
-    candidates = _candidates(container, linked)
-    if not candidates or candidates[0][0] is not container:
-        return None
-    links, owner = _owners(candidates, texts, ())
-    # the container is known to hold the list: a last page with one undated record still counts
-    entries = _read_container(container, candidates[0][1], links, owner, base_url, window, texts,
-                              prefilter=False)
+    rows = _one_link_records(container)
+    if rows is not None:
+        # each record's one usable anchor is its title link unless it reads as a 更多 link (link_score)
+        entries = [e for rec, a, href in rows if not is_more_text(texts[a])
+                   and (e := link_entry(rec, a, href, base_url, window, texts))]
+    else:
+        linked = linked_elements(container)
+        if container not in linked:
+            return None
+        candidates = _candidates(container, linked)
+        if not candidates or candidates[0][0] is not container:
+            return None
+        links, owner = _owners(candidates, texts, ())
+        # the container is known to hold the list: a last page with one undated record still counts
+        entries = _read_container(container, candidates[0][1], links, owner, base_url, window, texts,
+                                  prefilter=False)
     if not entries or (len(entries) > 2 and not list_like(entries)):
         return None
     method = "table" if container.tag in ("table", "tbody") else "generic-dom"

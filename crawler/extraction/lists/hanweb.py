@@ -20,6 +20,12 @@ XML_RESPONSE_RE = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?<datastore", re.I)  # a d
 DATASTORE_RE = re.compile(r"<datastore\b[^>]*>(.*?)</datastore>", re.S | re.I)
 DATASTORE_DIV_RE = re.compile(r"""<div[^>]+id\s*=\s*["']?(\w+)["']?[^>]*>\s*<script[^>]+text/xml[^>]*>\s*<datastore""", re.I)
 RECORD_RE = re.compile(r"<record\b[^>]*>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s*</record>", re.S | re.I)
+# DATASTORE_RE's and RECORD_RE's pieces, for `datastores` and `record_fragments`
+DATASTORE_OPEN_RE = re.compile(r"<datastore\b[^>]*>", re.I)
+DATASTORE_CLOSE_RE = re.compile(r"</datastore>", re.I)
+RECORD_OPEN_RE = re.compile(r"<record\b[^>]*>\s*", re.I)
+CDATA_OPEN_RE = re.compile(r"<!\[CDATA\[", re.I)
+RECORD_CLOSE_RE = re.compile(r"\s*</record>", re.I)
 NEXTGROUP_RE = re.compile(r"<nextgroup\b[^>]*>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s*</nextgroup>", re.S | re.I)
 HREF_RE = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.I)
 TOTAL_RE = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>|totalRecord\s*[:=]\s*['\"]?(\d+)", re.I)
@@ -34,12 +40,42 @@ def has_datastore(raw: str) -> bool:
     return "<datastore" in raw or "<DATASTORE" in raw
 
 
+def datastores(raw: str):
+    """The inner text of each `<datastore>`, as DATASTORE_RE's group 1 (its lazy scan for the end tag
+    steps through the page one character at a time; two searches find the same ends): an opening
+    tag with no end tag after it ends the scan, since every later opening tag ends no earlier."""
+    pos = 0
+    while (start := DATASTORE_OPEN_RE.search(raw, pos)) is not None:
+        end = DATASTORE_CLOSE_RE.search(raw, start.end())
+        if end is None:
+            return
+        yield raw[start.end():end.start()]
+        pos = end.end()
+
+
+def record_fragments(xml: str) -> list[str]:
+    """Each `<record>`'s markup, as RECORD_RE reads it (CDATA, else the unescaped text). Records in the
+    usual form (`<record><![CDATA[…]]></record>`, whitespace around) are cut with str.find, which gives
+    RECORD_RE's first match: the greedy spaces, the CDATA branch, the first `]]>` and the end tag; any
+    other record sends the whole text to RECORD_RE."""
+    out = []
+    pos = 0
+    while (start := RECORD_OPEN_RE.search(xml, pos)) is not None:
+        body = start.end()
+        if CDATA_OPEN_RE.match(xml, body):
+            close = xml.find("]]>", body + 9)
+            end = RECORD_CLOSE_RE.match(xml, close + 3) if close != -1 else None
+            if end is not None:
+                out.append(xml[body + 9:close])
+                pos = end.end()
+                continue
+        return [m.group(1) if m.group(1) is not None else htmllib.unescape(m.group(2) or "")
+                for m in RECORD_RE.finditer(xml)]
+    return out
+
+
 def _record_entries(xml: str, url: str, window: DateWindow) -> list:
-    fragments = []
-    for m in RECORD_RE.finditer(xml):
-        fragment = m.group(1) if m.group(1) is not None else htmllib.unescape(m.group(2) or "")
-        if fragment.strip():
-            fragments.append(fragment)
+    fragments = [f for f in record_fragments(xml) if f.strip()]
     records = _parsed_together(fragments)
     if records is None:
         records = [_parsed_alone(f) for f in fragments]
@@ -79,8 +115,8 @@ def _parsed_alone(fragment: str):
 
 def blocks(raw: str, url: str, window: DateWindow) -> list[Block]:
     out = []
-    for m in DATASTORE_RE.finditer(raw):
-        entries = _record_entries(m.group(1), url, window)
+    for xml in datastores(raw):
+        entries = _record_entries(xml, url, window)
         if entries:
             out.append(Block(name=None, more_url=None, items=entries, method="hanweb-datastore",
                              locator=locate.adapter("hanweb-datastore")))
@@ -88,9 +124,12 @@ def blocks(raw: str, url: str, window: DateWindow) -> list[Block]:
 
 
 def _per_page(raw: str, params: dict) -> int:
-    for src in (params.get("perpage"), (m.group(1) if (m := PERPAGE_RE.search(raw)) else None)):
-        if src and str(src).isdigit() and int(src) > 0:
-            return int(src)
+    src = params.get("perpage")  # the request's own perpage first: the page is searched only without it
+    if src and str(src).isdigit() and int(src) > 0:
+        return int(src)
+    src = m.group(1) if (m := PERPAGE_RE.search(raw)) else None
+    if src and src.isdigit() and int(src) > 0:
+        return int(src)
     return DEFAULT_PER_PAGE
 
 

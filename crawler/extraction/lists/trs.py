@@ -51,9 +51,11 @@ def pagination(raw: str, url: str, *, with_urls: bool = True) -> Pagination | No
     every other page; on `index_3.html`, current 3: index_4.html onwards, never an earlier page).
     `with_urls=False` (a later page of a list whose pages are already known) skips the URL list."""
     # Each pattern needs its literal word: one substring test instead of a regex scan of the page
-    # for each pager family the page does not use.
-    has_create = "createPageHTML" in raw
-    m = CREATE_PAGE_NEW_RE.search(raw) if has_create else None
+    # for each pager family the page does not use; both createPageHTML patterns start with the word,
+    # so neither can match before its first occurrence, where their scans start.
+    create_at = raw.find("createPageHTML")
+    has_create = create_at != -1
+    m = CREATE_PAGE_NEW_RE.search(raw, create_at) if has_create else None
     if m:
         total, current, prefix, ext = int(m.group(2)), int(m.group(3)), m.group(4), m.group(5)
         items = int(m.group(6)) if m.group(6) else None
@@ -63,7 +65,7 @@ def pagination(raw: str, url: str, *, with_urls: bool = True) -> Pagination | No
         return Pagination(total_pages=total, total_items=items, next_page_href=nxt,
                           mechanism="trs:createPageHTML(div,total,current,prefix,ext,records)",
                           page_urls=pages, per_page=per)
-    m = CREATE_PAGE_OLD_RE.search(raw) if has_create else None
+    m = CREATE_PAGE_OLD_RE.search(raw, create_at) if has_create else None
     if m:
         total, current, name, ext = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
         pages = page_urls(url, name, ext, range(current + 1, total)) if with_urls else []
