@@ -152,17 +152,25 @@ _CANDIDATES: dict[str, tuple] = {}
 def find_full_dates(text: str, window: DateWindow) -> list[dt.date]:
     """All explicit year-month-day dates in normalised text, in order, implausible ones dropped.
     Dates in Chinese numerals are read only when no numeric date is accepted."""
-    accept = window.accept
     if len(text) > MEMO_TEXT_LEN:
-        out = [d for d in _numeric_dates(text) if accept(d)]
-        return out or [d for d in _cn_dates(text) if accept(d)]
+        return _accepted(_numeric_dates(text), window) or _accepted(_cn_dates(text), window)
     got = _CANDIDATES.get(text)
     if got is None:
         if len(_CANDIDATES) >= MEMO_SIZE:
             _CANDIDATES.clear()
         got = _CANDIDATES[text] = (_numeric_dates(text), _cn_dates(text))
-    out = [d for d in got[0] if accept(d)]
-    return out or [d for d in got[1] if accept(d)]
+    numeric = got[0]
+    if len(numeric) == 1 and MIN_DATE <= numeric[0] <= window.latest:  # a row's one plausible date
+        return [numeric[0]]
+    return _accepted(numeric, window) or _accepted(got[1], window)
+
+
+def _accepted(dates: tuple[dt.date, ...], window: DateWindow) -> list[dt.date]:
+    """`window.accept` of each date, in order: the plausible ones kept, the others counted there."""
+    if not dates:
+        return []
+    latest = window.latest
+    return [d for d in dates if MIN_DATE <= d <= latest or window.accept(d)]
 
 
 def resolve_month_day(month: int, day: int, window: DateWindow, context_year: int | None) -> dt.date | None:

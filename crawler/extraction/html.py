@@ -49,27 +49,17 @@ def close_open_items(text: str) -> str:
     return text
 
 
-def _items_closed(utf8: bytes) -> bool:
-    """Whether the text these UTF-8 bytes spell has no more <li> starts than </li> ends, so that
-    `close_open_items` leaves it as it is; counted on the bytes, a fraction of the two regex scans of
-    the text. A start (LI_OPEN_RE: "<", l or L, then i, I, U+0130 or U+0131) is counted at most once
-    by the first three counts of the lowered bytes ("<link" is none), an end "</li>" in any case is
-    one of LI_CLOSE_RE's: True is certain, False leaves the decision to the regexes."""
-    low = utf8.lower()
-    starts = low.count(b"<li") + low.count(b"<l\xc4\xb0") + low.count(b"<l\xc4\xb1") - low.count(b"<link")
-    return starts <= low.count(b"</li>")
-
-
 def parse_html(text: str, utf8: bytes | None = None) -> etree._Element:
     """Parse any text into an lxml tree; odd input gives an empty <html>, never an exception.
     `utf8`: the bytes `text` is the exact UTF-8 reading of, when the caller has them: libxml2 then
     reads them as they are (a str goes in as UTF-16 and is converted back) unless the text needs a
     change first (an XML declaration to drop, unclosed items to close)."""
     text = text or ""
-    if utf8 is not None and (XML_DECL_RE.match(text) or not _items_closed(utf8)):
-        utf8 = None
-    if utf8 is None:
-        text = close_open_items(XML_DECL_RE.sub("", text))
+    if XML_DECL_RE.match(text):
+        text, utf8 = XML_DECL_RE.sub("", text), None
+    closed = close_open_items(text)
+    if closed is not text:
+        text, utf8 = closed, None
     doc = None
     if text.strip():
         try:
@@ -79,6 +69,20 @@ def parse_html(text: str, utf8: bytes | None = None) -> etree._Element:
     if doc is None or not isinstance(doc.tag, str):
         doc = etree.fromstring(EMPTY_HTML, _parser())
     return doc
+
+
+def parse_head(text: str, utf8: bytes | None, end: int) -> etree._Element | None:
+    """The tree of the page's start, up to `end` (an offset in `utf8` when given, else in `text`), as
+    `parse_html` builds it for the whole page up to there; None when parse_html would change the text
+    before parsing (an XML declaration to drop, unclosed items to close: the whole text decides)."""
+    if not text or XML_DECL_RE.match(text) or close_open_items(text) is not text:
+        return None
+    try:
+        doc = etree.fromstring(utf8[:end], _parser("utf-8")) if utf8 is not None else \
+            etree.fromstring(text[:end], _parser())
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+    return doc if doc is not None and isinstance(doc.tag, str) else None
 
 
 def drop_tree(el) -> None:
@@ -105,7 +109,8 @@ class LinkTexts(dict):
         self.raw: dict = {}  # anchor -> its text as in the tree (uncollapsed), to cut it out of a record
 
     def __missing__(self, a) -> str:
-        raw = self.raw[a] = raw_text(a)
+        # an anchor with no child nodes: its string value is its text (no serialiser call)
+        raw = self.raw[a] = (a.text or "") if not len(a) and isinstance(a.tag, str) else raw_text(a)
         text = self[a] = clean_text(raw)
         return text
 
@@ -113,15 +118,15 @@ class LinkTexts(dict):
 def raw_text(el) -> str:
     """The element's text nodes joined as they are (scripts are stripped beforehand)."""
     try:
-        return text_of(el)
+        return etree.tostring(el, method="text", encoding=str, with_tail=False)  # text_of, one call less
     except (TypeError, ValueError, etree.LxmlError):
         return ""
 
 
 def strip_invisible(doc) -> None:
     """Drop comments (commented-out old blocks must not be read) and script/style bodies."""
-    etree.strip_elements(doc, etree.Comment, etree.ProcessingInstruction, with_tail=False)
-    etree.strip_elements(doc, "script", "style", "noscript", "template", with_tail=False)
+    etree.strip_elements(doc, etree.Comment, etree.ProcessingInstruction, "script", "style", "noscript",
+                         "template", with_tail=False)  # one walk of the tree for all of them
 
 
 def visible_text(el, *, skip=None) -> str:

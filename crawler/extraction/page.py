@@ -12,11 +12,12 @@ from crawler.extraction.encoding import decode_body_exact
 from crawler.extraction.html import (
     LinkTexts,
     meta_map,
+    parse_head,
     parse_html,
     strip_invisible,
     visible_text,
 )
-from crawler.extraction.lists import generic, pagers, registry
+from crawler.extraction.lists import generic, locate, pagers, registry
 from crawler.extraction.lists.common import (
     fix_month_day_years,
     looks_like_article_url,
@@ -133,6 +134,26 @@ def _stripped(raw: str, utf8: bytes | None = None):
     return doc
 
 
+_UNREAD = object()
+
+
+def _located_head(raw: str, utf8: bytes | None, locator: str):
+    """The element `locator` names, from the page parsed only as far as its end (stripped as
+    `_stripped`), when `locate.head_end` finds that end and the tree shows the element complete
+    there; else None (the whole page is parsed)."""
+    end = locate.head_end(utf8 if utf8 is not None else raw, locator)
+    if end is None:
+        return None
+    doc = parse_head(raw, utf8, end)
+    if doc is None:
+        return None
+    el = locate.find(doc, locator)
+    if el is None or not locate.sealed(el):
+        return None
+    strip_invisible(doc)
+    return el
+
+
 def _body_text(doc) -> str:
     body_el = doc.find("body")
     return visible_text(body_el if body_el is not None else doc)
@@ -165,16 +186,28 @@ def extract_continuation(raw: str, url: str, window: DateWindow, encoding: str,
     result = PageResult(kind="column_list", encoding=encoding, url=url)
     found = registry.detected(raw)
     blocks, pags = _read_adapters(found, raw, url, window, request_formdata, with_urls=False)
+    reads_tree = any(r.reads_tree for r in found)
+    located = _UNREAD
+    if locator and not blocks and not reads_tree and any(p is not None for p in pags):
+        # the tree serves the list at `locator` alone: the page is parsed as far as that list's end
+        container = _located_head(raw, utf8, locator)
+        if container is not None:
+            located = generic.read_container(container, url, window, locator, LinkTexts())
     doc = texts = None
-    if not blocks or any(r.reads_tree for r in found):
-        doc = _stripped(raw, utf8)
-        texts = LinkTexts()
-        blocks = _read_tree_adapters(found, doc, url, window, texts) + blocks
-    main = _best(blocks)
-    if main is None:
-        main = generic.read_located(doc, url, window, locator, texts) if locator else None
+    if located is not None and located is not _UNREAD:
+        main = located
+    else:
+        if not blocks or reads_tree:
+            doc = _stripped(raw, utf8)
+            texts = LinkTexts()
+            blocks = _read_tree_adapters(found, doc, url, window, texts) + blocks
+        main = _best(blocks)
         if main is None:
-            main = _best(generic.find_blocks(doc, url, window, texts=texts))
+            if located is _UNREAD:
+                located = generic.read_located(doc, url, window, locator, texts) if locator else None
+            main = located
+            if main is None:
+                main = _best(generic.find_blocks(doc, url, window, texts=texts))
     if not any(p is not None for p in pags):
         if doc is None:
             doc = _stripped(raw, utf8)

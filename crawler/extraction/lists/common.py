@@ -94,10 +94,20 @@ def entry_from_record(record, base_url: str, window: DateWindow, link=None,
     """Entry of one list record; the shown date wins, then a tooltip date, then the URL date."""
     if texts is None:
         texts = LinkTexts()
-    a = link if link is not None else pick_link(record, texts)
-    if a is None:
-        return None
-    return link_entry(record, a, a.get("href"), base_url, window, texts)
+    if link is None:
+        anchors = record.iter("a")
+        a = next(anchors, None)
+        if a is not None and next(anchors, None) is None:
+            # the record's only anchor is its title link unless link_score refuses it (an unusable
+            # href, a 更多 text): pick_link's answer, with the @href read once
+            href = a.get("href")
+            if not usable_href(href) or is_more_text(texts[a]):
+                return None
+            return link_entry(record, a, href, base_url, window, texts)
+        link = pick_link(record, texts)
+        if link is None:
+            return None
+    return link_entry(record, link, link.get("href"), base_url, window, texts)
 
 
 def link_entry(record, a, href: str, base_url: str, window: DateWindow, texts: LinkTexts) -> Entry | None:
@@ -128,7 +138,7 @@ def link_entry(record, a, href: str, base_url: str, window: DateWindow, texts: L
         rest = normalise(rest.replace(inner if inner is not None else raw_text(a), " ", 1) if rest else rest)
     found = find_full_dates(rest, window) if rest else []
     if found:
-        date, source = max(found), "list:text"
+        date, source = found[0] if len(found) == 1 else max(found), "list:text"
     else:
         md = MONTH_DAY_RE.search(rest) if rest else None
         if md and len(rest) <= 40 and 1 <= int(md.group(1)) <= 12:
@@ -150,7 +160,7 @@ def link_entry(record, a, href: str, base_url: str, window: DateWindow, texts: L
         got = date_from_url_with_source(url, as_of=window)
         if got:
             date, source = got[0], got[1]
-    return Entry(title=title, href=href, url=url, date=date, date_source=source, title_full=title_full)
+    return Entry(title, href, url, date, source, title_full)
 
 
 END_DATE_RE = re.compile(r"((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*[\])）]?\s*$")

@@ -327,7 +327,13 @@ def read_located(doc, base_url: str, window: DateWindow, locator: str | None,
     """The list at `locator` (page 1's main list container) on a later page of the same list, read
     the way `find_blocks` reads it; None when the container is missing or holds no records."""
     container = locate.find(doc, locator)
-    if container is None or container.tag not in CONTAINER_TAGS:
+    return read_container(container, base_url, window, locator, texts) if container is not None else None
+
+
+def read_container(container, base_url: str, window: DateWindow, locator: str | None,
+                   texts: LinkTexts | None = None) -> Block | None:
+    """`read_located` once the container is found."""
+    if container.tag not in CONTAINER_TAGS:
         return None
     texts = LinkTexts() if texts is None else texts
     rows = _one_link_records(container)

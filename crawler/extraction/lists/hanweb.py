@@ -34,6 +34,8 @@ DEFAULT_PROXY = "/module/web/jpage/dataproxy.jsp"
 PAGES_PER_GROUP = 3
 DEFAULT_PER_PAGE = 15
 WRAP_ATTR = "data-govwatch-record"
+WRAPPER_NUMBERS = etree.XPath(f"*/@{WRAP_ATTR}", smart_strings=False)
+TEXT_CHILDREN = etree.XPath("text()", smart_strings=False)
 
 
 def has_datastore(raw: str) -> bool:
@@ -96,11 +98,13 @@ def _parsed_together(fragments: list[str]) -> list | None:
         return []
     doc = parse_html("".join(f'<div {WRAP_ATTR}="{i}">{f}</div>' for i, f in enumerate(fragments)))
     root = doc.find("body")
-    if root is None or (root.text or "").strip() or len(root) != len(fragments):
+    if root is None or len(root) != len(fragments):
         return None
-    for i, wrapper in enumerate(root):
-        if wrapper.get(WRAP_ATTR) != str(i) or (wrapper.tail or "").strip():
-            return None
+    # every child a wrapper, in order, and no text between them: two XPath reads, not one element
+    # proxy and two reads per record
+    if WRAPPER_NUMBERS(root) != [str(i) for i in range(len(fragments))] or any(
+            t.strip() for t in TEXT_CHILDREN(root)):
+        return None
     etree.strip_elements(root, "script", "style", with_tail=False)
     return list(root)
 
