@@ -134,9 +134,6 @@ def _stripped(raw: str, utf8: bytes | None = None):
     return doc
 
 
-_UNREAD = object()
-
-
 def _located_head(raw: str, utf8: bytes | None, locator: str):
     """The element `locator` names, from the page parsed only as far as its end (stripped as
     `_stripped`), when `locate.head_end` finds that end and the tree shows the element complete
@@ -187,27 +184,25 @@ def extract_continuation(raw: str, url: str, window: DateWindow, encoding: str,
     found = registry.detected(raw)
     blocks, pags = _read_adapters(found, raw, url, window, request_formdata, with_urls=False)
     reads_tree = any(r.reads_tree for r in found)
-    located = _UNREAD
+    main = None
+    head_read = False  # the list at `locator` was read from the page's head (and may be empty)
     if locator and not blocks and not reads_tree and any(p is not None for p in pags):
         # the tree serves the list at `locator` alone: the page is parsed as far as that list's end
         container = _located_head(raw, utf8, locator)
         if container is not None:
-            located = generic.read_container(container, url, window, locator, LinkTexts())
+            main = generic.read_container(container, url, window, locator, LinkTexts())
+            head_read = True
     doc = texts = None
-    if located is not None and located is not _UNREAD:
-        main = located
-    else:
+    if main is None:
         if not blocks or reads_tree:
             doc = _stripped(raw, utf8)
             texts = LinkTexts()
             blocks = _read_tree_adapters(found, doc, url, window, texts) + blocks
         main = _best(blocks)
+        if main is None and locator and not head_read:
+            main = generic.read_located(doc, url, window, locator, texts)
         if main is None:
-            if located is _UNREAD:
-                located = generic.read_located(doc, url, window, locator, texts) if locator else None
-            main = located
-            if main is None:
-                main = _best(generic.find_blocks(doc, url, window, texts=texts))
+            main = _best(generic.find_blocks(doc, url, window, texts=texts))
     if not any(p is not None for p in pags):
         if doc is None:
             doc = _stripped(raw, utf8)
