@@ -42,7 +42,8 @@ LI_CLOSE_RE = re.compile(r"</li\s*>", re.I)
 def close_open_items(text: str) -> str:
     """Old templates leave <li><a><span> unclosed; libxml2 then nests every row inside the one
     before it (an <li> start does not close an open <span>). When <li> outnumber </li>, close the
-    previous item before each new one, as an HTML5 parser would; a stray </li> is ignored."""
+    previous item before each new one, as an HTML5 parser would; a stray </li> is ignored.
+    Returns `text` itself when nothing changes (parse_html and parse_head test that identity)."""
     opened = len(LI_OPEN_RE.findall(text))
     if opened and opened > len(LI_CLOSE_RE.findall(text)):
         return LI_OPEN_RE.sub(lambda m: "</li>" + m.group(0), text)

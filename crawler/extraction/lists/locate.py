@@ -5,6 +5,8 @@ Later pages are read straight from that container instead of weighing every link
 (navigation, column tree, footer link lists) again. The chain names each step by tag and id (or
 class) and its index among same-named siblings, so an extra banner or a pager of another length
 does not move it; when the container is not there, the caller falls back to the full search.
+The same chain tells where, in a later page's raw text, that list probably ends (`head_end`), so that
+the page is parsed only that far when the tree proves the list complete there (`sealed`).
 """
 from __future__ import annotations
 
@@ -113,8 +115,9 @@ def _marked_steps(locator: str):
 def head_end(buf: str | bytes, locator: str | None) -> int | None:
     """An offset in the page's text (or UTF-8 bytes) past the end of the element `locator` names and
     past one more start tag, or None. A guess, to be proven by `sealed`: the last start tag carrying
-    the deepest id or class of the chain (a later namesake only moves the end later), then the end
-    tag that balances it, counting the same tag's starts and ends as written."""
+    the deepest id or class of the chain (the element itself or an ancestor; a later namesake only
+    moves the end later), then the end tag that balances it, counting that tag's starts and ends as
+    written (lower case, as libxml2 names them)."""
     if not locator or not locator.startswith(DOM_PREFIX):
         return None
     for tag, attr in _marked_steps(locator):
