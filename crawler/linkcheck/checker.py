@@ -17,7 +17,8 @@ How a link is checked:
    the choice independent of the order pages arrived in. The homepage's links need not wait: they
    come first in that order and the budget only grows, so once the budget the walk has earned
    covers all of them, they are checked during the walk (`_home_early`) — the same links, their
-   failures found while the walk still runs. Links to other hosts go as found.
+   failures found while the walk still runs (but for those the walk or the content checks may yet
+   fetch: their answer will do). Links to other hosts go as found.
 3. HEAD, or a ranged GET (Range: bytes=0-1023) where HEAD is refused or lies (`classify.
    head_needs_get`); a host that refused HEAD once gets GETs from then on; on a site whose missing
    pages answer 200 (a soft-404 site), a page is read with a GET of its first 64 KB, to compare.
