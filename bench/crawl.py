@@ -84,8 +84,9 @@ def child_govwatch(job: dict) -> dict:
 
 
 def child_govwatch_profiled(job: dict) -> dict:
-    """The same crawl in this process under cProfile (crawl() would hide it in a grandchild), with
-    the page reader off: its work (identical code) is then profiled here, not in a forked child."""
+    """The same crawl in this process under cProfile (crawl() would hide it in a grandchild), by
+    default with the page reader off: its work (identical code) is then profiled here, not in a
+    forked child. GOVWATCH_PAGE_READER=1 keeps it on, to see the crawl process's own share."""
     os.environ.setdefault("GOVWATCH_PAGE_READER", "0")
     from crawler import crawl as crawl_mod
     spider_job = {"db": job["db"], "run_id": job["run_id"], "sites": job["sites"], "as_of": job["as_of"],
@@ -203,6 +204,9 @@ class Phase:
         self.requests = sum(n for (_, k), n in self.served.items() if k != ROBOTS_KEY)
         self.span = (last - first) if first is not None and last is not None else 0.0
         self.steady = self.requests / self.span if self.span > 0 else 0.0
+        # where a run's wall time goes: before the first request (start-up), serving, after the last
+        self.lead = (first - self.t0) if first is not None else self.wall
+        self.tail = (self.t0 + self.wall - last) if last is not None else 0.0
 
 
 def _self_cpu() -> float:
@@ -377,6 +381,7 @@ def main(argv: list[str] | None = None) -> int:
 
         # 1–2. govwatch sweep, bare Scrapy, bare + parse; alternated --repeat times, best of each kept
         best: dict[str, tuple] = {}
+        phases: dict[str, list[tuple[float, float, float]]] = {}   # per run: start-up, serving, after
 
         pairs: list[tuple[float, float, float]] = []   # per repetition: govwatch/bare wall, steady, CPU
         content_pairs: list[tuple] = []   # per repetition: content-off wall, content-on requests, wall, CPU
@@ -387,6 +392,7 @@ def main(argv: list[str] | None = None) -> int:
                    ph.server_cpu / ph.wall)
             if name not in best or row[3] > best[name][3]:
                 best[name] = row
+            phases.setdefault(name, []).append((ph.lead, ph.span, ph.tail))
             return row
 
         store = Store(db)
@@ -517,6 +523,12 @@ def main(argv: list[str] | None = None) -> int:
     for name, req, wall, rate, steady, rss, cpu, busy in rows:
         print(fmt.format(name, req, f"{wall:.1f}", f"{rate:.0f}", f"{steady:.0f}",
                          f"{cpu / max(req, 1) * 1000:.2f}", f"{rss:.0f}", f"{busy:.0%}"))
+    print()
+    print("where the wall time goes, median per run (the child's whole life, interpreter start included): "
+          "before the first request / first to last request / after the last")
+    for name, runs in phases.items():
+        med = [statistics.median(r[i] for r in runs) for i in range(3)]
+        print(f"  {name:<18} {med[0]:5.2f}s / {med[1]:5.2f}s / {med[2]:5.2f}s")
     print()
     for n in notes:
         print(n)
