@@ -642,3 +642,135 @@ def test_what_the_crawl_fetches_anyway_needs_no_request_of_its_own():
     checker.flying.clear()
     checker.idle()
     assert [r.url for r in engine.requests[1:]] == [image], "no request for the article"
+
+
+# -- optimistic early checks: during the walk, decided at its end ---------------------------------------
+class _SlowSite(LinkSite):
+    """The planted site with some of its walk's pages answered late (`slow`: path -> seconds)."""
+
+    def __init__(self, slow: dict[str, float]):
+        super().__init__()
+        self.slow = slow
+
+    def hard(self, method: str, path: str) -> tuple[int, dict, bytes]:
+        if method == "GET" and path in self.slow:
+            time.sleep(self.slow[path])
+        return super().hard(method, path)
+
+
+def _hard_only(path: Path, site: LinkSite) -> Path:
+    path.write_text(f"sites:\n  - id: hard\n    name: 青溪县人民政府\n    url: {site.hard_url}\n    kind: portal\n",
+                    encoding="utf-8")
+    return path
+
+
+def _links_run(tmp_path: Path, slow: dict[str, float], **settings) -> tuple[dict, dict, list]:
+    """One sweep of the hard site alone without the content checks (articles and attachments are then
+    checked by requests of their own, as on the bench): its link rows, link_runs row, server log."""
+    base = tmp_path / f"run{len(list(tmp_path.iterdir()))}"
+    base.mkdir()
+    with _SlowSite(slow) as site:
+        run = run_quiet(_hard_only(base / "sites.yaml", site), base / "g.db", None, as_of=AS_OF,
+                        settings=dict(LINK_SETTINGS, GOVWATCH_CONTENT=False, **settings))
+        log = list(site.log)
+    store = Store(base / "g.db")
+    try:
+        links = {urlsplit(r["url"]).path: r for r in store.rows("links", "run_id = ?", [run])}
+        (runs,) = store.rows("link_runs", "run_id = ?", [run])
+    finally:
+        store.close()
+    return links, runs, log
+
+
+@pytest.mark.slow
+def test_early_checks_report_what_the_walks_end_decides(tmp_path):
+    """A site whose links outgrow its budget (8 links, the share 0): the links checked early during
+    the walk count only if the end decision (`_release`) picks them. 工作动态's articles come first
+    (通知公告 and 政务公开 answer late) and are checked at once while the budget covers the links
+    found so far; the attachments found after them come before articles in the end's order, so the
+    articles checked early are dropped: stored exactly as in a run without early checks."""
+    slow = {"/tzgg/": 0.8, "/zwgk/": 0.8}
+    budget = {"GOVWATCH_LINK_FLOOR": 8, "GOVWATCH_LINK_SHARE": 0}
+    early, early_run, log = _links_run(tmp_path, slow, **budget)
+    late, late_run, _ = _links_run(tmp_path, slow, GOVWATCH_LINK_EARLY=False, **budget)
+
+    def stored(rows):
+        return {path: (r["result"], r["reason"], r["attempts"], r["error"]) for path, r in rows.items()}
+    assert stored(early) == stored(late)
+    assert {k: early_run[k] for k in ("links", "checked", "broken", "unverified")} == \
+        {k: late_run[k] for k in ("links", "checked", "broken", "unverified")}
+    unchecked = {path for path, r in early.items() if r["result"] == "unchecked"}
+    assert all("超出链接检查预算" in early[p]["error"] and early[p]["attempts"] == 0 for p in unchecked)
+    # the articles come last in the end's order: none is checked; the budget left some attachments too
+    assert {p for p in early if p.startswith("/gzdt/t")} <= unchecked
+    assert any(p.startswith(("/files/", "/hang/", "/head403/")) for p in unchecked)
+    # ... yet one at least was asked during the walk (the request wasted, its answer not reported)
+    asked = {p for _, _, method, p in log if method == "HEAD"}
+    assert unchecked & asked, sorted(unchecked)
+
+
+@pytest.mark.slow
+def test_a_failing_inner_link_is_first_tried_during_the_walk(tmp_path):
+    """The site's own links other than the homepage's are checked as found while the budget covers
+    them: a failing one's first attempt comes while the walk still runs (走进青溪 answers it 2 s
+    late), so its retry's wait passes during the walk, not after it. Without early checks the same
+    links are first tried after the walk's end; the verdicts are the same."""
+    slow = 2.0
+    failing = ("/gzdt/t20261101_9.html", "/js/missing.js", "/files/empty.pdf", "/files/notice.pdf", "/hang/x.pdf")
+    verdicts = {}
+    for early in (True, False):
+        links, _, log = _links_run(tmp_path, {"/about/": slow}, GOVWATCH_LINK_EARLY=early)
+        # the walk ends once its last page has answered: 走进青溪, `slow` seconds after it was asked
+        walk_end = max(t for t, _, method, p in log if p == "/about/" and method == "GET") + slow
+        for path in failing:
+            first = min(t for t, _, _, p in log if p == path)
+            assert (first < walk_end) == early, (early, path, first - walk_end)
+        verdicts[early] = {p: (links[p]["result"], links[p]["reason"], links[p]["attempts"]) for p in failing}
+    assert verdicts[True] == verdicts[False]
+    assert all(result == "broken" and attempts == 2 for result, _, attempts in verdicts[True].values())
+
+
+def test_an_early_check_counts_only_if_the_end_decision_picks_it():
+    """The checker alone: articles checked during the walk while the budget (2) covers them; the
+    attachments found later come first in `_release`'s order, so the articles' checks are dropped
+    (attempts forgotten, the pending retry cancelled) and an attachment checked early keeps its
+    check; an early-checked link the walk fetches after all takes the walk's answer, and its check's
+    answer landing later is ignored."""
+    from types import SimpleNamespace
+
+    from scrapy.exceptions import DontCloseSpider
+    from scrapy.http import HtmlResponse, Request
+
+    walk = SimpleNamespace(pages=1)
+    frontier = SimpleNamespace(walks={"s": walk}, over_time=lambda sid: False)
+    checker, engine, later = _checker(frontier, GOVWATCH_LINK_FLOOR=2, GOVWATCH_LINK_SHARE=0)
+    checker.page("s", "http://127.0.0.1:9/", [], home=True)
+    (probe,) = engine.requests
+    checker._answered(HtmlResponse(probe.url, status=404, body=b"", request=probe))
+    articles = [f"http://127.0.0.1:9/gzdt/t2026110{i}_{i}.html" for i in (1, 2)]
+    checker.page("s", "http://127.0.0.1:9/gzdt/", [(u, "page", "") for u in articles])
+    assert [r.url for r in engine.requests[1:]] == articles, "0 + 2 ≤ 2: both at once"
+    first, second = engine.requests[1:]
+    checker._answered(HtmlResponse(first.url, status=404, body=b"", request=first))
+    assert [fn.__name__ for _, fn, _ in later] == ["_retry"] and ("s", articles[0]) in checker.retrying
+    # the walk fetches the second one after all: its answer is the first attempt, the check's is ignored
+    checker.crawled(HtmlResponse(articles[1], status=200, body="<p>正文</p>".encode() * 200,
+                                 request=Request(articles[1], meta={"site_id": "s"}),
+                                 headers={"Content-Type": "text/html; charset=utf-8"}))
+    checker._answered(HtmlResponse(second.url, status=404, body=b"", request=second))
+    book = checker.books["s"]
+    rec = book.get(articles[1])
+    assert rec.state == "done" and [a.method for a, _ in rec.attempts] == ["crawl"] and rec.verdict.ok
+    docs = [f"http://127.0.0.1:9/f/doc{i}.pdf" for i in range(2)]
+    checker.page("s", "http://127.0.0.1:9/tzgg/", [(u, "attachment", "") for u in docs])
+    assert [r.url for r in engine.requests[3:]] == docs[:1], "1 early + 1 ≤ 2; then 1 + 1 + 1 > 2: queued"
+    checker.flying.clear()
+    with pytest.raises(DontCloseSpider):
+        checker.idle()
+    # the end's order: the attachments before the article; doc0's check stands (no second request)
+    assert [r.url for r in engine.requests[4:]] == docs[1:]
+    assert book.get(docs[0]).state == "checking" and book.first_checks == 2
+    dropped = book.get(articles[0])
+    assert dropped.early and dropped.state == "unchecked" and not dropped.attempts
+    assert "超出链接检查预算" in dropped.note and not checker.retrying
+    assert dropped.row()["result"] == "unchecked"
