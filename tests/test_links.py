@@ -691,7 +691,7 @@ def test_early_checks_report_what_the_walks_end_decides(tmp_path):
     articles checked early are dropped: stored exactly as in a run without early checks."""
     slow = {"/tzgg/": 0.8, "/zwgk/": 0.8}
     budget = {"GOVWATCH_LINK_FLOOR": 8, "GOVWATCH_LINK_SHARE": 0}
-    early, early_run, log = _links_run(tmp_path, slow, GOVWATCH_LINK_EARLY=True, **budget)
+    early, early_run, log = _links_run(tmp_path, slow, **budget)
     late, late_run, _ = _links_run(tmp_path, slow, GOVWATCH_LINK_EARLY=False, **budget)
 
     def stored(rows):
@@ -743,8 +743,7 @@ def test_an_early_check_counts_only_if_the_end_decision_picks_it():
 
     walk = SimpleNamespace(pages=1)
     frontier = SimpleNamespace(walks={"s": walk}, over_time=lambda sid: False)
-    checker, engine, later = _checker(frontier, GOVWATCH_LINK_FLOOR=2, GOVWATCH_LINK_SHARE=0,
-                                      GOVWATCH_LINK_EARLY=True)
+    checker, engine, later = _checker(frontier, GOVWATCH_LINK_FLOOR=2, GOVWATCH_LINK_SHARE=0)
     checker.page("s", "http://127.0.0.1:9/", [], home=True)
     (probe,) = engine.requests
     checker._answered(HtmlResponse(probe.url, status=404, body=b"", request=probe))
@@ -787,7 +786,7 @@ def test_queued_links_go_early_once_the_budget_catches_up():
 
     walk = SimpleNamespace(pages=0)
     frontier = SimpleNamespace(walks={"s": walk}, over_time=lambda sid: False)
-    checker, engine, _ = _checker(frontier, GOVWATCH_LINK_FLOOR=2, GOVWATCH_LINK_SHARE=1, GOVWATCH_LINK_EARLY=True)
+    checker, engine, _ = _checker(frontier, GOVWATCH_LINK_FLOOR=2, GOVWATCH_LINK_SHARE=1)
     checker.page("s", "http://127.0.0.1:9/", [], home=True)
     (probe,) = engine.requests
     checker._answered(HtmlResponse(probe.url, status=404, body=b"", request=probe))

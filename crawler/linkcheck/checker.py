@@ -20,8 +20,8 @@ How a link is checked:
    failures found while the walk still runs (but for those the walk or the content checks may yet
    fetch: their answer will do). The site's other links need not wait either while the budget the
    walk has earned so far covers every link found so far that needs a request of its own (checked,
-   queued, checked early, and this one): with `GOVWATCH_LINK_EARLY` (off by default, see below)
-   such a link is checked at once, on approval (`_fits`), and at the walk's end `_release` decides over the queued and the
+   queued, checked early, and this one): such a link is checked at once, on approval (`_fits`,
+   `GOVWATCH_LINK_EARLY`), and at the walk's end `_release` decides over the queued and the
    early-checked links together, exactly as if all had waited — those it picks keep their check,
    the others are dropped (attempts forgotten, retry cancelled, an answer still in flight ignored)
    and stored unchecked with the budget note. Why: a failing link's retry must come a while after its
@@ -34,9 +34,6 @@ How a link is checked:
    budget, which grows with every page walked, covers them all again: `_catch_up`). Links the walk
    may fetch stay deferred and those the content checks may read wait, as above; and early checks
    still have a lower priority than the walk's pages, so on a fast walk they go mostly at its tail.
-   Why off by default: on the 5,000-page loopback bench its failing links (市长信箱 letters, no
-   article URLs) are deferred, so their retry still waits after the walk, while the other checks,
-   which used to run inside that wait, now lengthen the walk: 2.14-2.20x links on/off against 1.82x.
    Links to other hosts go as found.
 3. HEAD, or a ranged GET (Range: bytes=0-1023) where HEAD is refused or lies (`classify.
    head_needs_get`); a host that refused HEAD once gets GETs from then on; on a site whose missing
@@ -95,9 +92,8 @@ DEFAULTS = {
     "GOVWATCH_LINK_SHARE": 0.4,
     "GOVWATCH_LINK_FLOOR": 50,
     # the site's other links checked during the walk while the budget earned so far covers them all
-    # (`_start`); `_release` still decides which count. Off: on the 5,000-page loopback bench it
-    # made links on/off 2.14-2.20x against 1.82x (bench/README.md)
-    "GOVWATCH_LINK_EARLY": False,
+    # (`_start`); `_release` still decides which count
+    "GOVWATCH_LINK_EARLY": True,
 }
 
 
