@@ -774,28 +774,3 @@ def test_an_early_check_counts_only_if_the_end_decision_picks_it():
     assert dropped.early and dropped.state == "unchecked" and not dropped.attempts
     assert "超出链接检查预算" in dropped.note and not checker.retrying
     assert dropped.row()["result"] == "unchecked"
-
-
-def test_queued_links_go_early_once_the_budget_catches_up():
-    """Links found while they outnumber the budget earned so far are queued; the budget grows with
-    every page the walk fetches, and once it covers them all (and those checked) they are checked
-    early too, still on approval (`_release` decides)."""
-    from types import SimpleNamespace
-
-    from scrapy.http import HtmlResponse, Request
-
-    walk = SimpleNamespace(pages=0)
-    frontier = SimpleNamespace(walks={"s": walk}, over_time=lambda sid: False)
-    checker, engine, _ = _checker(frontier, GOVWATCH_LINK_FLOOR=2, GOVWATCH_LINK_SHARE=1)
-    checker.page("s", "http://127.0.0.1:9/", [], home=True)
-    (probe,) = engine.requests
-    checker._answered(HtmlResponse(probe.url, status=404, body=b"", request=probe))
-    docs = [f"http://127.0.0.1:9/f/doc{i}.pdf" for i in range(3)]
-    checker.page("s", "http://127.0.0.1:9/tzgg/", [(u, "attachment", "") for u in docs])
-    assert [r.url for r in engine.requests[1:]] == docs[:2], "a budget of 2 so far: the third waits"
-    walk.pages = 1   # 2 + 1 × 1 = 3: it covers all three
-    page = "http://127.0.0.1:9/tzgg/index_1.html"
-    checker.crawled(HtmlResponse(page, status=200, body=b"<p>x</p>", request=Request(page, meta={"site_id": "s"}),
-                                 headers={"Content-Type": "text/html; charset=utf-8"}))
-    assert [r.url for r in engine.requests[1:]] == docs
-    assert all(checker.books["s"].get(u).early for u in docs)

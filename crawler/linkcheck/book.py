@@ -84,7 +84,6 @@ class SiteLinks:
         self.home: list[LinkRecord] = []        # own-host links the homepage carries
         self.home_early = False                 # they are checked during the walk (checker._home_early)
         self.early: dict[str, LinkRecord] = {}  # checked during the walk, kept only if `_release` picks them
-        self.held = 0                           # of `queued`, those early checks leave (checker._catch_up)
 
     def _external_allowed(self, url: str) -> bool:
         """A link to another host is checked only when asked, and never from a public site into a

@@ -30,11 +30,8 @@ How a link is checked:
    for good: the budget is final only at the end, and the checked set must not depend on the order
    pages arrived in; so the reported links are the end decision's whatever that order, and what an
    early check can waste is its requests, only on a site whose links outgrow its budget later in
-   the walk (while they outnumber the budget earned so far, links are queued as before, until the
-   budget, which grows with every page walked, covers them all again: `_catch_up`). Links the walk
-   may fetch stay deferred and those the content checks may read wait, as above; and early checks
-   still have a lower priority than the walk's pages, so on a fast walk they go mostly at its tail.
-   Links to other hosts go as found.
+   the walk (while they outnumber the budget earned so far, links are queued as before). Links to
+   other hosts go as found.
 3. HEAD, or a ranged GET (Range: bytes=0-1023) where HEAD is refused or lies (`classify.
    head_needs_get`); a host that refused HEAD once gets GETs from then on; on a site whose missing
    pages answer 200 (a soft-404 site), a page is read with a GET of its first 64 KB, to compare.
@@ -215,9 +212,6 @@ class LinkChecker:
         `crawler/content`)."""
         asked = (response.meta.get("redirect_urls") or [response.url])[0]
         self._crawl_answer(response.meta, asked, lambda: from_response(response, "crawl"))
-        book = self.books.get(response.meta.get("site_id"))
-        if book is not None and len(book.queued) > book.held:
-            self._catch_up(response.meta["site_id"], book)
 
     def crawl_failed(self, failure) -> None:
         request = failure.request
@@ -306,26 +300,6 @@ class LinkChecker:
         return (self.early_checks and not rec.on_home and not self._content_may_read(rec)
                 and book.first_checks + len(book.queued) + len(book.early) + 1 <= self._budget(sid))
 
-    def _catch_up(self, sid: str, book: SiteLinks) -> None:
-        """The budget grows with every page walked: once it covers every link found so far that needs
-        a request of its own, the queued ones are checked early too (`_fits`), but for those
-        `_fits` leaves out (the homepage's: `_home_early`; those the content checks may read)."""
-        if not self.early_checks or self.walk_over or \
-                book.first_checks + len(book.queued) + len(book.early) > self._budget(sid):
-            return
-        queued, book.queued = book.queued, []
-        for rec in queued:
-            if rec.state != "queued":
-                continue
-            if rec.on_home or self._content_may_read(rec):
-                book.queued.append(rec)
-                continue
-            rec.early = True
-            book.early[rec.url] = rec
-            rec.state = "checking"
-            self._start_checked(sid, rec)
-        book.held = len(book.queued)
-
     def _drop_early(self, sid: str, book: SiteLinks, rec: LinkRecord) -> None:
         """An early check the end decision does not keep: its attempts are forgotten, its retry
         cancelled, and an answer still in flight is ignored when it lands (`epoch`)."""
@@ -357,7 +331,6 @@ class LinkChecker:
             del book.early[rec.url]
             book.first_checks += 1
         queued, book.queued = book.queued, []
-        book.held = 0
         for rec in queued:
             if rec.state != "queued":
                 continue
@@ -553,7 +526,7 @@ class LinkChecker:
         # (those the walk fetched meanwhile have their answer: no request, no share of the budget)
         queued = sorted([r for r in book.queued if r.state == "queued"] + list(early.values()),
                         key=lambda r: (not r.on_home, _article(r), -r.pages, r.url))
-        book.queued, book.held = [], 0
+        book.queued = []
         room = max(0, int(self._budget(sid) - book.first_checks))
         for rec in queued[:room]:
             book.first_checks += 1
