@@ -32,8 +32,6 @@ class LinkRecord:
     crawl_answer: Answer | None = None              # the walk's own fetch of this URL (its first attempt)
     requests: int = 0
     note: str | None = None   # why it was not checked
-    early: bool = False       # checked during the walk before the budget was final (checker._start)
-    epoch: int = 0            # bumped when its attempts are dropped: answers sent before are ignored
 
     @property
     def host(self) -> str:
@@ -83,7 +81,6 @@ class SiteLinks:
         self.first_checks = 0                   # own-host links given a request of their own
         self.home: list[LinkRecord] = []        # own-host links the homepage carries
         self.home_early = False                 # they are checked during the walk (checker._home_early)
-        self.early: dict[str, LinkRecord] = {}  # checked during the walk, kept only if `_release` picks them
 
     def _external_allowed(self, url: str) -> bool:
         """A link to another host is checked only when asked, and never from a public site into a

@@ -18,20 +18,7 @@ How a link is checked:
    come first in that order and the budget only grows, so once the budget the walk has earned
    covers all of them, they are checked during the walk (`_home_early`) — the same links, their
    failures found while the walk still runs (but for those the walk or the content checks may yet
-   fetch: their answer will do). The site's other links need not wait either while the budget the
-   walk has earned so far covers every link found so far that needs a request of its own (checked,
-   queued, checked early, and this one): such a link is checked at once, on approval (`_fits`,
-   `GOVWATCH_LINK_EARLY`), and at the walk's end `_release` decides over the queued and the
-   early-checked links together, exactly as if all had waited — those it picks keep their check,
-   the others are dropped (attempts forgotten, retry cancelled, an answer still in flight ignored)
-   and stored unchecked with the budget note. Why: a failing link's retry must come a while after its
-   first attempt; a first attempt at the walk's end makes the run idle RETRY_MIN for it (point 4),
-   one during the walk lets the retry's wait pass while the walk runs. Why on approval rather than
-   for good: the budget is final only at the end, and the checked set must not depend on the order
-   pages arrived in; so the reported links are the end decision's whatever that order, and what an
-   early check can waste is its requests, only on a site whose links outgrow its budget later in
-   the walk (while they outnumber the budget earned so far, links are queued as before). Links to
-   other hosts go as found.
+   fetch: their answer will do). Links to other hosts go as found.
 3. HEAD, or a ranged GET (Range: bytes=0-1023) where HEAD is refused or lies (`classify.
    head_needs_get`); a host that refused HEAD once gets GETs from then on; on a site whose missing
    pages answer 200 (a soft-404 site), a page is read with a GET of its first 64 KB, to compare.
@@ -88,9 +75,6 @@ DEFAULTS = {
     # (`_release`: the homepage's links first, articles last; the rest stored as unchecked)
     "GOVWATCH_LINK_SHARE": 0.4,
     "GOVWATCH_LINK_FLOOR": 50,
-    # the site's other links checked during the walk while the budget earned so far covers them all
-    # (`_start`); `_release` still decides which count
-    "GOVWATCH_LINK_EARLY": True,
 }
 
 
@@ -164,7 +148,6 @@ class LinkChecker:
         self.ext_delay = opt("GOVWATCH_EXTERNAL_DELAY", s.getfloat)
         self.link_share = opt("GOVWATCH_LINK_SHARE", s.getfloat)
         self.link_floor = opt("GOVWATCH_LINK_FLOOR", s.getint)
-        self.early_checks = opt("GOVWATCH_LINK_EARLY", s.getbool)
         self.books: dict[str, SiteLinks] = {}
         self.hosts: dict[tuple[str, str], _Host] = {}
         self.head_refused: set[str] = set()
@@ -221,11 +204,6 @@ class LinkChecker:
     def _crawl_answer(self, meta: dict, asked: str, make) -> None:
         book = self.books.get(meta.get("site_id"))
         rec = book.get(asked) if book is not None else None
-        if rec is not None and rec.url in book.early:
-            # checked early, and the walk fetched it after all: as for a queued link, the walk's answer
-            # is its first attempt and it takes no share of the budget (the end decision's, exactly)
-            self._drop_early(meta["site_id"], book, rec)
-            rec.state = "queued"
         if rec is None or rec.attempts or rec.crawl_answer is not None or \
                 rec.state not in ("waiting", "deferred", "queued"):
             return
@@ -277,41 +255,12 @@ class LinkChecker:
         if not rec.external and not early and (not self.walk_over or book.first_checks >= self._budget(sid)):
             # the walk's end decides, once the site's page count (its budget) is known: which links
             # are checked must not depend on the order pages happened to arrive in
-            if not self.walk_over and self._fits(sid, book, rec):
-                # ... but while the budget earned so far covers them all, it is checked now, on
-                # approval: `_release` keeps its result only if the end decision picks it
-                rec.early = True
-                book.early[rec.url] = rec
-                rec.state = "checking"
-                self._start_checked(sid, rec)
-                return
             rec.state = "queued"
             book.queued.append(rec)
             return
         book.first_checks += not rec.external
         rec.state = "checking"
         self._start_checked(sid, rec)
-
-    def _fits(self, sid: str, book: SiteLinks, rec: LinkRecord) -> bool:
-        """An optimistic early check (point 2 of the module's docstring): the budget the walk has
-        earned so far covers every link of the site found so far that needs a request of its own
-        (those checked, those queued, those checked early, and this one). Not the homepage's links:
-        `_home_early` checks them, the same way for sure; nor those the content checks may read."""
-        return (self.early_checks and not rec.on_home and not self._content_may_read(rec)
-                and book.first_checks + len(book.queued) + len(book.early) + 1 <= self._budget(sid))
-
-    def _drop_early(self, sid: str, book: SiteLinks, rec: LinkRecord) -> None:
-        """An early check the end decision does not keep: its attempts are forgotten, its retry
-        cancelled, and an answer still in flight is ignored when it lands (`epoch`)."""
-        book.early.pop(rec.url, None)
-        rec.epoch += 1
-        rec.attempts.clear()
-        rec.crawl_answer = None
-        retry = self.retrying.pop((sid, rec.url), None)
-        if retry is not None and retry.timer is not None:
-            if retry.timer.active():
-                retry.timer.cancel()
-            self.timers.discard(retry.timer)
 
     def _home_early(self, sid: str, book: SiteLinks) -> None:
         """The homepage's links are checked during the walk, once the budget the walk has already
@@ -327,9 +276,6 @@ class LinkChecker:
         if pending > self._budget(sid):
             return
         book.home_early = True
-        for rec in [r for r in book.early.values() if r.on_home]:   # a homepage parsed late: theirs for sure
-            del book.early[rec.url]
-            book.first_checks += 1
         queued, book.queued = book.queued, []
         for rec in queued:
             if rec.state != "queued":
@@ -375,7 +321,6 @@ class LinkChecker:
         self._ids += 1
         meta = {"link_site": sid, "link_key": rec.url if rec is not None else None, "link_step": step,
                 "link_origin": origin, "link_ranged": ranged, "link_cap": cap, "link_id": self._ids,
-                "link_epoch": rec.epoch if rec is not None else 0,
                 "dont_retry": True, "download_timeout": self.timeout}
         self.flying[self._ids] = meta
         self.clock.setdefault(sid, [time.monotonic(), time.monotonic()])
@@ -437,8 +382,6 @@ class LinkChecker:
             self.ext_busy[rec.host] -= 1
             self._later(self.ext_delay, self._pump, rec.host)
         rec.requests += 1
-        if meta["link_epoch"] != rec.epoch:
-            return   # an early check dropped meanwhile (`_drop_early`): its answer is no attempt
         if meta["link_step"] == "head" and head_needs_get(answer, rec.kind):
             if answer.status in (405, 501):
                 self.head_refused.add(rec.host)   # this server refuses HEAD: GETs from now on
@@ -517,25 +460,19 @@ class LinkChecker:
     def _release(self, sid: str, book: SiteLinks) -> None:
         """The walk is over and its page count final: the queued links within the budget are checked,
         the homepage's first (the indicators count them apart), then other pages' links, articles
-        last; the rest are stored unchecked. The links checked early (`_fits`) take their place
-        among the queued ones as if they had waited: those within the budget keep their check (no
-        request again), the others are dropped and stored unchecked like the rest."""
-        if not book.queued and not book.early:
+        last; the rest are stored unchecked."""
+        if not book.queued:
             return
-        early, book.early = book.early, {}
         # (those the walk fetched meanwhile have their answer: no request, no share of the budget)
-        queued = sorted([r for r in book.queued if r.state == "queued"] + list(early.values()),
+        queued = sorted((r for r in book.queued if r.state == "queued"),
                         key=lambda r: (not r.on_home, _article(r), -r.pages, r.url))
         book.queued = []
         room = max(0, int(self._budget(sid) - book.first_checks))
         for rec in queued[:room]:
             book.first_checks += 1
-            if rec.url not in early:
-                rec.state = "checking"
-                self._start_checked(sid, rec)
+            rec.state = "checking"
+            self._start_checked(sid, rec)
         for rec in queued[room:]:
-            if rec.url in early:
-                self._drop_early(sid, book, rec)
             rec.state = "unchecked"
             rec.note = (f"超出链接检查预算（每站{self.link_floor}个加巡检页面数的{self.link_share:.0%}），未检查")
 
