@@ -1,6 +1,6 @@
 """Link-check benchmark: govwatch against LinkChecker on the same planted site (bench/linksite.py).
 
-    .venv/bin/python bench/links.py [--linkchecker PATH] [--retry-after 30] [--retry-min 5] [--repeat 1]
+    .venv/bin/python bench/links.py [--linkchecker PATH] [--retry-after 30] [--retry-min 2] [--repeat 1]
 
 The site (two loopback hosts) carries a broken link of every kind govwatch classifies and links
 that only look broken (`linksite.PLANTED` is the truth). One run measures, each on the same
@@ -147,8 +147,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="the linkchecker executable (installed apart; default: on PATH)")
     ap.add_argument("--retry-after", type=float, default=30.0,
                     help="govwatch's wait before trying a failed link again while the crawl is busy (default 30 s)")
-    ap.add_argument("--retry-min", type=float, default=5.0,
-                    help="... and after its failure once the crawl has nothing else left (default 5 s)")
+    ap.add_argument("--retry-min", type=float, default=2.0,
+                    help="... and after its failure once the crawl has nothing else left (default 2 s)")
     ap.add_argument("--repeat", type=int, default=1, help="runs of each, best time kept")
     args = ap.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="govwatch-links-"))

@@ -95,4 +95,4 @@ GOVWATCH_SITE_TIMEOUT = 0    # seconds a site may take from its homepage; 0: no 
 GOVWATCH_LINKS = True
 GOVWATCH_EXTERNAL_LINKS = False
 GOVWATCH_LINK_RETRY_AFTER = float(os.environ.get("GOVWATCH_LINK_RETRY_AFTER", 30))
-GOVWATCH_LINK_RETRY_MIN = float(os.environ.get("GOVWATCH_LINK_RETRY_MIN", 5))
+GOVWATCH_LINK_RETRY_MIN = float(os.environ.get("GOVWATCH_LINK_RETRY_MIN", 2))

@@ -25,14 +25,16 @@ How a link is checked:
 4. A link that is not ok is tried again a while later (a GET); only what fails twice is broken, a
    moment's failure is not reported. "A while": `GOVWATCH_LINK_RETRY_AFTER` (30 s) after the
    failure while the crawl has other work (the wait costs nothing then), and once the crawl has
-   nothing left but retries, `GOVWATCH_LINK_RETRY_MIN` (5 s) after the failure, at once if that is
-   past (`_hurry`): the run idles at most RETRY_MIN for its retries, not RETRY_AFTER. Why 5 s: the
-   moments a retry must outlast are short — a burst limit answering 429 or dropping connections
-   while requests come close together, a kept-alive connection reset — and those that bench/
-   linksite.py and the tests plant last 0.5 s; a retry at least ten times that later outlasts them,
-   while a server down for minutes fails the retry too and is broken for the visitor as well. 5 s
-   is also what a run may idle for it: on a polite sweep of minutes, noise; on a loopback sweep of
-   seconds (`bench/crawl.py`), the bulk of the link checks' cost (bench/README.md).
+   nothing left but retries, `GOVWATCH_LINK_RETRY_MIN` (2 s) after the failure, at once if that is
+   past (`_hurry`): the run idles at most RETRY_MIN for its retries, not RETRY_AFTER. The minimum
+   only concerns failures of the run's last half-minute (earlier ones get the full 30 s while the
+   walk goes on). Why 2 s: the moments a retry must outlast are short — a burst limit answering 429
+   (never broken anyway) or dropping connections while requests come close together, a kept-alive
+   connection reset — and those that bench/linksite.py and the tests plant last 0.5 s; a retry four
+   times that later outlasts them, while a server down for minutes fails any retry and is broken for
+   the visitor as well. 2 s is also what a run may idle for it: on a polite sweep of minutes, noise;
+   on the 5,000-page loopback sweep of ~5 s (`bench/crawl.py`), 5 s made links on/off 1.8–2.0×, 2 s
+   makes it 1.41× (bench/README.md).
 5. Links to other hosts (`--external-links`) have their own, tighter gate: at most
    `GOVWATCH_EXTERNAL_PER_HOST` at a time per host, `GOVWATCH_EXTERNAL_DELAY` seconds apart.
 """
@@ -66,7 +68,7 @@ DEFAULTS = {
     "GOVWATCH_LINKS": True,                # sweeps check their links (daily runs never do)
     "GOVWATCH_EXTERNAL_LINKS": False,
     "GOVWATCH_LINK_RETRY_AFTER": 30.0,     # seconds before a failed link is tried again, while the crawl is busy
-    "GOVWATCH_LINK_RETRY_MIN": 5.0,        # ... and at the least, once it has nothing else to do (`_hurry`)
+    "GOVWATCH_LINK_RETRY_MIN": 2.0,        # ... and at the least, once it has nothing else to do (`_hurry`)
     "GOVWATCH_LINK_TIMEOUT": 10.0,
     "GOVWATCH_LINK_MAX": 5000,             # distinct URLs checked per site
     "GOVWATCH_EXTERNAL_PER_HOST": 1,
