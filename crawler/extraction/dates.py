@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 MIN_DATE = dt.date(1990, 1, 1)
 FUTURE_MARGIN_DAYS = 2  # tolerate time zones / scheduled publishing before calling a date implausible
@@ -42,10 +43,9 @@ URL_PATTERNS: list[tuple[str, re.Pattern]] = [
 URL_YEAR_MONTH_RE = re.compile(r"/((?:19|20)\d{2})-?(\d{2})/")
 
 
-# Memos of pure functions of short texts (a list's date cells repeat row after row), cleared when full.
+# Pure functions of short texts are memoised (a list's date cells repeat row after row).
 MEMO_TEXT_LEN = 40
 MEMO_SIZE = 4096
-_NORMALISED: dict[str, str] = {}
 
 
 @dataclass
@@ -81,14 +81,7 @@ def normalise(text: str) -> str:
     Short texts (a list row's date cell, read on row after row) are memoised."""
     if not text:
         return ""
-    if len(text) > MEMO_TEXT_LEN:
-        return _normalise(text)
-    got = _NORMALISED.get(text)
-    if got is None:
-        if len(_NORMALISED) >= MEMO_SIZE:
-            _NORMALISED.clear()
-        got = _NORMALISED[text] = _normalise(text)
-    return got
+    return _normalise(text) if len(text) > MEMO_TEXT_LEN else _normalise_short(text)
 
 
 def _normalise(text: str) -> str:
@@ -97,6 +90,9 @@ def _normalise(text: str) -> str:
     if not text.isascii():  # NFKC leaves ASCII as it is
         text = unicodedata.normalize("NFKC", text).replace("\u2236", ":")
     return WS_RE.sub(" ", text).strip()
+
+
+_normalise_short = lru_cache(maxsize=MEMO_SIZE)(_normalise)
 
 
 def _mk(y: int, m: int, d: int) -> dt.date | None:
@@ -144,9 +140,11 @@ def _cn_dates(text: str) -> tuple[dt.date, ...]:
     return tuple(out)
 
 
-# A list shows the same few date strings on row after row (" 2021-03-15"): the dates a short text
-# holds are memoised; the window still judges (and counts) every one of them on every call.
-_CANDIDATES: dict[str, tuple] = {}
+@lru_cache(maxsize=MEMO_SIZE)
+def _candidates(text: str) -> tuple[tuple[dt.date, ...], tuple[dt.date, ...]]:
+    """A short text's dates, numeric and in Chinese numerals: a list shows the same few date strings
+    on row after row (" 2021-03-15"); the window still judges (and counts) each on every call."""
+    return _numeric_dates(text), _cn_dates(text)
 
 
 def find_full_dates(text: str, window: DateWindow) -> list[dt.date]:
@@ -154,15 +152,8 @@ def find_full_dates(text: str, window: DateWindow) -> list[dt.date]:
     Dates in Chinese numerals are read only when no numeric date is accepted."""
     if len(text) > MEMO_TEXT_LEN:
         return _accepted(_numeric_dates(text), window) or _accepted(_cn_dates(text), window)
-    got = _CANDIDATES.get(text)
-    if got is None:
-        if len(_CANDIDATES) >= MEMO_SIZE:
-            _CANDIDATES.clear()
-        got = _CANDIDATES[text] = (_numeric_dates(text), _cn_dates(text))
-    numeric = got[0]
-    if len(numeric) == 1 and MIN_DATE <= numeric[0] <= window.latest:  # a row's one plausible date
-        return [numeric[0]]
-    return _accepted(numeric, window) or _accepted(got[1], window)
+    numeric, chinese = _candidates(text)
+    return _accepted(numeric, window) or _accepted(chinese, window)
 
 
 def _accepted(dates: tuple[dt.date, ...], window: DateWindow) -> list[dt.date]:

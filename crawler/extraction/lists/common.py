@@ -138,7 +138,7 @@ def link_entry(record, a, href: str, base_url: str, window: DateWindow, texts: L
         rest = normalise(rest.replace(inner if inner is not None else raw_text(a), " ", 1) if rest else rest)
     found = find_full_dates(rest, window) if rest else []
     if found:
-        date, source = found[0] if len(found) == 1 else max(found), "list:text"
+        date, source = max(found), "list:text"
     else:
         md = MONTH_DAY_RE.search(rest) if rest else None
         if md and len(rest) <= 40 and 1 <= int(md.group(1)) <= 12:
@@ -160,7 +160,7 @@ def link_entry(record, a, href: str, base_url: str, window: DateWindow, texts: L
         got = date_from_url_with_source(url, as_of=window)
         if got:
             date, source = got[0], got[1]
-    return Entry(title, href, url, date, source, title_full)
+    return Entry(title=title, href=href, url=url, date=date, date_source=source, title_full=title_full)
 
 
 END_DATE_RE = re.compile(r"((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*[\])）]?\s*$")
